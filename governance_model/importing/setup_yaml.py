@@ -1,0 +1,316 @@
+"""The YAML setup format: people, bodies with their meetings, documents with their routes, the plan
+files to load and a glossary. Text in, domain objects out; every error names the file and line."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from governance_model.errors import Error, LoadError
+from governance_model.meeting_rules import LONDON, read_meeting_rule
+from governance_model.model import (
+    Body,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    Glossary,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Route,
+    Step,
+    StepKind,
+)
+from governance_model.when import read_when
+
+
+@dataclass
+class PlanReference:
+    """A plan file named by the setup, resolved relative to the setup file by the loader."""
+
+    file: str
+    title: str | None = None
+    context: dt.date | None = None
+    line: int | None = None
+
+
+@dataclass
+class Setup:
+    people: list[Person] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    plans: list[PlanReference] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)
+
+
+class _Node(dict):
+    """A YAML mapping that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = _Node(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
+
+
+class _Reader:
+    def __init__(self, source: str, known_bodies: set[str], known_people: set[str]):
+        self.source = source
+        self.known_bodies = set(known_bodies)
+        self.known_people = set(known_people)
+        self.context: dt.date | None = None
+
+    def fail(self, node: Any, message: str, column: str | None = None, text: Any = None) -> LoadError:
+        line = getattr(node, "line", None)
+        return LoadError(message, file=self.source, row=line, column=column, text=None if text is None else str(text))
+
+    def mapping(self, node: Any, what: str, allowed: set[str], required: set[str] = frozenset()) -> _Node:
+        if not isinstance(node, dict):
+            raise LoadError(f"each {what} must be a mapping of fields", file=self.source, text=str(node))
+        unknown = sorted(set(node) - allowed)
+        if unknown:
+            raise self.fail(node, f"unknown field in {what} (allowed: {', '.join(sorted(allowed))})", unknown[0], unknown[0])
+        for key in sorted(required):
+            if node.get(key) in (None, ""):
+                raise self.fail(node, f"{what} has no {key!r}", key)
+        return node
+
+    def when(self, node: _Node, key: str, context: dt.date):
+        text = node.get(key)
+        if text is None:
+            return None
+        try:
+            return read_when(str(text), context)
+        except Error as exc:
+            raise self.fail(node, str(exc), key, text) from exc
+
+    def person_ref(self, node: _Node, key: str) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        value = str(value)
+        if value not in self.known_people:
+            raise self.fail(node, f"unknown person {value!r} (add them under 'people')", key, value)
+        return value
+
+    def body_ref(self, node: _Node, key: str) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        value = str(value)
+        if value not in self.known_bodies:
+            raise self.fail(node, f"unknown body {value!r} (add it under 'bodies')", key, value)
+        return value
+
+    # ---- sections
+
+    def person(self, node: Any) -> Person:
+        node = self.mapping(node, "person", {"initials", "name", "role", "email", "apprise"}, {"initials"})
+        urls = node.get("apprise") or []
+        if isinstance(urls, str):
+            urls = [urls]
+        return Person(
+            initials=str(node["initials"]),
+            name=str(node.get("name") or ""),
+            role=str(node.get("role") or ""),
+            email=node.get("email"),
+            apprise_urls=[str(u) for u in urls],
+        )
+
+    def body(self, node: Any) -> Body:
+        node = self.mapping(
+            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt"}, {"code", "name"}
+        )
+        code = str(node["code"])
+        lead = node.get("papers_lead_days", 5)
+        if not isinstance(lead, int) or lead < 0:
+            raise self.fail(node, "papers_lead_days must be a whole number of working days", "papers_lead_days", lead)
+        body = Body(
+            code=code,
+            name=str(node["name"]),
+            secretary=self.person_ref(node, "secretary"),
+            papers_lead_days=lead,
+            exempt=bool(node.get("exempt", False)),
+        )
+        meetings = node.get("meetings") or {}
+        meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"})
+        if meetings.get("rule"):
+            body.meeting_rule = str(meetings["rule"])
+            first, last = meetings.get("from"), meetings.get("until")
+            if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+                raise self.fail(meetings, "a meeting rule needs 'from' and 'until' dates (YYYY-MM-DD)", "from", first)
+            try:
+                rule = read_meeting_rule(body.meeting_rule)
+            except Error as exc:
+                raise self.fail(meetings, str(exc), "rule", body.meeting_rule) from exc
+            for starts_at in rule.dates(first, last):
+                body.meetings.append(Meeting(key=f"{code}-{starts_at.date().isoformat()}", body_code=code, starts_at=starts_at))
+        explicit: set[str] = set()
+        for entry in meetings.get("dates") or []:
+            meeting = self.meeting(code, entry, meetings)
+            if meeting.key in explicit:
+                raise self.fail(entry if isinstance(entry, dict) else meetings, f"two meetings of {code} have the key {meeting.key!r}; give one of them its own 'key'", "key", meeting.key)
+            explicit.add(meeting.key)
+            # An explicit entry overrides the sitting the rule generated for the same day.
+            body.meetings = [m for m in body.meetings if m.key != meeting.key] + [meeting]
+        body.meetings.sort(key=lambda m: (m.day or dt.date.max, m.key))
+        return body
+
+    def meeting(self, code: str, entry: Any, parent: _Node) -> Meeting:
+        if isinstance(entry, (str, dt.date)):
+            entry_node = _Node(at=entry)
+            entry_node.line = parent.line
+            entry = entry_node
+        node = self.mapping(entry, f"meeting of {code}", {"at", "when", "key", "status", "location"})
+        status_text = str(node.get("status", "scheduled"))
+        try:
+            status = MeetingStatus(status_text)
+        except ValueError:
+            allowed = ", ".join(s.value for s in MeetingStatus)
+            raise self.fail(node, f"meeting status must be one of {allowed}", "status", status_text) from None
+        starts_at, when = None, None
+        if node.get("at") is not None:
+            starts_at = self.local_datetime(node, node["at"])
+        elif node.get("when") is not None:
+            context = parent.get("from") or self.context
+            if context is None:
+                raise self.fail(node, "a meeting 'when' needs a date to read it against: give 'from' under meetings or 'context' at the top of the file", "when", node["when"])
+            when = self.when(node, "when", context)
+            if when.start is None and when.kind != "tbc":
+                raise self.fail(node, "a meeting window must be a date or span", "when", node["when"])
+            if when.tentative and status is MeetingStatus.SCHEDULED:
+                status = MeetingStatus.TENTATIVE
+        else:
+            raise self.fail(node, "a meeting needs 'at' (YYYY-MM-DD HH:MM) or 'when' (e.g. 'TBC March 22')", "at")
+        day = starts_at.date() if starts_at else (when.start if when and when.start else None)
+        key = str(node.get("key") or (f"{code}-{day.isoformat()}" if day else f"{code}-tbc"))
+        return Meeting(key=key, body_code=code, starts_at=starts_at, when=when, status=status, location=str(node.get("location") or ""))
+
+    def local_datetime(self, node: _Node, value: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            naive = value.replace(tzinfo=None)
+            return naive.replace(tzinfo=LONDON)
+        if isinstance(value, dt.date):
+            raise self.fail(node, "a meeting needs a time as well as a date (YYYY-MM-DD HH:MM)", "at", value)
+        match = _DATETIME.match(str(value).strip())
+        if not match or match.group(2) is None:
+            raise self.fail(node, "expected a local date and time, YYYY-MM-DD HH:MM (Europe/London)", "at", value)
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+            return dt.datetime.combine(day, dt.time(int(match.group(2)), int(match.group(3))), tzinfo=LONDON)
+        except ValueError as exc:
+            raise self.fail(node, f"not a real date and time ({exc})", "at", value) from exc
+
+    def document(self, node: Any) -> Document:
+        node = self.mapping(
+            node, "document", {"key", "title", "kind", "owner", "dated", "versions", "route", "exempt"}, {"key", "title", "dated"}
+        )
+        key = str(node["key"])
+        dated = node["dated"]
+        if not isinstance(dated, dt.date) or isinstance(dated, dt.datetime):
+            raise self.fail(node, "'dated' must be a date YYYY-MM-DD: phrases without a year take it from here", "dated", dated)
+        try:
+            kind = DocumentKind(str(node.get("kind", "strategy")))
+        except ValueError:
+            allowed = ", ".join(k.value for k in DocumentKind)
+            raise self.fail(node, f"document kind must be one of {allowed}", "kind", node.get("kind")) from None
+        versions = []
+        for v in node.get("versions") or []:
+            v = self.mapping(v, "version", {"number", "label", "dated"}, {"number"})
+            versions.append(DocumentVersion(number=int(v["number"]), label=str(v.get("label") or f"Version {v['number']}"), dated=v.get("dated")))
+        steps = [self.step(s, i, dated) for i, s in enumerate(node.get("route") or [], start=1)]
+        document = Document(
+            key=key,
+            title=str(node["title"]),
+            kind=kind,
+            owner=self.person_ref(node, "owner"),
+            versions=versions,
+            route=Route(steps),
+            dated=dated,
+            exempt=bool(node.get("exempt", False)),
+        )
+        keys = [s.key for s in steps]
+        for raw, step in zip(node.get("route") or [], steps):
+            if keys.count(step.key) > 1:
+                raise self.fail(raw, f"step key {step.key!r} appears twice in the route of {key!r}", "key", step.key)
+            for waited in step.waits_for or ():
+                if waited not in keys:
+                    raise self.fail(raw, f"step {step.key!r} waits for {waited!r}, which is not a step of {key!r}", "waits_for", waited)
+        return document
+
+    def step(self, node: Any, position: int, context: dt.date) -> Step:
+        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting"}, {"key", "kind", "title"})
+        try:
+            kind = StepKind(str(node["kind"]))
+        except ValueError:
+            allowed = ", ".join(k.value for k in StepKind)
+            raise self.fail(node, f"step kind must be one of {allowed}", "kind", node["kind"]) from None
+        waits = node.get("waits_for")
+        if isinstance(waits, str):
+            waits = [waits]
+        return Step(
+            key=str(node["key"]),
+            position=position,
+            kind=kind,
+            title=str(node["title"]),
+            body_code=self.body_ref(node, "body"),
+            when=self.when(node, "when", context),
+            owner=self.person_ref(node, "owner"),
+            waits_for=None if waits is None else tuple(str(w) for w in waits),
+            meeting_key=node.get("meeting"),
+        )
+
+    def plan(self, node: Any) -> PlanReference:
+        if isinstance(node, str):
+            return PlanReference(file=node)
+        node = self.mapping(node, "plan", {"file", "title", "context"}, {"file"})
+        context = node.get("context")
+        if context is not None and not isinstance(context, dt.date):
+            raise self.fail(node, "'context' must be a date YYYY-MM-DD", "context", context)
+        return PlanReference(file=str(node["file"]), title=node.get("title"), context=context, line=node.line)
+
+
+def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), known_people: set[str] = frozenset()) -> Setup:
+    """Read a setup file. `known_*` are codes already stored, which the file may refer to."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LoadError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, row=mark.line + 1 if mark else None) from exc
+    if data is None:
+        data = _Node()
+    reader = _Reader(source, set(known_bodies), set(known_people))
+    root = reader.mapping(data, "setup file", {"context", "people", "bodies", "documents", "plans", "glossary"})
+    if root.get("context") is not None:
+        if not isinstance(root["context"], dt.date):
+            raise reader.fail(root, "'context' must be a date YYYY-MM-DD", "context", root["context"])
+        reader.context = root["context"]
+    setup = Setup()
+    setup.people = [reader.person(p) for p in root.get("people") or []]
+    reader.known_people |= {p.initials for p in setup.people}
+    raw_bodies = root.get("bodies") or []
+    reader.known_bodies |= {str(b.get("code")) for b in raw_bodies if isinstance(b, dict)}
+    setup.bodies = [reader.body(b) for b in raw_bodies]
+    setup.documents = [reader.document(d) for d in root.get("documents") or []]
+    setup.plans = [reader.plan(p) for p in root.get("plans") or []]
+    glossary = root.get("glossary") or {}
+    if not isinstance(glossary, dict):
+        raise LoadError("glossary must map each acronym to its meaning", file=source)
+    setup.glossary = Glossary({str(k): str(v) for k, v in glossary.items()})
+    for kind, items, key in (("person", setup.people, "initials"), ("body", setup.bodies, "code"), ("document", setup.documents, "key")):
+        seen: set[str] = set()
+        for item in items:
+            value = getattr(item, key)
+            if value in seen:
+                raise LoadError(f"{kind} {value!r} is listed twice", file=source, column=key, text=value)
+            seen.add(value)
+    return setup

@@ -1,0 +1,269 @@
+"""The governance entities: bodies and their meetings, people, documents and their routes, decisions,
+action plans with recommendations, actions, measures and progress updates, and the glossary."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from governance_model.errors import ModelError
+from governance_model.when import When
+
+
+class MeetingStatus(str, Enum):
+    SCHEDULED = "scheduled"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class StepKind(str, Enum):
+    SHARE = "share"
+    FEEDBACK = "feedback"
+    WORKSHOP = "workshop"
+    REVIEW = "review"
+    REVISE = "revise"
+    CONSULT = "consult"
+    DECIDE = "decide"
+    PUBLISH = "publish"
+
+
+class DecisionOutcome(str, Enum):
+    APPROVED = "approved"
+    APPROVED_WITH_AMENDMENTS = "approved_with_amendments"
+    ENDORSED = "endorsed"
+    NOTED = "noted"
+    DEFERRED = "deferred"
+    REFERRED_BACK = "referred_back"
+    REJECTED = "rejected"
+
+
+class DocumentKind(str, Enum):
+    STRATEGY = "strategy"
+    ACTION_PLAN = "action_plan"
+    REPORT = "report"
+    POLICY = "policy"
+    OTHER = "other"
+
+
+@dataclass
+class Person:
+    """Someone who owes papers or actions; known in the plans by initials (GB, BM, LM…)."""
+
+    initials: str
+    name: str = ""
+    role: str = ""
+    email: str | None = None
+    apprise_urls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Meeting:
+    """One sitting of a body. `key` is its identity and survives a move to another date."""
+
+    key: str
+    body_code: str
+    starts_at: dt.datetime | None = None  # aware, Europe/London; None while only a window is known
+    when: When | None = None  # the window of a meeting marked TBC
+    status: MeetingStatus = MeetingStatus.SCHEDULED
+    location: str = ""
+
+    @property
+    def day(self) -> dt.date | None:
+        if self.starts_at is not None:
+            return self.starts_at.date()
+        return self.when.end if self.when else None
+
+
+@dataclass
+class Body:
+    """A board, committee or forum that meets (SSPB, JCB, Cabinet…)."""
+
+    code: str
+    name: str
+    secretary: str | None = None  # a person's initials
+    papers_lead_days: int = 5  # working days before a meeting that papers are due
+    meeting_rule: str | None = None  # the rule the meetings were generated from, as written
+    meetings: list[Meeting] = field(default_factory=list)
+    exempt: bool = False
+
+
+@dataclass
+class DocumentVersion:
+    number: int
+    label: str = ""  # "Version 11"
+    dated: dt.date | None = None
+
+
+@dataclass
+class Step:
+    """One step of a route: share, feedback, review, decide… usually at a body, by a When."""
+
+    key: str
+    position: int
+    kind: StepKind
+    title: str
+    body_code: str | None = None
+    when: When | None = None
+    owner: str | None = None
+    waits_for: tuple[str, ...] | None = None  # None: the step before it; () waits for nothing
+    meeting_key: str | None = None
+    done_on: dt.date | None = None
+
+    @property
+    def deadline(self) -> dt.date | None:
+        return self.when.end if self.when else None
+
+
+@dataclass
+class Route:
+    """The ordered steps a document goes through to be signed off."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    def step(self, key: str) -> Step:
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise ModelError(f"no step {key!r} in this route")
+
+    def prerequisites(self, step: Step) -> tuple[str, ...]:
+        """Keys of the steps `step` waits for (by default the one before it)."""
+        if step.waits_for is not None:
+            return step.waits_for
+        before = [s for s in self.steps if s.position < step.position]
+        return (max(before, key=lambda s: s.position).key,) if before else ()
+
+    def validate(self) -> None:
+        keys = [s.key for s in self.steps]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ModelError(f"route has duplicate step keys: {', '.join(duplicates)}")
+        for step in self.steps:
+            for key in step.waits_for or ():
+                if key not in keys:
+                    raise ModelError(f"step {step.key!r} waits for unknown step {key!r}")
+
+
+@dataclass
+class Document:
+    """What is being signed off: a strategy, an action plan, a report."""
+
+    key: str
+    title: str
+    kind: DocumentKind = DocumentKind.STRATEGY
+    owner: str | None = None
+    versions: list[DocumentVersion] = field(default_factory=list)
+    route: Route = field(default_factory=Route)
+    dated: dt.date | None = None  # the date of the paper: the context for phrases without a year
+    exempt: bool = False
+
+    @property
+    def current_version(self) -> DocumentVersion | None:
+        return max(self.versions, key=lambda v: v.number) if self.versions else None
+
+
+@dataclass
+class Decision:
+    """What a body resolved on a step at a meeting, with the minute text ("RESOLVED that …")."""
+
+    document_key: str
+    step_key: str
+    body_code: str
+    outcome: DecisionOutcome
+    decided_on: dt.date
+    meeting_key: str | None = None
+    minute: str = ""
+
+
+@dataclass
+class Action:
+    """A summary action of a recommendation: what, by when, who."""
+
+    position: int
+    text: str
+    when: When | None = None
+    owner: str | None = None
+
+
+@dataclass
+class Measure:
+    position: int
+    text: str
+
+
+@dataclass
+class ProgressUpdate:
+    """A dated progress record in seed 001's shape; never overwritten, only added."""
+
+    recommendation_number: str
+    recorded_on: dt.date
+    done: list[str] = field(default_factory=list)
+    difference: list[str] = field(default_factory=list)
+    to_develop: list[str] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+    action_position: int | None = None
+    author: str | None = None
+
+
+_NUMBER = re.compile(r"^(\d+)([a-z]?)$")
+
+
+def recommendation_sort_key(number: str) -> tuple[int, str]:
+    """Order "1", "2", …, "6", "6a", "7" as people expect."""
+    match = _NUMBER.match(number)
+    if not match:
+        return (10**9, number)
+    return (int(match.group(1)), match.group(2))
+
+
+@dataclass
+class Recommendation:
+    """A numbered recommendation (`6a` allowed) with its actions and measures of success."""
+
+    number: str
+    text: str
+    owner: str | None = None
+    note: str = ""  # remarks in the table, e.g. "*Not a PR team recommendation…"
+    merged_with: list[str] = field(default_factory=list)
+    aligned_with: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+
+@dataclass
+class ActionPlan:
+    """An implementation plan: recommendations, each with actions (When, Who) and measures."""
+
+    key: str
+    title: str
+    context_date: dt.date | None = None  # "When (2022)" → 2022-01-01
+    source: str = ""
+    recommendations: list[Recommendation] = field(default_factory=list)
+    updates: list[ProgressUpdate] = field(default_factory=list)
+
+    def recommendation(self, number: str) -> Recommendation:
+        for rec in self.recommendations:
+            if rec.number == number:
+                return rec
+        raise ModelError(f"plan {self.key!r} has no recommendation {number!r}")
+
+    @property
+    def owners(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for rec in self.recommendations:
+            for owner in [rec.owner, *(a.owner for a in rec.actions)]:
+                if owner:
+                    seen.setdefault(owner, None)
+        return list(seen)
+
+
+@dataclass
+class Glossary:
+    """Acronyms and what they stand for (seed 002 ends with one)."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def expand(self, acronym: str) -> str | None:
+        return self.terms.get(acronym)

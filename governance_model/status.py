@@ -1,0 +1,155 @@
+"""Where things stand on a given day: each document's current step, next deadline and overdue steps,
+and each plan's actions that are due or overdue. Pure: `as_of` is always passed in."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from governance_model.model import ActionPlan, Decision, DecisionOutcome, Document, Step, recommendation_sort_key
+from governance_model.when import When
+
+# Outcomes that finish a step and let the route move on.
+ONWARD = {
+    DecisionOutcome.APPROVED,
+    DecisionOutcome.APPROVED_WITH_AMENDMENTS,
+    DecisionOutcome.ENDORSED,
+    DecisionOutcome.NOTED,
+}
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def add_duration(day: dt.date, duration: str, times: int = 1) -> dt.date:
+    """`day` plus `times` × an ISO 8601 date duration such as P3M (month ends are clamped)."""
+    match = _DURATION.match(duration)
+    if not match:
+        raise ValueError(f"not an ISO 8601 date duration: {duration!r}")
+    years, months, weeks, days = (int(g or 0) * times for g in match.groups())
+    month_index = day.month - 1 + months + 12 * years
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return dt.date(year, month, min(day.day, last)) + dt.timedelta(weeks=weeks, days=days)
+
+
+def next_occurrence(when: When, as_of: dt.date) -> dt.date | None:
+    """The first occurrence of a recurring When on or after `as_of`; None once a bounded one has ended."""
+    if when.kind != "recurring" or when.start is None or when.every is None:
+        return None
+    if as_of <= when.start:
+        return when.start
+    times, day = 0, when.start
+    while day < as_of:
+        times += 1
+        day = add_duration(when.start, when.every, times)
+    if when.end is not None and day > when.end:
+        return None
+    return day
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    key: str
+    title: str
+    state: str  # done | current | waiting | overdue
+    body_code: str | None
+    deadline: dt.date | None
+    when_text: str | None
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    key: str
+    title: str
+    current_step: str | None
+    next_deadline: dt.date | None
+    overdue: list[StepStatus] = field(default_factory=list)
+    steps: list[StepStatus] = field(default_factory=list)
+    stopped: bool = False
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    recommendation: str
+    position: int
+    text: str
+    owner: str | None
+    due: dt.date | None
+    when_text: str | None
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    key: str
+    title: str
+    due: list[ActionStatus] = field(default_factory=list)
+    overdue: list[ActionStatus] = field(default_factory=list)
+
+
+def step_done(step: Step, decisions: list[Decision], as_of: dt.date) -> bool:
+    if step.done_on is not None and step.done_on <= as_of:
+        return True
+    return any(d.step_key == step.key and d.outcome in ONWARD and d.decided_on <= as_of for d in decisions)
+
+
+def document_status(document: Document, decisions: list[Decision], as_of: dt.date) -> DocumentStatus:
+    """The state of every step of a document's route on `as_of`."""
+    mine = [d for d in decisions if d.document_key == document.key]
+    stopped = any(d.outcome is DecisionOutcome.REJECTED and d.decided_on <= as_of for d in mine)
+    done = {s.key for s in document.route.steps if step_done(s, mine, as_of)}
+    statuses = []
+    for step in sorted(document.route.steps, key=lambda s: s.position):
+        deadline = step.deadline
+        if step.key in done:
+            state = "done"
+        elif deadline is not None and deadline < as_of:
+            state = "overdue"
+        elif all(k in done for k in document.route.prerequisites(step)):
+            state = "current"
+        else:
+            state = "waiting"
+        statuses.append(StepStatus(step.key, step.title, state, step.body_code, deadline, step.when.text if step.when else None))
+    open_steps = [s for s in statuses if s.state != "done"]
+    current = next((s.key for s in open_steps if s.state in ("current", "overdue")), None)
+    upcoming = [s.deadline for s in open_steps if s.deadline is not None and s.deadline >= as_of]
+    return DocumentStatus(
+        key=document.key,
+        title=document.title,
+        current_step=None if stopped else current,
+        next_deadline=None if stopped else min(upcoming, default=None),
+        overdue=[] if stopped else [s for s in statuses if s.state == "overdue"],
+        steps=statuses,
+        stopped=stopped,
+    )
+
+
+def plan_status(plan: ActionPlan, as_of: dt.date, horizon_days: int = 14) -> PlanStatus:
+    """Actions due within `horizon_days` of `as_of` (or in their window now) and those overdue.
+
+    Contingent, ongoing and TBC actions have no deadline and are never due here; recurring ones are
+    due at their next occurrence."""
+    due, overdue = [], []
+    horizon = as_of + dt.timedelta(days=horizon_days)
+    for rec in plan.recommendations:
+        for action in rec.actions:
+            when = action.when
+            if when is None:
+                continue
+            if when.kind == "recurring":
+                deadline = next_occurrence(when, as_of)
+                if deadline is not None and deadline <= horizon:
+                    due.append(_action(rec.number, action, deadline))
+                continue
+            if when.end is None:
+                continue
+            item = _action(rec.number, action, when.end)
+            if when.end < as_of:
+                overdue.append(item)
+            elif when.end <= horizon or (when.start is not None and when.start <= as_of):
+                due.append(item)
+    key = lambda a: (a.due or dt.date.max, recommendation_sort_key(a.recommendation), a.position)  # noqa: E731
+    return PlanStatus(plan.key, plan.title, sorted(due, key=key), sorted(overdue, key=key))
+
+
+def _action(number: str, action, deadline: dt.date) -> ActionStatus:
+    return ActionStatus(number, action.position, action.text, action.owner, deadline, action.when.text if action.when else None)

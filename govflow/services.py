@@ -1,0 +1,185 @@
+"""Application services the CLI calls: load files all-or-nothing, report status. Each takes a unit of
+work (or a factory for one) so tests can run them on SQLite, PostgreSQL or the in-memory fake."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from governance_model.errors import LoadError
+from governance_model.importing.plan_table import read_plan_file
+from governance_model.importing.setup_yaml import read_setup
+from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
+from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
+
+SETUP_SUFFIXES = {".yaml", ".yml"}
+PLAN_SUFFIXES = {".txt", ".tsv", ".csv", ".xlsx"}
+
+
+@dataclass
+class PlanSummary:
+    key: str
+    title: str
+    source: str
+    numbers: list[str]
+    actions: int
+    measures: int
+    owners: list[str]
+    merges: list[tuple[str, str]]
+    alignments: list[tuple[str, str]]
+
+
+@dataclass
+class LoadSummary:
+    people: int = 0
+    bodies: int = 0
+    meetings: int = 0
+    documents: int = 0
+    steps: int = 0
+    glossary_terms: int = 0
+    plans: list[PlanSummary] = field(default_factory=list)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
+
+
+def _decode_utf8(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot be decoded; save the file as UTF-8",
+            file=source,
+            row=line,
+        ) from exc
+
+
+@dataclass
+class _Parsed:
+    people: list[Person] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    plans: list[ActionPlan] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)
+
+
+def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]) -> _Parsed:
+    parsed = _Parsed()
+    plan_sources: dict[str, str] = {}
+
+    def add_plan(plan: ActionPlan, source: str) -> None:
+        if plan.key in plan_sources:
+            raise LoadError(f"plan {plan.key!r} is loaded twice in one go (also from {plan_sources[plan.key]})", file=source)
+        plan_sources[plan.key] = source
+        parsed.plans.append(plan)
+
+    for path in paths:
+        source = str(path)
+        suffix = path.suffix.lower()
+        if suffix in SETUP_SUFFIXES:
+            text = _decode_utf8(_read_bytes(path), source)
+            setup = read_setup(
+                text,
+                source,
+                known_bodies=known_bodies | {b.code for b in parsed.bodies},
+                known_people=known_people | {p.initials for p in parsed.people},
+            )
+            parsed.people += setup.people
+            parsed.bodies += setup.bodies
+            parsed.documents += setup.documents
+            parsed.glossary.terms.update(setup.glossary.terms)
+            for ref in setup.plans:
+                plan_path = (path.parent / ref.file)
+                if not plan_path.exists():
+                    raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
+                plan, glossary = read_plan_file(str(plan_path), _read_bytes(plan_path), context=ref.context)
+                if ref.title:
+                    plan.title = ref.title
+                parsed.glossary.terms.update(glossary.terms)
+                add_plan(plan, str(plan_path))
+        elif suffix in PLAN_SUFFIXES:
+            plan, glossary = read_plan_file(source, _read_bytes(path))
+            parsed.glossary.terms.update(glossary.terms)
+            add_plan(plan, source)
+        else:
+            raise LoadError(
+                f"unknown kind of file {suffix or '(no extension)'}: expected a setup (.yaml) or a plan (.txt, .tsv, .csv, .xlsx)",
+                file=source,
+            )
+    return parsed
+
+
+def load_files(paths: Iterable[Path], uow) -> LoadSummary:
+    """Read every file, check it all, then store it in one transaction: all of it or none of it."""
+    paths = [Path(p) for p in paths]
+    with uow:
+        known_bodies = {b.code for b in uow.repo.list_bodies()}
+        known_people = {p.initials for p in uow.repo.list_people()}
+        parsed = _parse(paths, known_bodies, known_people)
+        for person in parsed.people:
+            uow.repo.save_person(person)
+        for body in parsed.bodies:
+            uow.repo.save_body(body)
+        for document in parsed.documents:
+            uow.repo.save_document(document)
+        for plan in parsed.plans:
+            uow.repo.save_plan(plan)
+        if parsed.glossary.terms:
+            uow.repo.merge_glossary(parsed.glossary)
+        uow.commit()
+    return LoadSummary(
+        people=len(parsed.people),
+        bodies=len(parsed.bodies),
+        meetings=sum(len(b.meetings) for b in parsed.bodies),
+        documents=len(parsed.documents),
+        steps=sum(len(d.route.steps) for d in parsed.documents),
+        glossary_terms=len(parsed.glossary.terms),
+        plans=[summarise_plan(p) for p in parsed.plans],
+    )
+
+
+def summarise_plan(plan: ActionPlan) -> PlanSummary:
+    merges, alignments = [], []
+    for rec in plan.recommendations:
+        merges += [(rec.number, other) for other in rec.merged_with if recommendation_sort_key(rec.number) < recommendation_sort_key(other)]
+        alignments += [(rec.number, other) for other in rec.aligned_with]
+    return PlanSummary(
+        key=plan.key,
+        title=plan.title,
+        source=plan.source,
+        numbers=[r.number for r in plan.recommendations],
+        actions=sum(len(r.actions) for r in plan.recommendations),
+        measures=sum(len(r.measures) for r in plan.recommendations),
+        owners=plan.owners,
+        merges=merges,
+        alignments=alignments,
+    )
+
+
+@dataclass
+class Status:
+    as_of: dt.date
+    documents: list[DocumentStatus]
+    plans: list[PlanStatus]
+
+
+def status(uow, as_of: dt.date) -> Status:
+    """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
+    with uow:
+        documents = uow.repo.list_documents()
+        decisions = uow.repo.list_decisions()
+        plans = uow.repo.list_plans()
+    return Status(
+        as_of=as_of,
+        documents=[document_status(d, decisions, as_of) for d in documents],
+        plans=[plan_status(p, as_of) for p in plans],
+    )
+
+
+UowFactory = Callable[[], object]

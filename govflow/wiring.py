@@ -1,0 +1,25 @@
+"""The one place that builds database engines and units of work from the settings."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from governance_model.storage.database import make_engine, migrate
+from governance_model.storage.unit_of_work import SqlUnitOfWork
+from govflow.settings import Settings, redact_url
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str):
+    return make_engine(url)
+
+
+def init_database(settings: Settings) -> str:
+    """Create or upgrade the schema; returns where the database is, password redacted."""
+    if settings.database_url.startswith("sqlite"):
+        settings.ensure_data_dir()
+    migrate(_engine(settings.database_url))
+    return redact_url(settings.database_url)
+
+
+def unit_of_work(settings: Settings) -> SqlUnitOfWork:
+    return SqlUnitOfWork(_engine(settings.database_url))

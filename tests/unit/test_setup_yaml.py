@@ -1,0 +1,140 @@
+"""The YAML setup format: the Southend example reads as the seed describes it, and every mistake is
+reported with the file, the line, the field and the text."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from governance_model.errors import LoadError
+from governance_model.importing.setup_yaml import read_setup
+from governance_model.model import MeetingStatus, StepKind
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "southend" / "setup.yaml"
+
+
+@pytest.fixture(scope="module")
+def southend():
+    return read_setup(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
+
+
+def test_southend_bodies_and_their_meetings(southend):
+    bodies = {b.code: b for b in southend.bodies}
+    assert set(bodies) == {"JCB", "SENDOps", "SSPB", "EducationBoard", "Scrutiny", "ImprovementBoard", "Cabinet", "HWBB", "CSIB"}
+    jcb = bodies["JCB"]
+    assert jcb.meeting_rule == "third Wednesday of every month at 10:00"
+    assert jcb.meetings[0].starts_at.isoformat() == "2021-09-15T10:00:00+01:00"
+    assert len(jcb.meetings) == 12
+    assert [m.key for m in bodies["SSPB"].meetings] == ["SSPB-2021-10-06", "SSPB-2022-01-06", "SSPB-2022-03-01"]
+    education = bodies["EducationBoard"].meetings[0]
+    assert education.status is MeetingStatus.TENTATIVE
+    assert (education.when.start, education.when.end) == (dt.date(2022, 3, 1), dt.date(2022, 3, 31))
+    cabinet = bodies["Cabinet"].meetings[0]
+    assert cabinet.starts_at is None and cabinet.when.kind == "tbc"
+
+
+def test_southend_strategy_route_keeps_the_seed_timetable(southend):
+    (strategy,) = southend.documents
+    assert strategy.title == "SEND Strategy 2021-24"
+    assert strategy.current_version.label == "Version 12"
+    steps = {s.key: s for s in strategy.route.steps}
+    assert len(steps) == 16
+    assert steps["share-jcb"].when.text == "15 th September 21"
+    assert steps["share-jcb"].deadline == dt.date(2021, 9, 15)
+    assert steps["sspb-final"].kind is StepKind.DECIDE and steps["sspb-final"].body_code == "SSPB"
+    assert steps["sspb-final"].deadline == dt.date(2022, 3, 1)
+    # HWBB (7 March) and Scrutiny (15 March) run side by side; Cabinet waits for both.
+    assert steps["hwbb"].waits_for == ("sspb-final",) and steps["scrutiny"].waits_for == ("sspb-final",)
+    assert strategy.route.prerequisites(steps["cabinet"]) == ("hwbb", "scrutiny")
+    assert strategy.route.prerequisites(steps["share-sendops"]) == ("share-jcb",)
+    assert steps["cabinet"].when.kind == "tbc"
+
+
+def test_southend_names_its_plan_file(southend):
+    assert [p.file for p in southend.plans] == ["peer-review-plan.csv"]
+
+
+BASE = """\
+context: 2021-09-01
+people:
+  - {initials: GB, name: Gary Bloom}
+bodies:
+  - code: SSPB
+    name: SEND Strategic Partnership Board
+    meetings:
+      dates:
+        - at: 2021-10-06 14:00
+documents:
+  - key: strategy
+    title: Strategy
+    dated: 2021-09-01
+    owner: GB
+    route:
+      - {key: a, kind: share, body: SSPB, when: 6 th October 21, title: Shared}
+"""
+
+
+def error_for(text: str) -> LoadError:
+    with pytest.raises(LoadError) as caught:
+        read_setup(text, "council.yaml")
+    return caught.value
+
+
+def test_the_base_setup_reads():
+    setup = read_setup(BASE, "council.yaml")
+    assert setup.documents[0].route.steps[0].deadline == dt.date(2021, 10, 6)
+
+
+def test_unknown_body_names_file_line_field_and_code():
+    error = error_for(BASE.replace("body: SSPB", "body: SSPBX"))
+    assert (error.file, error.row, error.column, error.text) == ("council.yaml", 16, "body", "SSPBX")
+    assert "unknown body 'SSPBX'" in str(error) and "council.yaml, row 16" in str(error)
+
+
+def test_a_body_already_stored_may_be_referred_to():
+    setup = read_setup(BASE.replace("body: SSPB", "body: Cabinet"), "council.yaml", known_bodies={"Cabinet"})
+    assert setup.documents[0].route.steps[0].body_code == "Cabinet"
+
+
+def test_unknown_owner():
+    error = error_for(BASE.replace("owner: GB", "owner: XY"))
+    assert (error.column, error.text) == ("owner", "XY")
+
+
+def test_unreadable_when_in_a_step_quotes_it():
+    error = error_for(BASE.replace("when: 6 th October 21", "when: sometime soonish"))
+    assert (error.row, error.column, error.text) == (16, "when", "sometime soonish")
+    assert "sometime soonish" in str(error)
+
+
+def test_meeting_time_must_be_local_date_and_time():
+    error = error_for(BASE.replace("at: 2021-10-06 14:00", "at: 2021-10-06"))
+    assert error.column == "at" and "time as well as a date" in str(error)
+    error = error_for(BASE.replace("at: 2021-10-06 14:00", "at: 2021-02-30 14:00"))
+    assert "not a real date" in str(error)
+
+
+def test_meeting_rule_errors_quote_the_rule():
+    text = BASE.replace("      dates:\n        - at: 2021-10-06 14:00", "      rule: every so often\n      from: 2021-09-01\n      until: 2022-08-31")
+    error = error_for(text)
+    assert error.column == "rule" and "every so often" in str(error)
+
+
+def test_route_step_waiting_for_a_missing_step():
+    error = error_for(BASE.replace("title: Shared}", "title: Shared, waits_for: [zz]}"))
+    assert (error.column, error.text) == ("waits_for", "zz")
+
+
+def test_unknown_field_is_named():
+    error = error_for(BASE.replace("    owner: GB", "    ownr: GB"))
+    assert error.column == "ownr"
+
+
+def test_duplicate_body_code():
+    text = BASE.replace("bodies:\n", "bodies:\n  - {code: SSPB, name: Again}\n")
+    error = error_for(text)
+    assert "body 'SSPB' is listed twice" in str(error)
+
+
+def test_invalid_yaml_names_the_line():
+    error = error_for(BASE + "  - {key: b, kind: share\n")
+    assert error.file == "council.yaml" and error.row == 18
