@@ -141,6 +141,10 @@ def print_status(result: services.Status) -> None:
                 highlight=False,
             )
     for plan in result.plans:
+        if not plan.due and not plan.overdue:
+            out.print(f"[bold]{plan.title}[/] ({plan.key})", highlight=False)
+            out.print("  actions due: 0; overdue: 0", highlight=False)
+            continue
         table = Table(title=f"{plan.title} ({plan.key})", title_justify="left")
         for column in ("rec", "action", "who", "when", "deadline", "state"):
             table.add_column(column)

@@ -3,12 +3,12 @@ work (or a factory for one) so tests can run them on SQLite, PostgreSQL or the i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from governance_model.errors import LoadError
-from governance_model.importing.plan_table import read_plan_file
+from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import read_setup
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
@@ -100,7 +100,7 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
                     raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
                 plan, glossary = read_plan_file(str(plan_path), _read_bytes(plan_path), context=ref.context)
                 if ref.title:
-                    plan.title = ref.title
+                    plan.title, plan.key = ref.title, plan_key(ref.title)
                 parsed.glossary.terms.update(glossary.terms)
                 add_plan(plan, str(plan_path))
         elif suffix in PLAN_SUFFIXES:
@@ -181,5 +181,3 @@ def status(uow, as_of: dt.date) -> Status:
         plans=[plan_status(p, as_of) for p in plans],
     )
 
-
-UowFactory = Callable[[], object]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from governance_model.storage.database import make_engine, migrate
+from governance_model.storage.database import make_engine, make_session_factory, migrate
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.settings import Settings, redact_url
 
@@ -11,6 +11,11 @@ from govflow.settings import Settings, redact_url
 @lru_cache(maxsize=8)
 def _engine(url: str):
     return make_engine(url)
+
+
+@lru_cache(maxsize=8)
+def _session_factory(url: str):
+    return make_session_factory(_engine(url))
 
 
 def init_database(settings: Settings) -> str:
@@ -22,4 +27,4 @@ def init_database(settings: Settings) -> str:
 
 
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
-    return SqlUnitOfWork(_engine(settings.database_url))
+    return SqlUnitOfWork(_session_factory(settings.database_url))

@@ -53,10 +53,16 @@ class _Node(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        mapping = _Node(super().construct_mapping(node, deep=deep))
-        mapping.line = node.start_mark.line + 1
-        return mapping
+    """SafeLoader whose mappings are `_Node`s carrying their line number."""
+
+
+def _construct_node(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
+    mapping = _Node(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_node)
 
 
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
@@ -248,12 +254,15 @@ class _Reader:
         return document
 
     def step(self, node: Any, position: int, context: dt.date) -> Step:
-        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting"}, {"key", "kind", "title"})
+        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting", "done"}, {"key", "kind", "title"})
         try:
             kind = StepKind(str(node["kind"]))
         except ValueError:
             allowed = ", ".join(k.value for k in StepKind)
             raise self.fail(node, f"step kind must be one of {allowed}", "kind", node["kind"]) from None
+        done = node.get("done")
+        if done is not None and (not isinstance(done, dt.date) or isinstance(done, dt.datetime)):
+            raise self.fail(node, "'done' must be the date the step was done, YYYY-MM-DD", "done", done)
         waits = node.get("waits_for")
         if isinstance(waits, str):
             waits = [waits]
@@ -267,6 +276,7 @@ class _Reader:
             owner=self.person_ref(node, "owner"),
             waits_for=None if waits is None else tuple(str(w) for w in waits),
             meeting_key=node.get("meeting"),
+            done_on=done,
         )
 
     def plan(self, node: Any) -> PlanReference:

@@ -138,3 +138,12 @@ def test_duplicate_body_code():
 def test_invalid_yaml_names_the_line():
     error = error_for(BASE + "  - {key: b, kind: share\n")
     assert error.file == "council.yaml" and error.row == 18
+
+
+def test_the_readme_example_is_a_valid_setup():
+    readme = (EXAMPLE.parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    setup = read_setup(block, "README.md")
+    assert [b.code for b in setup.bodies] == ["SSPB"]
+    assert [m.key for m in setup.bodies[0].meetings][:3] == ["SSPB-2021-09-01", "SSPB-2021-10-06", "SSPB-2021-11-03"]
+    assert setup.documents[0].route.step("sign-off").done_on == dt.date(2022, 3, 1)

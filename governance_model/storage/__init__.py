@@ -1,0 +1,37 @@
+"""Storage: SQLAlchemy tables, the repository, the unit of work and Alembic migrations.
+
+The only package that talks to the database. Everything else sees domain objects:
+
+    from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
+
+    engine = make_engine(url)      # sqlite:///path or postgresql+psycopg://…
+    migrate(engine)                # alembic upgrade head
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    with uow:
+        uow.repo.save_plan(plan)
+        uow.commit()
+"""
+from governance_model.storage.database import (
+    alembic_config,
+    is_current,
+    make_engine,
+    make_session_factory,
+    migrate,
+    parse_database_url,
+)
+from governance_model.storage.repository import AuditEvent, Repository, SqlRepository
+from governance_model.storage.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
+
+__all__ = [
+    "AbstractUnitOfWork",
+    "AuditEvent",
+    "Repository",
+    "SqlRepository",
+    "SqlUnitOfWork",
+    "alembic_config",
+    "is_current",
+    "make_engine",
+    "make_session_factory",
+    "migrate",
+    "parse_database_url",
+]

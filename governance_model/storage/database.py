@@ -1,0 +1,92 @@
+"""Engines, sessions and schema migrations: SQLite for one user, PostgreSQL (psycopg 3) for many.
+
+    engine = make_engine("sqlite:///.govflow/govflow.sqlite3")
+    migrate(engine)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+
+Alembic is configured here in code (no alembic.ini): the scripts live in the `migrations` folder
+next to this module.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def parse_database_url(url: str | URL) -> URL:
+    """`url` as a SQLAlchemy URL, with a bare `postgresql://` (or `postgres://`) read as psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **engine_options: Any) -> Engine:
+    """An engine for `url`. SQLite gets foreign keys switched on and its folder created."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **engine_options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    engine_options.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **engine_options)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless each connection asks for them.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """The session factory a SqlUnitOfWork takes."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | URL | None = None) -> Config:
+    """An Alembic configuration built in code: scripts from the package, `sqlalchemy.url` if given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        # ConfigParser treats % as interpolation, and URLs escape characters with it.
+        rendered = parse_database_url(url).render_as_string(hide_password=False)
+        config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    return config
+
+
+def migrate(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
+    """Bring the database schema up to `revision` (the newest by default); safe to run again."""
+    engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+    try:
+        config = alembic_config(engine.url)
+        # One connection and one transaction for the whole upgrade; env.py uses this connection,
+        # so options on the engine (a PostgreSQL search_path, say) apply to the migration too.
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        if engine is not url_or_engine:
+            engine.dispose()
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database has been migrated to the newest revision."""
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == head_revisions()

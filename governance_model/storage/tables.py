@@ -1,0 +1,368 @@
+"""The database tables, as SQLAlchemy 2 typed declarative classes; rows never leave the storage package.
+
+A When is stored flat, as seven nullable columns `<prefix>_kind … <prefix>_text` (see
+`when_columns`), so deadlines can be queried with plain SQL. Enumerations are stored as their string
+values. Natural keys (body code, meeting key, document key, …) are unique; foreign keys use integer
+surrogate ids. References to another aggregate (a step's body, an owner's initials, a decision's
+meeting) are kept as natural keys, not foreign keys, so aggregates can be loaded in any order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from governance_model.when import When
+
+# Deterministic constraint names, so Alembic can find (and later alter or drop) every constraint.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KEY = 160  # length of natural keys and codes
+ENUM = 32  # length of stored enumeration values
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """An aware datetime stored in UTC. SQLite keeps no offset, so naive values read back are UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"refusing to store a naive datetime ({value.isoformat()}): give it a time zone")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        str: String(255),
+        dt.date: Date(),
+        dt.datetime: UtcDateTime(),
+        bool: Boolean(),
+        int: Integer(),
+    }
+
+
+# The suffixes of the seven columns that hold one When; `kind` NULL means there is no When.
+WHEN_FIELDS = ("kind", "start", "end", "every", "depends_on", "tentative", "text")
+
+
+def when_columns(prefix: str = "when") -> tuple[str, ...]:
+    """The column names holding a When stored under `prefix` (e.g. `when_kind`, `when_end`…)."""
+    return tuple(f"{prefix}_{name}" for name in WHEN_FIELDS)
+
+
+def store_when(row: Any, when: When | None, prefix: str = "when") -> None:
+    """Write `when` into the seven `<prefix>_…` columns of `row` (all NULL when there is none)."""
+    values = (
+        (when.kind, when.start, when.end, when.every, when.depends_on, when.tentative, when.text)
+        if when is not None
+        else (None,) * len(WHEN_FIELDS)
+    )
+    for column, value in zip(when_columns(prefix), values):
+        setattr(row, column, value)
+
+
+def load_when(row: Any, prefix: str = "when") -> When | None:
+    """Read the When held in the `<prefix>_…` columns of `row`; None when `<prefix>_kind` is NULL."""
+    kind, start, end, every, depends_on, tentative, text = (getattr(row, c) for c in when_columns(prefix))
+    if kind is None:
+        return None
+    return When(
+        kind=kind,
+        start=start,
+        end=end,
+        every=every,
+        depends_on=depends_on,
+        tentative=bool(tentative),
+        text=text or "",
+    )
+
+
+class BodyRow(Base):
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    secretary: Mapped[Optional[str]] = mapped_column(String(KEY))
+    papers_lead_days: Mapped[int]
+    meeting_rule: Mapped[Optional[str]] = mapped_column(Text)
+    exempt: Mapped[bool]
+
+    meetings: Mapped[list[MeetingRow]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[Optional[dt.datetime]] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(ENUM))
+    location: Mapped[str] = mapped_column(Text)
+    # The window of a meeting marked TBC.
+    when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_start: Mapped[Optional[dt.date]]
+    when_end: Mapped[Optional[dt.date]]
+    when_every: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
+    when_tentative: Mapped[Optional[bool]]
+    when_text: Mapped[Optional[str]] = mapped_column(Text)
+
+    body: Mapped[BodyRow] = relationship(back_populates="meetings")
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initials: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    email: Mapped[Optional[str]]
+    apprise_urls: Mapped[list[str]] = mapped_column(JSON)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(ENUM))
+    owner: Mapped[Optional[str]] = mapped_column(String(KEY))
+    dated: Mapped[Optional[dt.date]]
+    exempt: Mapped[bool]
+
+    versions: Mapped[list[DocumentVersionRow]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DocumentVersionRow.ordinal",
+    )
+    steps: Mapped[list[StepRow]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: (StepRow.position, StepRow.key),
+    )
+
+
+class DocumentVersionRow(Base):
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]  # place in Document.versions
+    number: Mapped[int]
+    label: Mapped[str] = mapped_column(Text)
+    dated: Mapped[Optional[dt.date]]
+
+    document: Mapped[DocumentRow] = relationship(back_populates="versions")
+
+
+class StepRow(Base):
+    __tablename__ = "route_steps"
+    __table_args__ = (UniqueConstraint("document_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(KEY))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(ENUM))
+    title: Mapped[str] = mapped_column(Text)
+    body_code: Mapped[Optional[str]] = mapped_column(String(KEY))
+    owner: Mapped[Optional[str]] = mapped_column(String(KEY))
+    # NULL: the step before it; otherwise a JSON list of step keys ([] waits for nothing).
+    waits_for: Mapped[Optional[list[str]]] = mapped_column(JSON(none_as_null=True))
+    meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
+    done_on: Mapped[Optional[dt.date]]
+    when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_start: Mapped[Optional[dt.date]]
+    when_end: Mapped[Optional[dt.date]] = mapped_column(index=True)
+    when_every: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
+    when_tentative: Mapped[Optional[bool]]
+    when_text: Mapped[Optional[str]] = mapped_column(Text)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="steps")
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The step decided on (and through it the document); a decision belongs to its step.
+    step_id: Mapped[int] = mapped_column(ForeignKey("route_steps.id", ondelete="CASCADE"), index=True)
+    body_code: Mapped[str] = mapped_column(String(KEY))
+    outcome: Mapped[str] = mapped_column(String(ENUM))
+    decided_on: Mapped[dt.date]
+    meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
+    minute: Mapped[str] = mapped_column(Text)
+
+    step: Mapped[StepRow] = relationship()
+
+
+class ActionPlanRow(Base):
+    __tablename__ = "action_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    context_date: Mapped[Optional[dt.date]]
+    source: Mapped[str] = mapped_column(Text)
+
+    recommendations: Mapped[list[RecommendationRow]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="RecommendationRow.ordinal",
+    )
+    updates: Mapped[list[ProgressUpdateRow]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: (ProgressUpdateRow.recorded_on, ProgressUpdateRow.id),
+    )
+
+
+class RecommendationRow(Base):
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"))
+    ordinal: Mapped[int]  # place in ActionPlan.recommendations
+    number: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[Optional[str]] = mapped_column(String(KEY))
+    note: Mapped[str] = mapped_column(Text)
+    merged_with: Mapped[list[str]] = mapped_column(JSON)
+    aligned_with: Mapped[list[str]] = mapped_column(JSON)
+
+    plan: Mapped[ActionPlanRow] = relationship(back_populates="recommendations")
+    actions: Mapped[list[ActionRow]] = relationship(
+        back_populates="recommendation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ActionRow.ordinal",
+    )
+    measures: Mapped[list[MeasureRow]] = relationship(
+        back_populates="recommendation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MeasureRow.ordinal",
+    )
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    ordinal: Mapped[int]  # place in Recommendation.actions
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[Optional[str]] = mapped_column(String(KEY))
+    when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_start: Mapped[Optional[dt.date]]
+    when_end: Mapped[Optional[dt.date]] = mapped_column(index=True)
+    when_every: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
+    when_tentative: Mapped[Optional[bool]]
+    when_text: Mapped[Optional[str]] = mapped_column(Text)
+
+    recommendation: Mapped[RecommendationRow] = relationship(back_populates="actions")
+
+
+class MeasureRow(Base):
+    __tablename__ = "measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    ordinal: Mapped[int]  # place in Recommendation.measures
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+    recommendation: Mapped[RecommendationRow] = relationship(back_populates="measures")
+
+
+class ProgressUpdateRow(Base):
+    """Never updated or deleted by the repository: progress is only ever added."""
+
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"), index=True)
+    # A natural key, not a foreign key: updates outlive a re-import that renumbers recommendations.
+    recommendation_number: Mapped[str] = mapped_column(String(16))
+    recorded_on: Mapped[dt.date]
+    action_position: Mapped[Optional[int]]
+    author: Mapped[Optional[str]] = mapped_column(String(KEY))
+    done: Mapped[list[str]] = mapped_column(JSON)
+    difference: Mapped[list[str]] = mapped_column(JSON)
+    to_develop: Mapped[list[str]] = mapped_column(JSON)
+    next_steps: Mapped[list[str]] = mapped_column(JSON)
+
+    plan: Mapped[ActionPlanRow] = relationship(back_populates="updates")
+
+
+class GlossaryTermRow(Base):
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acronym: Mapped[str] = mapped_column(String(KEY), unique=True)
+    meaning: Mapped[str] = mapped_column(Text)
+
+
+class AuditEventRow(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_subject_occurred_at", "subject", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(KEY))
+    kind: Mapped[str] = mapped_column(String(KEY))
+    subject: Mapped[str]
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,4 @@
+"""`python -m govflow` runs the command line."""
+from govflow.cli import main
+
+main()

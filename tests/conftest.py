@@ -1,0 +1,96 @@
+"""Database fixtures: every test that asks for `database_url` runs once per configured database.
+
+GOVFLOW_TEST_DATABASE_URL is a comma-separated list of database URLs; the word `sqlite` means a
+fresh SQLite file in the test's tmp_path. Default: SQLite and the local PostgreSQL. Each PostgreSQL
+test gets its own schema (dropped afterwards). An unreachable PostgreSQL skips its tests, except in
+CI (CI=true), where it fails them: CI must show the PostgreSQL tests running.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
+
+DEFAULT_DATABASES = "sqlite,postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _database_targets() -> list[str]:
+    raw = os.environ.get("GOVFLOW_TEST_DATABASE_URL") or DEFAULT_DATABASES
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _target_id(target: str) -> str:
+    return "sqlite" if target == "sqlite" else make_url(target).get_backend_name()
+
+
+_TARGETS = _database_targets()
+_unreachable: dict[str, str] = {}  # PostgreSQL URL → why it could not be reached (asked once a run)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+
+
+@pytest.fixture(params=_TARGETS, ids=[_target_id(t) for t in _TARGETS])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated, empty database (SQLite file, or a PostgreSQL schema of its own)."""
+    target: str = request.param
+    if target == "sqlite" or make_url(target).get_backend_name() == "sqlite":
+        url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
+        migrate(url)
+        yield url
+        return
+    yield from _postgresql_schema(target)
+
+
+def _postgresql_schema(target: str) -> Iterator[str]:
+    server = make_url(target)
+    where = server._replace(password=None).render_as_string()  # no password in the message
+    if target not in _unreachable:
+        admin = make_engine(server, poolclass=NullPool, connect_args={"connect_timeout": 5})
+        try:
+            with admin.connect():
+                pass
+        except OperationalError as error:
+            _unreachable[target] = str(error.orig or error).strip().splitlines()[0]
+        finally:
+            admin.dispose()
+    if target in _unreachable:
+        message = f"PostgreSQL not reachable at {where}: {_unreachable[target]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    schema = f"t_{uuid.uuid4().hex}"
+    admin = make_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+        migrate(url)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            # A connection left open by a test would make the drop wait for ever; fail instead.
+            connection.execute(text("SET lock_timeout = '10s'"))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def uow_factory(database_url: str) -> Iterator[Callable[[], SqlUnitOfWork]]:
+    """A callable that returns a fresh SqlUnitOfWork on the test's database."""
+    engine = make_engine(database_url)
+    session_factory = make_session_factory(engine)
+    yield lambda: SqlUnitOfWork(session_factory)
+    engine.dispose()

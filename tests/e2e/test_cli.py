@@ -1,0 +1,86 @@
+"""The govflow command as a person runs it: a real process, real files, real exit codes."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_002 = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
+
+
+def govflow(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "govflow", *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120)
+
+
+def test_when_prints_exactly_the_seven_fields():
+    result = govflow("when", "Quarterly wef Jan 2022", "--context", "2022-01-01", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "kind": "recurring",
+        "start": "2022-01-01",
+        "end": None,
+        "every": "P3M",
+        "depends_on": None,
+        "tentative": False,
+        "text": "Quarterly wef Jan 2022",
+    }
+
+
+def test_when_reads_a_phrase_without_a_year_from_the_context():
+    result = govflow("when", "October/November 21", "--context", "2021-09-01", "--json")
+    reading = json.loads(result.stdout)
+    assert (reading["kind"], reading["start"], reading["end"]) == ("window", "2021-10-01", "2021-11-30")
+
+
+def test_when_exits_2_and_quotes_an_unreadable_phrase():
+    result = govflow("when", "after the summer-ish", "--context", "2022-01-01", "--json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "after the summer-ish" in result.stderr
+
+
+@pytest.mark.database
+def test_init_load_and_status_on_each_database(database_url, tmp_path):
+    env = {"GOVFLOW_DATABASE_URL": database_url, "GOVFLOW_DATA_DIR": str(tmp_path / "data")}
+    init = govflow("init", env=env)
+    assert init.returncode == 0, init.stderr
+    load = govflow("load", str(SEED_002), env=env)
+    assert load.returncode == 0, load.stderr
+    assert "16 recommendations: 1, 2, 3, 4, 6, 6a, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15" in load.stdout
+    assert "owners: GB, BM, LM, CMc, AP, AK, APD" in load.stdout
+    assert "recommendations 4 and 6 are to be merged" in load.stdout
+    assert "recommendation 13 is aligned to recommendation 2" in load.stdout
+
+    status = govflow("status", "--as-of", "2022-02-20", "--json", env=env)
+    assert status.returncode == 0, status.stderr
+    (plan,) = json.loads(status.stdout)["plans"]
+    overdue = {(a["recommendation"], a["text"]) for a in plan["overdue"]}
+    assert ("12", "Members of SENDIASS and SBC HR team consulted") in overdue  # "Jan": due 31 Jan 2022
+    due = {(a["recommendation"], a["text"]) for a in plan["due"]}
+    assert ("11", "DSWEHYS identifies and implements new chair of RAP") in due  # "Feb": due 28 Feb 2022
+
+
+def test_load_error_names_the_place_and_exits_2(tmp_path):
+    bad = tmp_path / "plan.csv"
+    bad.write_text("No,Recommendation,Summary actions,When (2022),Who,Measure of success\n1,x,Step,someday,GB,ok\n")
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
+    assert govflow("init", env=env).returncode == 0
+    result = govflow("load", str(bad), env=env)
+    assert result.returncode == 2
+    assert "plan.csv" in result.stderr and "row 2" in result.stderr and "someday" in result.stderr
+
+
+def test_demo_ends_by_printing_the_southend_status(tmp_path):
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
+    result = govflow("demo", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Status as of Wednesday 06 October 2021" in result.stdout
+    assert "SEND Strategy 2021-24" in result.stdout
+    assert "current step: share-sspb" in result.stdout
+    tail = result.stdout.strip().splitlines()[-1]
+    assert tail.startswith("  actions due:")
+    assert (tmp_path / "data" / "govflow.db").exists()

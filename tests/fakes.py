@@ -1,0 +1,222 @@
+"""In-memory stand-ins for the storage layer, for unit tests of services: no database, no mocks.
+
+`FakeUnitOfWork` keeps its data across `with` blocks (use one instance per test, like one database)
+and, like the real one, throws away everything done in a block that is left without `commit()`.
+`FakeRepository` follows the same rules as `SqlRepository` (shared from its module), and hands out
+copies, so changing a returned object changes nothing stored.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from governance_model.errors import ModelError
+from governance_model.model import ActionPlan, Body, Decision, Document, Glossary, Meeting, Person, ProgressUpdate
+from governance_model.storage.repository import (
+    AuditEvent,
+    check_audit_time,
+    check_body,
+    check_document,
+    check_plan,
+    meeting_order,
+    step_order,
+    updates_to_add,
+)
+from governance_model.storage.unit_of_work import AbstractUnitOfWork
+
+
+class FakeRepository:
+    """Dictionaries of domain objects keyed by their natural keys."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, Body] = {}  # without meetings; those live in `meetings`
+        self.meetings: dict[str, Meeting] = {}
+        self.people: dict[str, Person] = {}
+        self.documents: dict[str, Document] = {}
+        self.plans: dict[str, ActionPlan] = {}
+        self.decisions: list[Decision] = []
+        self.glossary: dict[str, str] = {}
+        self.audit_events: list[AuditEvent] = []
+        self.last_audit_id = 0
+
+    # bodies and meetings
+
+    def save_body(self, body: Body) -> None:
+        check_body(body)
+        for meeting in body.meetings:
+            known = self.meetings.get(meeting.key)
+            if known is not None and known.body_code != body.code:
+                raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
+        stored = copy.deepcopy(body)
+        for meeting in stored.meetings:
+            self.meetings[meeting.key] = meeting
+        stored.meetings = []
+        self.bodies[body.code] = stored
+
+    def get_body(self, code: str) -> Body | None:
+        if code not in self.bodies:
+            return None
+        body = copy.deepcopy(self.bodies[code])
+        body.meetings = sorted(
+            (copy.deepcopy(m) for m in self.meetings.values() if m.body_code == code), key=meeting_order
+        )
+        return body
+
+    def list_bodies(self) -> list[Body]:
+        return [self.get_body(code) for code in sorted(self.bodies)]  # type: ignore[misc]
+
+    # people
+
+    def save_person(self, person: Person) -> None:
+        self.people[person.initials] = copy.deepcopy(person)
+
+    def get_person(self, initials: str) -> Person | None:
+        return copy.deepcopy(self.people.get(initials))
+
+    def list_people(self) -> list[Person]:
+        return [copy.deepcopy(self.people[k]) for k in sorted(self.people)]
+
+    # documents
+
+    def save_document(self, document: Document) -> None:
+        check_document(document)
+        kept = {s.key for s in document.route.steps}
+        decided = sorted(
+            {d.step_key for d in self.decisions if d.document_key == document.key and d.step_key not in kept}
+        )
+        if decided:
+            raise ModelError(
+                f"document {document.key!r}: steps {', '.join(decided)} have decisions "
+                "recorded and cannot be removed from the route"
+            )
+        stored = copy.deepcopy(document)
+        stored.route.steps.sort(key=step_order)
+        self.documents[document.key] = stored
+
+    def get_document(self, key: str) -> Document | None:
+        return copy.deepcopy(self.documents.get(key))
+
+    def list_documents(self) -> list[Document]:
+        return [copy.deepcopy(self.documents[k]) for k in sorted(self.documents)]
+
+    # plans
+
+    def save_plan(self, plan: ActionPlan) -> None:
+        check_plan(plan)
+        stored_updates = self.plans[plan.key].updates if plan.key in self.plans else []
+        stored = copy.deepcopy(plan)
+        stored.updates = _by_date(stored_updates + copy.deepcopy(updates_to_add(stored_updates, plan.updates)))
+        self.plans[plan.key] = stored
+
+    def add_progress_update(self, plan_key: str, update: ProgressUpdate) -> None:
+        plan = self.plans.get(plan_key)
+        if plan is None:
+            raise ModelError(f"no action plan {plan_key!r}")
+        if update.recommendation_number not in {r.number for r in plan.recommendations}:
+            raise ModelError(f"plan {plan_key!r} has no recommendation {update.recommendation_number!r}")
+        plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
+
+    def get_plan(self, key: str) -> ActionPlan | None:
+        return copy.deepcopy(self.plans.get(key))
+
+    def list_plans(self) -> list[ActionPlan]:
+        return [copy.deepcopy(self.plans[k]) for k in sorted(self.plans)]
+
+    # decisions
+
+    def add_decision(self, decision: Decision) -> None:
+        document = self.documents.get(decision.document_key)
+        if document is None or decision.step_key not in {s.key for s in document.route.steps}:
+            raise ModelError(
+                f"cannot record a decision on step {decision.step_key!r} of document "
+                f"{decision.document_key!r}: no such step"
+            )
+        self.decisions.append(copy.deepcopy(decision))
+
+    def list_decisions(self, document_key: str | None = None) -> list[Decision]:
+        chosen = [d for d in self.decisions if document_key is None or d.document_key == document_key]
+        return copy.deepcopy(sorted(chosen, key=lambda d: d.decided_on))
+
+    # glossary
+
+    def merge_glossary(self, glossary: Glossary) -> None:
+        self.glossary.update(glossary.terms)
+
+    def get_glossary(self) -> Glossary:
+        return Glossary(terms={k: self.glossary[k] for k in sorted(self.glossary)})
+
+    # audit trail
+
+    def add_audit_event(
+        self,
+        *,
+        occurred_at: dt.datetime,
+        actor: str,
+        kind: str,
+        subject: str,
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        check_audit_time(occurred_at)
+        self.last_audit_id += 1
+        event = AuditEvent(
+            id=self.last_audit_id,
+            occurred_at=occurred_at.astimezone(dt.timezone.utc),
+            actor=actor,
+            kind=kind,
+            subject=subject,
+            reason=reason,
+            details=copy.deepcopy(details or {}),
+        )
+        self.audit_events.append(event)
+        return copy.deepcopy(event)
+
+    def list_audit_events(
+        self,
+        *,
+        subject: str | None = None,
+        kind: str | None = None,
+        actor: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[AuditEvent]:
+        chosen = [
+            e
+            for e in self.audit_events
+            if (subject is None or e.subject == subject)
+            and (kind is None or e.kind == kind)
+            and (actor is None or e.actor == actor)
+            and (since is None or e.occurred_at >= since)
+            and (until is None or e.occurred_at < until)
+        ]
+        return copy.deepcopy(sorted(chosen, key=lambda e: (e.occurred_at, e.id)))
+
+
+def _by_date(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:
+    return sorted(updates, key=lambda u: u.recorded_on)  # stable: same day keeps the order added
+
+
+class FakeUnitOfWork(AbstractUnitOfWork):
+    """A unit of work over a FakeRepository; `commits` counts the commits, for assertions."""
+
+    def __init__(self, repo: FakeRepository | None = None):
+        self.repo = repo or FakeRepository()
+        self.commits = 0
+        self._saved: dict[str, Any] | None = None
+
+    def __enter__(self) -> FakeUnitOfWork:
+        self._saved = copy.deepcopy(self.repo.__dict__)
+        return self
+
+    def commit(self) -> None:
+        self.commits += 1
+        self._saved = copy.deepcopy(self.repo.__dict__)
+
+    def rollback(self) -> None:
+        if self._saved is not None:
+            self.repo.__dict__.update(copy.deepcopy(self._saved))
+
+    @property
+    def committed(self) -> bool:
+        return self.commits > 0
