@@ -94,3 +94,24 @@ def uow_factory(database_url: str) -> Iterator[Callable[[], SqlUnitOfWork]]:
     session_factory = make_session_factory(engine)
     yield lambda: SqlUnitOfWork(session_factory)
     engine.dispose()
+
+
+_DATABASE_OUTCOMES: dict[str, dict[str, int]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count the database tests by database, for the summary below."""
+    if "database" not in report.keywords or (report.when != "call" and report.outcome != "skipped"):
+        return
+    for target in _TARGETS:
+        database = _target_id(target)
+        if f"[{database}" in report.nodeid or f"-{database}]" in report.nodeid or f"-{database}-" in report.nodeid:
+            counts = _DATABASE_OUTCOMES.setdefault(database, {})
+            counts[report.outcome] = counts.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly which databases the integration tests ran on."""
+    for database, counts in sorted(_DATABASE_OUTCOMES.items()):
+        parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        terminalreporter.write_line(f"database tests on {database}: {parts}")
