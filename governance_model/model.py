@@ -39,6 +39,18 @@ class DecisionOutcome(str, Enum):
     REJECTED = "rejected"
 
 
+class StepState(str, Enum):
+    """Where a route step stands on a given day."""
+
+    PLANNED = "planned"  # not yet tied to a date it can keep: waits on something unknown
+    SCHEDULED = "scheduled"  # has its date (usually a meeting) but waits for earlier steps
+    DUE = "due"  # everything it waits for is done and its date is today or later
+    OVERDUE = "overdue"  # everything it waits for is done but its date has passed
+    DONE = "done"  # done, or decided with an outcome that moves the route on
+    SKIPPED = "skipped"
+    STOPPED = "stopped"  # the document was rejected before this step happened
+
+
 class DocumentKind(str, Enum):
     STRATEGY = "strategy"
     ACTION_PLAN = "action_plan"
@@ -68,6 +80,7 @@ class Meeting:
     when: When | None = None  # the window of a meeting marked TBC
     status: MeetingStatus = MeetingStatus.SCHEDULED
     location: str = ""
+    sequence: int = 0  # rises each time the meeting is moved, cancelled or confirmed
 
     @property
     def day(self) -> dt.date | None:
@@ -175,6 +188,8 @@ class Decision:
     decided_on: dt.date
     meeting_key: str | None = None
     minute: str = ""
+    back_to: str | None = None  # referred_back: the revise step the route goes back to
+    recorded_by: str = ""
 
 
 @dataclass
@@ -267,3 +282,39 @@ class Glossary:
 
     def expand(self, acronym: str) -> str | None:
         return self.terms.get(acronym)
+
+
+@dataclass(frozen=True)
+class StepForecast:
+    """What the route planner worked out for one step on one night: its state, its date (done,
+    scheduled or forecast), the meeting it sits on, and why it sits on that date, in words."""
+
+    document_key: str
+    step_key: str
+    state: StepState
+    date: dt.date | None
+    meeting_key: str | None = None
+    tentative: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ForecastChange:
+    """A step's date moved by a re-forecast: the old date, the new one and why (seed 000's
+    "revised timeline" is a list of these)."""
+
+    document_key: str
+    step_key: str
+    old_date: dt.date | None
+    new_date: dt.date | None
+    reason: str
+    recorded_on: dt.date  # the as-of date of the run or change that moved it
+
+
+@dataclass(frozen=True)
+class NightlyRun:
+    """One completed nightly run for a date; a second run for the same date changes nothing."""
+
+    as_of: dt.date
+    finished_at: dt.datetime  # aware
+    summary: dict = field(default_factory=dict)

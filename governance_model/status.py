@@ -6,16 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from governance_model.model import ActionPlan, Decision, DecisionOutcome, Document, Step, recommendation_sort_key
+from governance_model.model import ActionPlan, Document, recommendation_sort_key
+from governance_model.route_planner import RoutePlan
 from governance_model.when import When
-
-# Outcomes that finish a step and let the route move on.
-ONWARD = {
-    DecisionOutcome.APPROVED,
-    DecisionOutcome.APPROVED_WITH_AMENDMENTS,
-    DecisionOutcome.ENDORSED,
-    DecisionOutcome.NOTED,
-}
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -51,9 +44,9 @@ def next_occurrence(when: When, as_of: dt.date) -> dt.date | None:
 class StepStatus:
     key: str
     title: str
-    state: str  # done | current | waiting | overdue
+    state: str  # a StepState value: planned | scheduled | due | overdue | done | skipped | stopped
     body_code: str | None
-    deadline: dt.date | None
+    deadline: dt.date | None  # the done, scheduled or forecast date
     when_text: str | None
 
 
@@ -86,40 +79,26 @@ class PlanStatus:
     overdue: list[ActionStatus] = field(default_factory=list)
 
 
-def step_done(step: Step, decisions: list[Decision], as_of: dt.date) -> bool:
-    if step.done_on is not None and step.done_on <= as_of:
-        return True
-    return any(d.step_key == step.key and d.outcome in ONWARD and d.decided_on <= as_of for d in decisions)
-
-
-def document_status(document: Document, decisions: list[Decision], as_of: dt.date) -> DocumentStatus:
-    """The state of every step of a document's route on `as_of`."""
-    mine = [d for d in decisions if d.document_key == document.key]
-    stopped = any(d.outcome is DecisionOutcome.REJECTED and d.decided_on <= as_of for d in mine)
-    done = {s.key for s in document.route.steps if step_done(s, mine, as_of)}
+def document_status(document: Document, route: RoutePlan) -> DocumentStatus:
+    """A document's route as the planner sees it on the plan's day."""
+    steps_by_key = {s.key: s for s in document.route.steps}
     statuses = []
-    for step in sorted(document.route.steps, key=lambda s: s.position):
-        deadline = step.deadline
-        if step.key in done:
-            state = "done"
-        elif deadline is not None and deadline < as_of:
-            state = "overdue"
-        elif all(k in done for k in document.route.prerequisites(step)):
-            state = "current"
-        else:
-            state = "waiting"
-        statuses.append(StepStatus(step.key, step.title, state, step.body_code, deadline, step.when.text if step.when else None))
-    open_steps = [s for s in statuses if s.state != "done"]
-    current = next((s.key for s in open_steps if s.state in ("current", "overdue")), None)
-    upcoming = [s.deadline for s in open_steps if s.deadline is not None and s.deadline >= as_of]
+    for forecast in route.steps:
+        step = steps_by_key[forecast.step_key]
+        statuses.append(
+            StepStatus(step.key, step.title, forecast.state.value, step.body_code, forecast.date, step.when.text if step.when else None)
+        )
+    open_steps = [s for s in statuses if s.state not in ("done", "skipped", "stopped")]
+    current = next((s.key for s in open_steps if s.state in ("due", "overdue")), None)
+    upcoming = [s.deadline for s in open_steps if s.deadline is not None and s.deadline >= route.as_of]
     return DocumentStatus(
         key=document.key,
         title=document.title,
-        current_step=None if stopped else current,
-        next_deadline=None if stopped else min(upcoming, default=None),
-        overdue=[] if stopped else [s for s in statuses if s.state == "overdue"],
+        current_step=current,
+        next_deadline=min(upcoming, default=None),
+        overdue=[s for s in statuses if s.state == "overdue"],
         steps=statuses,
-        stopped=stopped,
+        stopped=route.stopped,
     )
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from governance_model.errors import Error
 from governance_model.when import read_when
-from govflow import services, wiring
+from govflow import cli_changes, services, wiring
 from govflow.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="govflow: governance workflow for partnership boards.")
@@ -126,10 +126,10 @@ def print_status(result: services.Status) -> None:
     out.print(f"[bold]Status as of {result.as_of:%A %d %B %Y}[/]", highlight=False)
     for doc in result.documents:
         table = Table(title=f"{doc.title} ({doc.key})", title_justify="left")
-        for column in ("step", "body", "when", "deadline", "state"):
+        for column in ("step", "body", "when", "date", "state"):
             table.add_column(column)
         for step in doc.steps:
-            style = {"overdue": "red", "current": "bold", "done": "dim"}.get(step.state, "")
+            style = {"overdue": "red", "due": "bold", "done": "dim", "stopped": "dim"}.get(step.state, "")
             table.add_row(step.title, step.body_code or "", step.when_text or "", str(step.deadline or ""), step.state, style=style)
         out.print(table)
         if doc.stopped:
@@ -159,16 +159,115 @@ def print_status(result: services.Status) -> None:
 def demo(
     as_of: Annotated[str, typer.Option("--as-of", help="the day to show the status for")] = DEMO_AS_OF.isoformat(),
 ) -> None:
-    """Create the database, load the Southend example and show its status."""
+    """Create the database, load the Southend example, run the nightly flow and show the status."""
     settings = Settings.from_env()
     day = _date(as_of, "--as-of")
     try:
         out.print(f"database ready: {wiring.init_database(settings)}", highlight=False)
         summary = services.load_files([EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings))
         _print_load_summary(summary)
+        out.print("running the nightly flow through Prefect (the first run starts a temporary Prefect server)…", highlight=False)
+        _prepare_prefect()
+        from flows.nightly import NightlyParameters, nightly
+
+        print_nightly_summary(nightly(NightlyParameters(as_of=day)))
         print_status(services.status(wiring.unit_of_work(settings), day))
     except Error as exc:
         _fail(str(exc))
+
+
+cli_changes.register(app)
+
+
+# --- The nightly Prefect flow: run it once, register its deployment, serve its schedule -----------
+# prefect is imported inside these commands only: importing it takes over a second, and the other
+# commands (`govflow when` above all) must stay fast.
+
+
+def _prepare_prefect() -> None:
+    """Defaults for Prefect in this process; must run before prefect is first imported."""
+    import os
+
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry calls from a closed network
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # With no PREFECT_API_URL Prefect starts a temporary server; its 20 s default is too close to
+    # the ~16 s that takes on a fresh PREFECT_HOME here.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _require_prefect_server(command: str) -> None:
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        _fail(
+            f"`govflow {command}` needs a Prefect server: without PREFECT_API_URL Prefect uses a temporary "
+            "server of its own, which never creates scheduled runs. Start one with `prefect server start` "
+            "and export PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+
+
+@app.command("nightly")
+def nightly_command(
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default: today in Europe/London)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """Run the nightly flow once, now, through Prefect: bring every route up to date, catching up missed nights."""
+    day = _date(as_of, "--as-of")
+    _prepare_prefect()
+    from flows.nightly import NightlyParameters, nightly
+
+    try:
+        summary = nightly(NightlyParameters(as_of=day))
+    except Error as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    print_nightly_summary(summary)
+
+
+def print_nightly_summary(summary: dict) -> None:
+    nights = summary["nights"]
+    if not nights:
+        out.print(f"nightly runs have already reached {summary['as_of']}: nothing changed", highlight=False)
+        return
+    ran = f"{nights[0]}" if len(nights) == 1 else f"{len(nights)} nights, {nights[0]} to {nights[-1]} (caught up)"
+    out.print(f"nightly run for {summary['as_of']}: ran {ran}", highlight=False)
+    moved = summary["documents_moved"]
+    out.print(f"  documents moved: {len(moved)}{' (' + ', '.join(moved) + ')' if moved else ''}", highlight=False)
+    out.print(
+        f"  steps moved: {summary['steps_moved']}; steps overdue: {summary['steps_overdue']}; "
+        f"dates re-forecast: {summary['dates_reforecast']}",
+        highlight=False,
+    )
+
+
+@app.command("deploy")
+def deploy_command() -> None:
+    """Register (or update) the nightly deployment in the Prefect server: daily at 03:00 Europe/London."""
+    _prepare_prefect()
+    from flows import deployment
+
+    _require_prefect_server("deploy")
+    deployment_id = deployment.apply_deployment()
+    out.print(f"deployment {deployment.FULL_NAME} ({deployment_id})", highlight=False)
+    out.print(f"  cron: {deployment.CRON}", highlight=False)
+    out.print(f"  time zone: {deployment.TIMEZONE}", highlight=False)
+    out.print("  runs are executed by `govflow serve-nightly` (or a worker) while it runs", highlight=False)
+
+
+@app.command("serve-nightly")
+def serve_nightly_command() -> None:
+    """Run the nightly deployment's scheduled runs from this process until stopped (Ctrl-C)."""
+    _prepare_prefect()
+    from flows import deployment
+
+    _require_prefect_server("serve-nightly")
+    out.print(f"serving {deployment.FULL_NAME}: cron {deployment.CRON!r} in {deployment.TIMEZONE}", highlight=False)
+    deployment.serve_nightly()
+
+
+# --- end of the nightly Prefect commands -----------------------------------------------------------
 
 
 def main() -> None:

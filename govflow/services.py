@@ -11,7 +11,9 @@ from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import read_setup
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
+from governance_model.route_planner import MeetingIndex, bind_meetings, plan_route
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
+from governance_model.working_days import WorkingCalendar
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
 PLAN_SUFFIXES = {".txt", ".tsv", ".csv", ".xlsx"}
@@ -119,9 +121,12 @@ def load_files(paths: Iterable[Path], uow) -> LoadSummary:
     """Read every file, check it all, then store it in one transaction: all of it or none of it."""
     paths = [Path(p) for p in paths]
     with uow:
-        known_bodies = {b.code for b in uow.repo.list_bodies()}
+        stored_bodies = {b.code: b for b in uow.repo.list_bodies()}
         known_people = {p.initials for p in uow.repo.list_people()}
-        parsed = _parse(paths, known_bodies, known_people)
+        parsed = _parse(paths, set(stored_bodies), known_people)
+        meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
+        for document in parsed.documents:
+            bind_meetings(document, meetings)
         for person in parsed.people:
             uow.repo.save_person(person)
         for body in parsed.bodies:
@@ -173,11 +178,13 @@ def status(uow, as_of: dt.date) -> Status:
     """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
     with uow:
         documents = uow.repo.list_documents()
+        bodies = uow.repo.list_bodies()
         decisions = uow.repo.list_decisions()
         plans = uow.repo.list_plans()
+    meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
     return Status(
         as_of=as_of,
-        documents=[document_status(d, decisions, as_of) for d in documents],
+        documents=[document_status(d, plan_route(d, meetings, decisions, as_of, calendar)) for d in documents],
         plans=[plan_status(p, as_of) for p in plans],
     )
 

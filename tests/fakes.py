@@ -8,19 +8,42 @@ copies, so changing a returned object changes nothing stored.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, Iterable
 
 from governance_model.errors import ModelError
-from governance_model.model import ActionPlan, Body, Decision, Document, Glossary, Meeting, Person, ProgressUpdate
+from governance_model.model import (
+    ActionPlan,
+    Body,
+    Decision,
+    Document,
+    ForecastChange,
+    Glossary,
+    Meeting,
+    NightlyRun,
+    Person,
+    ProgressUpdate,
+    StepForecast,
+    StepState,
+)
 from governance_model.storage.repository import (
+    LONDON,
     AuditEvent,
     check_audit_time,
     check_body,
     check_document,
+    check_meeting,
+    check_meeting_body,
     check_plan,
+    forecast_order,
+    latest_forecasts,
     meeting_order,
+    no_meeting,
+    no_step,
     step_order,
+    stored_summary,
+    unknown_steps,
     updates_to_add,
 )
 from governance_model.storage.unit_of_work import AbstractUnitOfWork
@@ -39,6 +62,9 @@ class FakeRepository:
         self.glossary: dict[str, str] = {}
         self.audit_events: list[AuditEvent] = []
         self.last_audit_id = 0
+        self.forecasts: dict[tuple[str, str], StepForecast] = {}  # by (document key, step key)
+        self.forecast_changes: list[ForecastChange] = []  # in the order added
+        self.nightly_runs: dict[dt.date, NightlyRun] = {}
 
     # bodies and meetings
 
@@ -50,7 +76,7 @@ class FakeRepository:
                 raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
         stored = copy.deepcopy(body)
         for meeting in stored.meetings:
-            self.meetings[meeting.key] = meeting
+            self.meetings[meeting.key] = _in_london(meeting)
         stored.meetings = []
         self.bodies[body.code] = stored
 
@@ -65,6 +91,17 @@ class FakeRepository:
 
     def list_bodies(self) -> list[Body]:
         return [self.get_body(code) for code in sorted(self.bodies)]  # type: ignore[misc]
+
+    def get_meeting(self, key: str) -> Meeting | None:
+        return copy.deepcopy(self.meetings.get(key))
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        check_meeting(meeting)
+        known = self.meetings.get(meeting.key)
+        if known is None:
+            raise no_meeting(meeting.key)
+        check_meeting_body(meeting, known.body_code)
+        self.meetings[meeting.key] = _in_london(copy.deepcopy(meeting))
 
     # people
 
@@ -93,12 +130,22 @@ class FakeRepository:
         stored = copy.deepcopy(document)
         stored.route.steps.sort(key=step_order)
         self.documents[document.key] = stored
+        # A step's forecast goes with the step (in the database, by ON DELETE CASCADE).
+        for key in [k for k in self.forecasts if k[0] == document.key and k[1] not in kept]:
+            del self.forecasts[key]
 
     def get_document(self, key: str) -> Document | None:
         return copy.deepcopy(self.documents.get(key))
 
     def list_documents(self) -> list[Document]:
         return [copy.deepcopy(self.documents[k]) for k in sorted(self.documents)]
+
+    def set_step_done(self, document_key: str, step_key: str, done_on: dt.date | None) -> None:
+        document = self.documents.get(document_key)
+        step = next((s for s in document.route.steps if s.key == step_key), None) if document else None
+        if step is None:
+            raise no_step(document_key, step_key)
+        step.done_on = done_on
 
     # plans
 
@@ -137,6 +184,50 @@ class FakeRepository:
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
         chosen = [d for d in self.decisions if document_key is None or d.document_key == document_key]
         return copy.deepcopy(sorted(chosen, key=lambda d: d.decided_on))
+
+    # step forecasts, their history and the nightly runs
+
+    def save_step_forecasts(self, forecasts: Iterable[StepForecast]) -> None:
+        latest = latest_forecasts(forecasts)
+        steps = self._steps({document_key for document_key, _ in latest})
+        missing = [key for key in latest if key not in steps]
+        if missing:
+            raise unknown_steps(missing)
+        for key, forecast in latest.items():
+            # Stored as the database stores them: the state as a StepState, tentative as a bool.
+            self.forecasts[key] = dataclasses.replace(
+                forecast, state=StepState(forecast.state), tentative=bool(forecast.tentative)
+            )
+
+    def list_step_forecasts(self, document_key: str | None = None) -> list[StepForecast]:
+        chosen = [f for f in self.forecasts.values() if document_key is None or f.document_key == document_key]
+        steps = self._steps({f.document_key for f in chosen})
+        return sorted(chosen, key=lambda f: forecast_order(f, steps))
+
+    def _steps(self, document_keys: set[str]) -> dict[tuple[str, str], Any]:
+        return {
+            (key, step.key): step
+            for key in document_keys
+            if key in self.documents
+            for step in self.documents[key].route.steps
+        }
+
+    def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None:
+        self.forecast_changes.extend(changes)  # frozen: no copy needed
+
+    def list_forecast_changes(self, document_key: str | None = None) -> list[ForecastChange]:
+        chosen = [c for c in self.forecast_changes if document_key is None or c.document_key == document_key]
+        return sorted(chosen, key=lambda c: c.recorded_on)  # stable: same day keeps the order added
+
+    def record_nightly_run(self, run: NightlyRun) -> None:
+        summary = stored_summary(run)
+        self.nightly_runs[run.as_of] = NightlyRun(run.as_of, run.finished_at.astimezone(dt.timezone.utc), summary)
+
+    def get_nightly_run(self, as_of: dt.date) -> NightlyRun | None:
+        return copy.deepcopy(self.nightly_runs.get(as_of))
+
+    def last_nightly_run(self) -> NightlyRun | None:
+        return self.get_nightly_run(max(self.nightly_runs)) if self.nightly_runs else None
 
     # glossary
 
@@ -191,6 +282,13 @@ class FakeRepository:
             and (until is None or e.occurred_at < until)
         ]
         return copy.deepcopy(sorted(chosen, key=lambda e: (e.occurred_at, e.id)))
+
+
+def _in_london(meeting: Meeting) -> Meeting:
+    """The meeting with its start in Europe/London time, as the database gives it back."""
+    if meeting.starts_at is not None:
+        meeting.starts_at = meeting.starts_at.astimezone(LONDON)
+    return meeting
 
 
 def _by_date(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:

@@ -8,18 +8,28 @@ aggregate upserts it by its natural key. Rules both this repository and the in-m
   undated meetings last), then key; meetings missing from a saved body are left alone;
 - documents come back with their steps ordered by position, then key; versions in the order given;
 - plans keep the order of recommendations, actions and measures as given; progress updates are
-  never deleted and come back ordered by date, then by the order they were added.
+  never deleted and come back ordered by date, then by the order they were added;
+- step forecasts are one per step, upserted by (document key, step key), and go when their step
+  goes; they come back ordered by document key, then step position and key;
+- forecast changes are only ever added and come back ordered by `recorded_on`, then the order added;
+- nightly runs are one per as-of date (recording a date again replaces it).
+
+The bulk reads (`list_documents`, `list_bodies`, `list_plans`, `list_decisions`,
+`list_step_forecasts`) run one plain SELECT per table and build the domain objects from the rows,
+without ORM instances: the nightly run loads the whole country at once.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from governance_model.errors import ModelError
 from governance_model.model import (
@@ -31,16 +41,19 @@ from governance_model.model import (
     Document,
     DocumentKind,
     DocumentVersion,
+    ForecastChange,
     Glossary,
     Measure,
     Meeting,
     MeetingStatus,
+    NightlyRun,
     Person,
     ProgressUpdate,
     Recommendation,
-    Route,
     Step,
+    StepForecast,
     StepKind,
+    StepState,
 )
 from governance_model.storage.tables import (
     ActionPlanRow,
@@ -50,15 +63,19 @@ from governance_model.storage.tables import (
     DecisionRow,
     DocumentRow,
     DocumentVersionRow,
+    ForecastChangeRow,
     GlossaryTermRow,
     MeasureRow,
     MeetingRow,
+    NightlyRunRow,
     PersonRow,
     ProgressUpdateRow,
     RecommendationRow,
+    StepForecastRow,
     StepRow,
-    load_when,
     store_when,
+    when_columns,
+    when_from_values,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -94,8 +111,18 @@ class Repository(Protocol):
     def add_progress_update(self, plan_key: str, update: ProgressUpdate) -> None: ...
     def get_plan(self, key: str) -> ActionPlan | None: ...
     def list_plans(self) -> list[ActionPlan]: ...
+    def get_meeting(self, key: str) -> Meeting | None: ...
+    def save_meeting(self, meeting: Meeting) -> None: ...
+    def set_step_done(self, document_key: str, step_key: str, done_on: dt.date | None) -> None: ...
     def add_decision(self, decision: Decision) -> None: ...
     def list_decisions(self, document_key: str | None = None) -> list[Decision]: ...
+    def save_step_forecasts(self, forecasts: Iterable[StepForecast]) -> None: ...
+    def list_step_forecasts(self, document_key: str | None = None) -> list[StepForecast]: ...
+    def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None: ...
+    def list_forecast_changes(self, document_key: str | None = None) -> list[ForecastChange]: ...
+    def record_nightly_run(self, run: NightlyRun) -> None: ...
+    def get_nightly_run(self, as_of: dt.date) -> NightlyRun | None: ...
+    def last_nightly_run(self) -> NightlyRun | None: ...
     def merge_glossary(self, glossary: Glossary) -> None: ...
     def get_glossary(self) -> Glossary: ...
     def add_audit_event(
@@ -146,8 +173,28 @@ def check_body(body: Body) -> None:
                 f"meeting {meeting.key!r} is listed under body {body.code!r} "
                 f"but says it belongs to {meeting.body_code!r}"
             )
-        if meeting.starts_at is not None and meeting.starts_at.utcoffset() is None:
-            raise ModelError(f"meeting {meeting.key!r} starts at a time without a time zone")
+        check_meeting(meeting)
+
+
+def check_meeting(meeting: Meeting) -> None:
+    if meeting.starts_at is not None and meeting.starts_at.utcoffset() is None:
+        raise ModelError(f"meeting {meeting.key!r} starts at a time without a time zone")
+
+
+def check_meeting_body(meeting: Meeting, stored_body_code: str) -> None:
+    """`save_meeting` changes a meeting, never the body it belongs to."""
+    if meeting.body_code != stored_body_code:
+        raise ModelError(
+            f"meeting {meeting.key!r} belongs to body {stored_body_code!r}, not {meeting.body_code!r}"
+        )
+
+
+def no_meeting(key: str) -> ModelError:
+    return ModelError(f"no meeting {key!r}")
+
+
+def no_step(document_key: str, step_key: str) -> ModelError:
+    return ModelError(f"document {document_key!r} has no step {step_key!r}")
 
 
 def check_document(document: Document) -> None:
@@ -166,6 +213,41 @@ def check_plan(plan: ActionPlan) -> None:
 def check_audit_time(moment: dt.datetime) -> None:
     if moment.utcoffset() is None:
         raise ModelError(f"audit event time {moment.isoformat()} has no time zone")
+
+
+def latest_forecasts(forecasts: Iterable[StepForecast]) -> dict[tuple[str, str], StepForecast]:
+    """The forecasts by (document key, step key); a step given twice keeps the last one."""
+    latest: dict[tuple[str, str], StepForecast] = {}
+    for forecast in forecasts:
+        StepState(forecast.state)  # refuse a state that is not one
+        latest[(forecast.document_key, forecast.step_key)] = forecast
+    return latest
+
+
+def unknown_steps(unknown: Iterable[tuple[str, str]]) -> ModelError:
+    """The error for forecasts of steps that are not in any stored route; names (some of) them."""
+    names = sorted(f"{document_key}/{step_key}" for document_key, step_key in unknown)
+    shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+    return ModelError(f"cannot save forecasts for steps that are in no stored route: {shown}")
+
+
+def forecast_order(forecast: StepForecast, steps: dict[tuple[str, str], Step]) -> tuple:
+    step = steps[(forecast.document_key, forecast.step_key)]
+    return (forecast.document_key, step.position, step.key)
+
+
+def stored_summary(run: NightlyRun) -> dict[str, Any]:
+    """The run's summary as JSON gives it back (so the fake and the database agree), or ModelError."""
+    check_aware(run.finished_at, f"nightly run {run.as_of.isoformat()} finished at")
+    try:
+        return json.loads(json.dumps(run.summary))
+    except (TypeError, ValueError) as error:
+        raise ModelError(f"the summary of nightly run {run.as_of.isoformat()} is not JSON: {error}") from None
+
+
+def check_aware(moment: dt.datetime, what: str) -> None:
+    if moment.utcoffset() is None:
+        raise ModelError(f"{what} {moment.isoformat()}, a time without a time zone")
 
 
 def updates_to_add(stored: Iterable[ProgressUpdate], given: Iterable[ProgressUpdate]) -> list[ProgressUpdate]:
@@ -237,23 +319,33 @@ class SqlRepository:
                 raise ModelError(
                     f"meeting key {meeting.key!r} already belongs to body {meeting_row.body.code!r}"
                 )
-            meeting_row.starts_at = meeting.starts_at
-            meeting_row.status = MeetingStatus(meeting.status).value
-            meeting_row.location = meeting.location
-            store_when(meeting_row, meeting.when)
+            _store_meeting(meeting_row, meeting)
         self.session.flush()
 
     def get_body(self, code: str) -> Body | None:
-        row = self.session.scalar(
-            select(BodyRow).where(BodyRow.code == code).options(selectinload(BodyRow.meetings))
-        )
-        return _body(row) if row is not None else None
+        bodies = _load_bodies(self.session, BodyRow.code == code)
+        return bodies[0] if bodies else None
 
     def list_bodies(self) -> list[Body]:
-        rows = self.session.scalars(
-            select(BodyRow).order_by(BodyRow.code).options(selectinload(BodyRow.meetings))
+        return _load_bodies(self.session)
+
+    def get_meeting(self, key: str) -> Meeting | None:
+        meetings = _load_meetings(self.session, MeetingRow.key == key)
+        return meetings[0][1] if meetings else None
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        """Update a stored meeting by key: its start, window, status, location and sequence.
+
+        The sequence is stored as given: moving a meeting does not bump it; the caller does."""
+        check_meeting(meeting)
+        row = self.session.scalar(
+            select(MeetingRow).where(MeetingRow.key == meeting.key).options(joinedload(MeetingRow.body))
         )
-        return [_body(row) for row in rows]
+        if row is None:
+            raise no_meeting(meeting.key)
+        check_meeting_body(meeting, row.body.code)
+        _store_meeting(row, meeting)
+        self.session.flush()
 
     # people
 
@@ -335,14 +427,25 @@ class SqlRepository:
         self.session.flush()
 
     def get_document(self, key: str) -> Document | None:
-        row = self.session.scalar(
-            select(DocumentRow).where(DocumentRow.key == key).options(*_DOCUMENT_LOADS)
-        )
-        return _document(row) if row is not None else None
+        documents = _load_documents(self.session, DocumentRow.key == key)
+        return documents[0] if documents else None
 
     def list_documents(self) -> list[Document]:
-        rows = self.session.scalars(select(DocumentRow).order_by(DocumentRow.key).options(*_DOCUMENT_LOADS))
-        return [_document(row) for row in rows]
+        return _load_documents(self.session)
+
+    def set_step_done(self, document_key: str, step_key: str, done_on: dt.date | None) -> None:
+        """Record the day a step was done (None: not done after all)."""
+        step_id = self._step_id(document_key, step_key)
+        if step_id is None:
+            raise no_step(document_key, step_key)
+        self.session.execute(update(StepRow).where(StepRow.id == step_id).values(done_on=done_on))
+
+    def _step_id(self, document_key: str, step_key: str) -> int | None:
+        return self.session.scalar(
+            select(StepRow.id)
+            .join(DocumentRow, StepRow.document_id == DocumentRow.id)
+            .where(DocumentRow.key == document_key, StepRow.key == step_key)
+        )
 
     # action plans
 
@@ -398,21 +501,16 @@ class SqlRepository:
         self.session.flush()
 
     def get_plan(self, key: str) -> ActionPlan | None:
-        row = self.session.scalar(select(ActionPlanRow).where(ActionPlanRow.key == key).options(*_PLAN_LOADS))
-        return _plan(row) if row is not None else None
+        plans = _load_plans(self.session, ActionPlanRow.key == key)
+        return plans[0] if plans else None
 
     def list_plans(self) -> list[ActionPlan]:
-        rows = self.session.scalars(select(ActionPlanRow).order_by(ActionPlanRow.key).options(*_PLAN_LOADS))
-        return [_plan(row) for row in rows]
+        return _load_plans(self.session)
 
     # decisions
 
     def add_decision(self, decision: Decision) -> None:
-        step_id = self.session.scalar(
-            select(StepRow.id)
-            .join(DocumentRow, StepRow.document_id == DocumentRow.id)
-            .where(DocumentRow.key == decision.document_key, StepRow.key == decision.step_key)
-        )
+        step_id = self._step_id(decision.document_key, decision.step_key)
         if step_id is None:
             raise ModelError(
                 f"cannot record a decision on step {decision.step_key!r} of document "
@@ -426,6 +524,8 @@ class SqlRepository:
                 decided_on=decision.decided_on,
                 meeting_key=decision.meeting_key,
                 minute=decision.minute,
+                back_to=decision.back_to,
+                recorded_by=decision.recorded_by,
             )
         )
         self.session.flush()
@@ -433,25 +533,188 @@ class SqlRepository:
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
         """Decisions ordered by the day they were taken, then the order they were recorded."""
         query = (
-            select(DecisionRow, StepRow.key, DocumentRow.key)
+            select(
+                DocumentRow.key,
+                StepRow.key,
+                DecisionRow.body_code,
+                DecisionRow.outcome,
+                DecisionRow.decided_on,
+                DecisionRow.meeting_key,
+                DecisionRow.minute,
+                DecisionRow.back_to,
+                DecisionRow.recorded_by,
+            )
+            .select_from(DecisionRow)
             .join(StepRow, DecisionRow.step_id == StepRow.id)
             .join(DocumentRow, StepRow.document_id == DocumentRow.id)
             .order_by(DecisionRow.decided_on, DecisionRow.id)
         )
         if document_key is not None:
             query = query.where(DocumentRow.key == document_key)
+        outcomes = _OUTCOMES
         return [
             Decision(
                 document_key=doc_key,
                 step_key=step_key,
-                body_code=row.body_code,
-                outcome=DecisionOutcome(row.outcome),
-                decided_on=row.decided_on,
-                meeting_key=row.meeting_key,
-                minute=row.minute,
+                body_code=body_code,
+                outcome=outcomes[outcome],
+                decided_on=decided_on,
+                meeting_key=meeting_key,
+                minute=minute,
+                back_to=back_to,
+                recorded_by=recorded_by,
             )
-            for row, step_key, doc_key in self.session.execute(query)
+            for doc_key, step_key, body_code, outcome, decided_on, meeting_key, minute, back_to, recorded_by in (
+                _rows(self.session, query)
+            )
         ]
+
+    # step forecasts, their history and the nightly runs
+
+    def save_step_forecasts(self, forecasts: Iterable[StepForecast]) -> None:
+        """Upsert one forecast per step, by (document key, step key), in bulk.
+
+        A forecast for a step that is in no stored route raises ModelError before anything is
+        written. The step ids are found with one query and the rows go in with one executemany
+        INSERT … ON CONFLICT (step_id) DO UPDATE."""
+        latest = latest_forecasts(forecasts)
+        if not latest:
+            return
+        step_ids = self._step_ids({document_key for document_key, _ in latest})
+        missing = [key for key in latest if key not in step_ids]
+        if missing:
+            raise unknown_steps(missing)
+        rows = [
+            {
+                "step_id": step_ids[key],
+                "state": StepState(forecast.state).value,
+                "date": forecast.date,
+                "meeting_key": forecast.meeting_key,
+                "tentative": bool(forecast.tentative),
+                "reason": forecast.reason,
+            }
+            for key, forecast in latest.items()
+        ]
+        self.session.execute(self._upsert(StepForecastRow.__table__, "step_id"), rows)
+
+    def _step_ids(self, document_keys: set[str]) -> dict[tuple[str, str], int]:
+        """The ids of the steps of these documents, by (document key, step key), in one query (all
+        steps when there are many documents: cheaper than a long IN list, and no bind limits)."""
+        query = (
+            select(DocumentRow.key, StepRow.key, StepRow.id)
+            .select_from(StepRow)
+            .join(DocumentRow, StepRow.document_id == DocumentRow.id)
+        )
+        if len(document_keys) <= _IN_LIST_LIMIT:
+            query = query.where(DocumentRow.key.in_(sorted(document_keys)))
+        return {(document_key, step_key): id_ for document_key, step_key, id_ in _rows(self.session, query)}
+
+    def _upsert(self, table: Table, key: str) -> Any:
+        dialect = self.session.connection().dialect.name
+        if dialect == "postgresql":
+            statement = postgresql.insert(table)
+        elif dialect == "sqlite":
+            statement = sqlite.insert(table)
+        else:  # pragma: no cover - govflow runs on SQLite and PostgreSQL only
+            raise NotImplementedError(f"no upsert for the {dialect} database")
+        return statement.on_conflict_do_update(
+            index_elements=[table.c[key]],
+            set_={column.name: statement.excluded[column.name] for column in table.c if column.name != key},
+        )
+
+    def list_step_forecasts(self, document_key: str | None = None) -> list[StepForecast]:
+        """The stored forecasts (of one document, or all), by document key, step position and key."""
+        query = (
+            select(
+                DocumentRow.key,
+                StepRow.key,
+                StepRow.position,
+                StepForecastRow.state,
+                StepForecastRow.date,
+                StepForecastRow.meeting_key,
+                StepForecastRow.tentative,
+                StepForecastRow.reason,
+            )
+            .select_from(StepForecastRow)
+            .join(StepRow, StepForecastRow.step_id == StepRow.id)
+            .join(DocumentRow, StepRow.document_id == DocumentRow.id)
+        )
+        if document_key is not None:
+            query = query.where(DocumentRow.key == document_key)
+        states = _STATES
+        rows = sorted(_rows(self.session, query), key=lambda r: (r[0], r[2], r[1]))
+        return [
+            StepForecast(
+                document_key=doc_key,
+                step_key=step_key,
+                state=states[state],
+                date=date,
+                meeting_key=meeting_key,
+                tentative=bool(tentative),
+                reason=reason,
+            )
+            for doc_key, step_key, _, state, date, meeting_key, tentative, reason in rows
+        ]
+
+    def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None:
+        """Add re-forecast records, in bulk and in the order given; none is changed or removed."""
+        rows = [
+            {
+                "document_key": change.document_key,
+                "step_key": change.step_key,
+                "old_date": change.old_date,
+                "new_date": change.new_date,
+                "reason": change.reason,
+                "recorded_on": change.recorded_on,
+            }
+            for change in changes
+        ]
+        if rows:
+            self.session.execute(insert(ForecastChangeRow.__table__), rows)
+
+    def list_forecast_changes(self, document_key: str | None = None) -> list[ForecastChange]:
+        """Re-forecast records ordered by `recorded_on`, then the order they were added."""
+        query = select(
+            ForecastChangeRow.document_key,
+            ForecastChangeRow.step_key,
+            ForecastChangeRow.old_date,
+            ForecastChangeRow.new_date,
+            ForecastChangeRow.reason,
+            ForecastChangeRow.recorded_on,
+        ).order_by(ForecastChangeRow.recorded_on, ForecastChangeRow.id)
+        if document_key is not None:
+            query = query.where(ForecastChangeRow.document_key == document_key)
+        return [
+            ForecastChange(
+                document_key=document_key,
+                step_key=step_key,
+                old_date=old_date,
+                new_date=new_date,
+                reason=reason,
+                recorded_on=recorded_on,
+            )
+            for document_key, step_key, old_date, new_date, reason, recorded_on in _rows(self.session, query)
+        ]
+
+    def record_nightly_run(self, run: NightlyRun) -> None:
+        """Store a completed run; a run for an as-of date already recorded replaces it."""
+        summary = stored_summary(run)
+        row = self.session.scalar(select(NightlyRunRow).where(NightlyRunRow.as_of == run.as_of))
+        if row is None:
+            row = NightlyRunRow(as_of=run.as_of)
+            self.session.add(row)
+        row.finished_at = run.finished_at
+        row.summary = summary
+        self.session.flush()
+
+    def get_nightly_run(self, as_of: dt.date) -> NightlyRun | None:
+        row = self.session.scalar(select(NightlyRunRow).where(NightlyRunRow.as_of == as_of))
+        return _nightly_run(row) if row is not None else None
+
+    def last_nightly_run(self) -> NightlyRun | None:
+        """The run with the latest as-of date (not the one that finished last)."""
+        row = self.session.scalar(select(NightlyRunRow).order_by(NightlyRunRow.as_of.desc()).limit(1))
+        return _nightly_run(row) if row is not None else None
 
     # glossary
 
@@ -529,34 +792,285 @@ class SqlRepository:
 
 # ---- rows to domain objects and back ------------------------------------------------------------
 
-_DOCUMENT_LOADS = (selectinload(DocumentRow.versions), selectinload(DocumentRow.steps))
 _PLAN_LOADS = (
     selectinload(ActionPlanRow.recommendations).selectinload(RecommendationRow.actions),
     selectinload(ActionPlanRow.recommendations).selectinload(RecommendationRow.measures),
     selectinload(ActionPlanRow.updates),
 )
+# Above this many keys a lookup reads every row instead of sending a long IN list.
+_IN_LIST_LIMIT = 1000
+
+_MEETING_STATUSES = {status.value: status for status in MeetingStatus}
+_DOCUMENT_KINDS = {kind.value: kind for kind in DocumentKind}
+_STEP_KINDS = {kind.value: kind for kind in StepKind}
+_OUTCOMES = {outcome.value: outcome for outcome in DecisionOutcome}
+_STATES = {state.value: state for state in StepState}
 
 
-def _body(row: BodyRow) -> Body:
-    meetings = [
-        Meeting(
-            key=m.key,
-            body_code=row.code,
-            starts_at=m.starts_at.astimezone(LONDON) if m.starts_at is not None else None,
-            when=load_when(m),
-            status=MeetingStatus(m.status),
-            location=m.location,
+def _rows(session: Session, query: Any) -> Sequence[Row[Any]]:
+    """All the rows of a SELECT of plain columns, fetched at once. Run on the session's connection
+    (so in its transaction) after a flush, as the ORM's autoflush would, but without the ORM's
+    per-row work."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(query).all()
+
+
+def _when_of(row_class: type) -> tuple:
+    return tuple(getattr(row_class, column) for column in when_columns())
+
+
+def _store_meeting(row: MeetingRow, meeting: Meeting) -> None:
+    row.starts_at = meeting.starts_at
+    row.status = MeetingStatus(meeting.status).value
+    row.location = meeting.location
+    row.sequence = meeting.sequence
+    store_when(row, meeting.when)
+
+
+# The bulk loaders: one SELECT of plain columns per table, filtered (when `where` is given) by a
+# condition on the aggregate's root table, joined in; the objects are put together in Python.
+
+
+def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -> list[tuple[int, Meeting]]:
+    """(body id, meeting) pairs; `where` is a condition on MeetingRow or BodyRow."""
+    query = select(
+        MeetingRow.body_id,
+        BodyRow.code,
+        MeetingRow.key,
+        MeetingRow.starts_at,
+        MeetingRow.status,
+        MeetingRow.location,
+        MeetingRow.sequence,
+        *_when_of(MeetingRow),
+    ).select_from(MeetingRow).join(BodyRow, MeetingRow.body_id == BodyRow.id)
+    if where is not None:
+        query = query.where(where)
+    statuses = _MEETING_STATUSES
+    return [
+        (
+            body_id,
+            Meeting(
+                key=key,
+                body_code=body_code,
+                starts_at=starts_at.astimezone(LONDON) if starts_at is not None else None,
+                when=when_from_values(*when),
+                status=statuses[status],
+                location=location,
+                sequence=sequence,
+            ),
         )
-        for m in row.meetings
+        for body_id, body_code, key, starts_at, status, location, sequence, *when in _rows(session, query)
     ]
-    return Body(
-        code=row.code,
-        name=row.name,
-        secretary=row.secretary,
-        papers_lead_days=row.papers_lead_days,
-        meeting_rule=row.meeting_rule,
-        meetings=sorted(meetings, key=meeting_order),
-        exempt=row.exempt,
+
+
+def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> list[Body]:
+    query = select(
+        BodyRow.id,
+        BodyRow.code,
+        BodyRow.name,
+        BodyRow.secretary,
+        BodyRow.papers_lead_days,
+        BodyRow.meeting_rule,
+        BodyRow.exempt,
+    )
+    if where is not None:
+        query = query.where(where)
+    bodies = {
+        id_: Body(
+            code=code,
+            name=name,
+            secretary=secretary,
+            papers_lead_days=papers_lead_days,
+            meeting_rule=meeting_rule,
+            exempt=exempt,
+        )
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt in _rows(session, query)
+    }
+    if not bodies:
+        return []
+    for body_id, meeting in _load_meetings(session, where):
+        body = bodies.get(body_id)  # None: added by another transaction since the first SELECT
+        if body is not None:
+            body.meetings.append(meeting)
+    for body in bodies.values():
+        body.meetings.sort(key=meeting_order)
+    return sorted(bodies.values(), key=lambda b: b.code)
+
+
+def _load_documents(session: Session, where: ColumnElement[bool] | None = None) -> list[Document]:
+    query = select(
+        DocumentRow.id,
+        DocumentRow.key,
+        DocumentRow.title,
+        DocumentRow.kind,
+        DocumentRow.owner,
+        DocumentRow.dated,
+        DocumentRow.exempt,
+    )
+    if where is not None:
+        query = query.where(where)
+    kinds = _DOCUMENT_KINDS
+    documents = {
+        id_: Document(key=key, title=title, kind=kinds[kind], owner=owner, dated=dated, exempt=exempt)
+        for id_, key, title, kind, owner, dated, exempt in _rows(session, query)
+    }
+    if not documents:
+        return []
+
+    versions = select(
+        DocumentVersionRow.document_id, DocumentVersionRow.number, DocumentVersionRow.label, DocumentVersionRow.dated
+    ).order_by(DocumentVersionRow.document_id, DocumentVersionRow.ordinal)
+    steps = select(
+        StepRow.document_id,
+        StepRow.key,
+        StepRow.position,
+        StepRow.kind,
+        StepRow.title,
+        StepRow.body_code,
+        StepRow.owner,
+        StepRow.waits_for,
+        StepRow.meeting_key,
+        StepRow.done_on,
+        *_when_of(StepRow),
+    )
+    if where is not None:
+        versions = versions.join(DocumentRow, DocumentVersionRow.document_id == DocumentRow.id).where(where)
+        steps = steps.join(DocumentRow, StepRow.document_id == DocumentRow.id).where(where)
+    for document_id, number, label, dated in _rows(session, versions):
+        document = documents.get(document_id)
+        if document is not None:
+            document.versions.append(DocumentVersion(number=number, label=label, dated=dated))
+    step_kinds = _STEP_KINDS
+    for document_id, key, position, kind, title, body_code, owner, waits_for, meeting_key, done_on, *when in (
+        _rows(session, steps)
+    ):
+        document = documents.get(document_id)
+        if document is not None:
+            document.route.steps.append(
+                Step(
+                    key=key,
+                    position=position,
+                    kind=step_kinds[kind],
+                    title=title,
+                    body_code=body_code,
+                    when=when_from_values(*when),
+                    owner=owner,
+                    waits_for=tuple(waits_for) if waits_for is not None else None,
+                    meeting_key=meeting_key,
+                    done_on=done_on,
+                )
+            )
+    for document in documents.values():
+        document.route.steps.sort(key=step_order)
+    return sorted(documents.values(), key=lambda d: d.key)
+
+
+def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> list[ActionPlan]:
+    query = select(
+        ActionPlanRow.id, ActionPlanRow.key, ActionPlanRow.title, ActionPlanRow.context_date, ActionPlanRow.source
+    )
+    if where is not None:
+        query = query.where(where)
+    plans = {
+        id_: ActionPlan(key=key, title=title, context_date=context_date, source=source)
+        for id_, key, title, context_date, source in _rows(session, query)
+    }
+    if not plans:
+        return []
+
+    recommendations_query = select(
+        RecommendationRow.id,
+        RecommendationRow.plan_id,
+        RecommendationRow.number,
+        RecommendationRow.text,
+        RecommendationRow.owner,
+        RecommendationRow.note,
+        RecommendationRow.merged_with,
+        RecommendationRow.aligned_with,
+    ).order_by(RecommendationRow.plan_id, RecommendationRow.ordinal)
+    actions = select(
+        ActionRow.recommendation_id, ActionRow.position, ActionRow.text, ActionRow.owner, *_when_of(ActionRow)
+    ).order_by(ActionRow.recommendation_id, ActionRow.ordinal)
+    measures = select(MeasureRow.recommendation_id, MeasureRow.position, MeasureRow.text).order_by(
+        MeasureRow.recommendation_id, MeasureRow.ordinal
+    )
+    updates = select(
+        ProgressUpdateRow.plan_id,
+        ProgressUpdateRow.recommendation_number,
+        ProgressUpdateRow.recorded_on,
+        ProgressUpdateRow.done,
+        ProgressUpdateRow.difference,
+        ProgressUpdateRow.to_develop,
+        ProgressUpdateRow.next_steps,
+        ProgressUpdateRow.action_position,
+        ProgressUpdateRow.author,
+    ).order_by(ProgressUpdateRow.recorded_on, ProgressUpdateRow.id)
+    if where is not None:
+        recommendations_query = recommendations_query.join(
+            ActionPlanRow, RecommendationRow.plan_id == ActionPlanRow.id
+        ).where(where)
+        actions = (
+            actions.join(RecommendationRow, ActionRow.recommendation_id == RecommendationRow.id)
+            .join(ActionPlanRow, RecommendationRow.plan_id == ActionPlanRow.id)
+            .where(where)
+        )
+        measures = (
+            measures.join(RecommendationRow, MeasureRow.recommendation_id == RecommendationRow.id)
+            .join(ActionPlanRow, RecommendationRow.plan_id == ActionPlanRow.id)
+            .where(where)
+        )
+        updates = updates.join(ActionPlanRow, ProgressUpdateRow.plan_id == ActionPlanRow.id).where(where)
+
+    recommendations: dict[int, Recommendation] = {}
+    for id_, plan_id, number, text, owner, note, merged_with, aligned_with in _rows(session, recommendations_query):
+        plan = plans.get(plan_id)
+        if plan is not None:
+            recommendation = Recommendation(
+                number=number,
+                text=text,
+                owner=owner,
+                note=note,
+                merged_with=list(merged_with),
+                aligned_with=list(aligned_with),
+            )
+            plan.recommendations.append(recommendation)
+            recommendations[id_] = recommendation
+    for recommendation_id, position, text, owner, *when in _rows(session, actions):
+        recommendation = recommendations.get(recommendation_id)
+        if recommendation is not None:
+            recommendation.actions.append(
+                Action(position=position, text=text, when=when_from_values(*when), owner=owner)
+            )
+    for recommendation_id, position, text in _rows(session, measures):
+        recommendation = recommendations.get(recommendation_id)
+        if recommendation is not None:
+            recommendation.measures.append(Measure(position=position, text=text))
+    for plan_id, number, recorded_on, done, difference, to_develop, next_steps, action_position, author in (
+        _rows(session, updates)
+    ):
+        plan = plans.get(plan_id)
+        if plan is not None:
+            plan.updates.append(
+                ProgressUpdate(
+                    recommendation_number=number,
+                    recorded_on=recorded_on,
+                    done=list(done),
+                    difference=list(difference),
+                    to_develop=list(to_develop),
+                    next_steps=list(next_steps),
+                    action_position=action_position,
+                    author=author,
+                )
+            )
+    return sorted(plans.values(), key=lambda p: p.key)
+
+
+def _nightly_run(row: NightlyRunRow) -> NightlyRun:
+    return NightlyRun(
+        as_of=row.as_of,
+        finished_at=row.finished_at.astimezone(dt.timezone.utc),
+        summary=json.loads(json.dumps(row.summary)),  # a copy: the row's own dict stays untouched
     )
 
 
@@ -567,37 +1081,6 @@ def _person(row: PersonRow) -> Person:
         role=row.role,
         email=row.email,
         apprise_urls=list(row.apprise_urls),
-    )
-
-
-def _document(row: DocumentRow) -> Document:
-    steps = [
-        Step(
-            key=s.key,
-            position=s.position,
-            kind=StepKind(s.kind),
-            title=s.title,
-            body_code=s.body_code,
-            when=load_when(s),
-            owner=s.owner,
-            waits_for=tuple(s.waits_for) if s.waits_for is not None else None,
-            meeting_key=s.meeting_key,
-            done_on=s.done_on,
-        )
-        for s in row.steps
-    ]
-    return Document(
-        key=row.key,
-        title=row.title,
-        kind=DocumentKind(row.kind),
-        owner=row.owner,
-        versions=[
-            DocumentVersion(number=v.number, label=v.label, dated=v.dated)
-            for v in sorted(row.versions, key=lambda v: v.ordinal)
-        ],
-        route=Route(steps=sorted(steps, key=step_order)),
-        dated=row.dated,
-        exempt=row.exempt,
     )
 
 
@@ -651,35 +1134,6 @@ def _update(row: ProgressUpdateRow) -> ProgressUpdate:
         next_steps=list(row.next_steps),
         action_position=row.action_position,
         author=row.author,
-    )
-
-
-def _plan(row: ActionPlanRow) -> ActionPlan:
-    recommendations = [
-        Recommendation(
-            number=r.number,
-            text=r.text,
-            owner=r.owner,
-            note=r.note,
-            merged_with=list(r.merged_with),
-            aligned_with=list(r.aligned_with),
-            actions=[
-                Action(position=a.position, text=a.text, when=load_when(a), owner=a.owner)
-                for a in sorted(r.actions, key=lambda a: a.ordinal)
-            ],
-            measures=[
-                Measure(position=m.position, text=m.text) for m in sorted(r.measures, key=lambda m: m.ordinal)
-            ],
-        )
-        for r in sorted(row.recommendations, key=lambda r: r.ordinal)
-    ]
-    return ActionPlan(
-        key=row.key,
-        title=row.title,
-        context_date=row.context_date,
-        source=row.source,
-        recommendations=recommendations,
-        updates=[_update(u) for u in sorted(row.updates, key=lambda u: (u.recorded_on, u.id))],
     )
 
 

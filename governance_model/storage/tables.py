@@ -96,7 +96,13 @@ def store_when(row: Any, when: When | None, prefix: str = "when") -> None:
 
 def load_when(row: Any, prefix: str = "when") -> When | None:
     """Read the When held in the `<prefix>_…` columns of `row`; None when `<prefix>_kind` is NULL."""
-    kind, start, end, every, depends_on, tentative, text = (getattr(row, c) for c in when_columns(prefix))
+    return when_from_values(*(getattr(row, c) for c in when_columns(prefix)))
+
+
+def when_from_values(
+    kind: Any, start: Any, end: Any, every: Any, depends_on: Any, tentative: Any, text: Any
+) -> When | None:
+    """The When held in the seven column values, in `WHEN_FIELDS` order (from a plain SELECT)."""
     if kind is None:
         return None
     return When(
@@ -135,6 +141,7 @@ class MeetingRow(Base):
     starts_at: Mapped[Optional[dt.datetime]] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(ENUM))
     location: Mapped[str] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     # The window of a meeting marked TBC.
     when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
     when_start: Mapped[Optional[dt.date]]
@@ -235,8 +242,55 @@ class DecisionRow(Base):
     decided_on: Mapped[dt.date]
     meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
     minute: Mapped[str] = mapped_column(Text)
+    back_to: Mapped[Optional[str]] = mapped_column(String(KEY))  # a step key of the same document
+    recorded_by: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     step: Mapped[StepRow] = relationship()
+
+
+class StepForecastRow(Base):
+    """What the last nightly run worked out for one step. One row per step, keyed by the step, so
+    deleting the step (or its document) deletes its forecast."""
+
+    __tablename__ = "step_forecasts"
+
+    step_id: Mapped[int] = mapped_column(
+        ForeignKey("route_steps.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    state: Mapped[str] = mapped_column(String(ENUM))
+    date: Mapped[Optional[dt.date]]
+    meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
+    tentative: Mapped[bool]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class ForecastChangeRow(Base):
+    """A step's date moved by a re-forecast. Only ever added; kept by natural key (document, step),
+    not tied to the step, so the history outlives a route that is edited or replaced."""
+
+    __tablename__ = "forecast_changes"
+    __table_args__ = (
+        Index("ix_forecast_changes_document_key_recorded_on", "document_key", "recorded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_key: Mapped[str] = mapped_column(String(KEY))
+    step_key: Mapped[str] = mapped_column(String(KEY))
+    old_date: Mapped[Optional[dt.date]]
+    new_date: Mapped[Optional[dt.date]]
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_on: Mapped[dt.date] = mapped_column(index=True)
+
+
+class NightlyRunRow(Base):
+    """One completed nightly run per as-of date."""
+
+    __tablename__ = "nightly_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(unique=True)
+    finished_at: Mapped[dt.datetime]
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class ActionPlanRow(Base):

@@ -74,13 +74,24 @@ def test_load_error_names_the_place_and_exits_2(tmp_path):
     assert "plan.csv" in result.stderr and "row 2" in result.stderr and "someday" in result.stderr
 
 
-def test_demo_ends_by_printing_the_southend_status(tmp_path):
+def test_meeting_move_and_decide_from_the_command_line(tmp_path):
     env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
-    result = govflow("demo", env=env, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "Status as of Wednesday 06 October 2021" in result.stdout
-    assert "SEND Strategy 2021-24" in result.stdout
-    assert "current step: share-sspb" in result.stdout
-    tail = result.stdout.strip().splitlines()[-1]
-    assert tail.startswith("  actions due:")
-    assert (tmp_path / "data" / "govflow.db").exists()
+    assert govflow("init", env=env).returncode == 0
+    assert govflow("load", str(ROOT / "examples" / "southend" / "setup.yaml"), env=env).returncode == 0
+    moved = govflow("meeting", "move", "SSPB-2022-03-01", "--to", "2022-03-08 14:00", "--why", "room clash", "--by", "SEC", "--as-of", "2021-10-07", env=env)
+    assert moved.returncode == 0, moved.stderr
+    assert "SSPB-2022-03-01 moved from Tue 01 Mar 2022 14:00 to Tue 08 Mar 2022 14:00" in moved.stdout
+
+    decided = govflow("decide", "send-strategy-2021-24", "share-sspb", "noted", "--on", "2021-10-06", "--by", "SEC", "--as-of", "2021-10-07", env=env)
+    assert decided.returncode == 0, decided.stderr
+    assert "noted at SSPB on 2021-10-06" in decided.stdout
+
+    status = json.loads(govflow("status", "--as-of", "2021-10-07", "--json", env=env).stdout)
+    steps = {s["key"]: s for s in status["documents"][0]["steps"]}
+    assert steps["share-sspb"]["state"] == "done"
+    assert steps["sspb-final"]["deadline"] == "2022-03-08"
+
+    wrong = govflow("decide", "send-strategy-2021-24", "share-sspb", "approved-ish", "--on", "2021-10-06", env=env)
+    assert wrong.returncode == 2 and "'approved-ish' is not one of" in wrong.stderr
+    bad_time = govflow("meeting", "move", "SSPB-2022-03-01", "--to", "8 March", env=env)
+    assert bad_time.returncode == 2 and "'8 March' is not a local date and time" in bad_time.stderr

@@ -1,0 +1,110 @@
+"""The nightly Prefect flow: thin orchestration over govflow.nightly, one small task per step.
+
+Every task works on whole batches (all documents, all nights) and hands Prefect objects that can hold
+tens of thousands of domain objects. So every task has `cache_policy=NO_CACHE` and
+`persist_result=False` (Prefect neither hashes its inputs nor stores its result), and the flow wraps
+those objects in `opaque(...)` (Prefect neither walks into them looking for futures nor rebuilds them;
+it still links the task to the upstream task that produced them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.utilities.annotations import opaque
+from pydantic import BaseModel
+
+from governance_model.model import NightlyRun
+from govflow import nightly as service
+from govflow import wiring
+from govflow.nightly import RouteUpdate, Snapshot
+from govflow.settings import Settings, redact_url
+
+LONDON = ZoneInfo("Europe/London")
+SUMMARY_ARTIFACT_KEY = "govflow-nightly-summary"
+
+batch_task = partial(task, cache_policy=NO_CACHE, persist_result=False)
+
+
+class NightlyParameters(BaseModel):
+    """What one nightly run is for."""
+
+    as_of: dt.date | None = None  # default: the day the run was scheduled for, in Europe/London
+
+
+@flow(name="govflow-nightly")
+def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
+    """Bring every route up to date for the night (catching up missed nights) and say what moved."""
+    settings = Settings.from_env()
+    as_of = params.as_of or london_day(flow_run.scheduled_start_time)
+    get_run_logger().info("govflow nightly for %s on %s", as_of.isoformat(), redact_url(settings.database_url))
+
+    snapshot = load_snapshot(settings)
+    nights = work_out_nights(snapshot.last_run, as_of)
+    update = bring_routes_up_to_date(opaque(snapshot), nights)
+    reminders = owed_reminders(opaque(snapshot), opaque(update))
+    write_outputs(opaque(snapshot), opaque(update))
+    if nights:  # nothing to run means this date is done: a second run changes nothing
+        save_update(settings, opaque(update))
+    publish_summary(opaque(update))
+
+    get_run_logger().info("%d night(s) run, %d reminder(s) owed", len(nights), len(reminders))
+    return update.summary()
+
+
+def london_day(moment: dt.datetime) -> dt.date:
+    """The calendar day in Europe/London at an aware moment (a 03:00 BST run is 02:00 UTC)."""
+    return moment.astimezone(LONDON).date()
+
+
+@batch_task(retries=2, retry_delay_seconds=10)
+def load_snapshot(settings: Settings) -> Snapshot:
+    """Read the documents, bodies, decisions, stored forecasts and last run from the database."""
+    return service.load_snapshot(wiring.unit_of_work(settings))
+
+
+@batch_task
+def work_out_nights(last_run: NightlyRun | None, as_of: dt.date) -> list[dt.date]:
+    """The nights to run: from the one after the last completed run up to as_of."""
+    return service.nights_to_run(last_run, as_of)
+
+
+@batch_task
+def bring_routes_up_to_date(snapshot: Snapshot, nights: list[dt.date]) -> RouteUpdate:
+    """Plan every route for each night in turn (pure: no database, no clock)."""
+    return service.advance_routes(snapshot, nights)
+
+
+@batch_task
+def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list:
+    """The reminders owed tonight; the reminder rules land in the reminders issue, so none yet."""
+    return []
+
+
+@batch_task
+def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
+    """Write the calendar feeds and board reports; they land in the feeds and reports issues, so none yet."""
+    return []
+
+
+@batch_task(retries=2, retry_delay_seconds=10)
+def save_update(settings: Settings, update: RouteUpdate) -> NightlyRun:
+    """Store the changed forecasts, re-forecasts and the run in one transaction (so a retry is safe)."""
+    finished_at = dt.datetime.now(dt.timezone.utc)  # the real time the run finished: the application's clock
+    return service.save_route_update(wiring.unit_of_work(settings), update, finished_at)
+
+
+@batch_task(retries=2, retry_delay_seconds=5)
+def publish_summary(update: RouteUpdate) -> None:
+    """Show the night in words in the Prefect UI (a markdown artifact)."""
+    create_markdown_artifact(
+        markdown=service.summary_markdown(update),
+        key=SUMMARY_ARTIFACT_KEY,
+        description=f"govflow nightly run for {update.as_of.isoformat()}",
+    )

@@ -1,0 +1,140 @@
+"""Changes people make: a decision recorded, a meeting moved, cancelled or confirmed, a step done.
+Each is kept as an audit event (who, when, why) and followed at once by a re-forecast whose moved
+dates are kept with the old date, the new date and the reason."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from governance_model.errors import ModelError
+from governance_model.model import Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
+from govflow.nightly import advance_routes, snapshot_from
+
+
+@dataclass
+class ChangeResult:
+    description: str
+    reforecast: list[ForecastChange] = field(default_factory=list)
+
+
+def _reforecast(uow, as_of: dt.date, why: str) -> list[ForecastChange]:
+    update = advance_routes(snapshot_from(uow.repo), [as_of])
+    changes = [replace(c, reason=f"{why}: {c.reason}") for c in update.reforecast]
+    uow.repo.save_step_forecasts(update.changed)
+    uow.repo.add_forecast_changes(changes)
+    return changes
+
+
+def _audit(uow, now: dt.datetime, actor: str, kind: str, subject: str, reason: str, details: dict) -> None:
+    uow.repo.add_audit_event(occurred_at=now, actor=actor, kind=kind, subject=subject, reason=reason, details=details)
+
+
+def _when(starts_at: dt.datetime | None) -> str:
+    return starts_at.strftime("%a %d %b %Y %H:%M") if starts_at else "TBC"
+
+
+def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+    """Store what a body resolved on a step, and re-plan the route from it."""
+    with uow:
+        document = uow.repo.get_document(decision.document_key)
+        if document is None:
+            raise ModelError(f"no document {decision.document_key!r}")
+        step = next((s for s in document.route.steps if s.key == decision.step_key), None)
+        if step is None:
+            keys = ", ".join(s.key for s in document.route.steps)
+            raise ModelError(f"document {document.key!r} has no step {decision.step_key!r} (its steps: {keys})")
+        if decision.back_to is not None:
+            if decision.outcome not in (DecisionOutcome.REFERRED_BACK, DecisionOutcome.APPROVED_WITH_AMENDMENTS):
+                raise ModelError("--back-to goes with referred_back or approved_with_amendments only")
+            if decision.back_to not in {s.key for s in document.route.steps}:
+                raise ModelError(f"document {document.key!r} has no step {decision.back_to!r} to go back to")
+        if not decision.body_code:
+            if step.body_code is None:
+                raise ModelError(f"step {step.key!r} is at no body: say which body decided (--body)")
+            decision = replace(decision, body_code=step.body_code)
+        if uow.repo.get_body(decision.body_code) is None:
+            raise ModelError(f"no body {decision.body_code!r}")
+        if decision.meeting_key and uow.repo.get_meeting(decision.meeting_key) is None:
+            raise ModelError(f"no meeting {decision.meeting_key!r}")
+        decision = replace(decision, recorded_by=actor)
+        uow.repo.add_decision(decision)
+        description = f"{decision.outcome.value.replace('_', ' ')} at {decision.body_code} on {decision.decided_on.isoformat()}"
+        _audit(uow, now, actor, "decision.recorded", f"{document.key}/{step.key}", reason,
+               {"outcome": decision.outcome.value, "body": decision.body_code, "decided_on": decision.decided_on.isoformat(),
+                "meeting": decision.meeting_key, "back_to": decision.back_to, "minute": decision.minute})
+        changes = _reforecast(uow, as_of, f"{step.key} {description}")
+        uow.commit()
+    return ChangeResult(f"{document.title}: {step.title} — {description}", changes)
+
+
+def _change_meeting(uow, key: str, change, *, kind: str, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+    with uow:
+        meeting = uow.repo.get_meeting(key)
+        if meeting is None:
+            raise ModelError(f"no meeting {key!r}")
+        before = replace(meeting)
+        description = change(meeting)
+        meeting.sequence = before.sequence + 1
+        uow.repo.save_meeting(meeting)
+        _audit(uow, now, actor, kind, key, reason,
+               {"from": before.starts_at.isoformat() if before.starts_at else None,
+                "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
+                "status_from": before.status.value, "status_to": meeting.status.value})
+        changes = _reforecast(uow, as_of, description)
+        uow.commit()
+    return ChangeResult(description, changes)
+
+
+def move_meeting(uow, key: str, starts_at: dt.datetime, **who) -> ChangeResult:
+    """Move a meeting to another day or time; it keeps its identity, and its steps move with it."""
+    if starts_at.tzinfo is None:
+        raise ModelError("a meeting time needs its time zone (Europe/London)")
+
+    def change(meeting: Meeting) -> str:
+        if meeting.status is MeetingStatus.CANCELLED:
+            raise ModelError(f"meeting {key!r} is cancelled: confirm it before moving it")
+        old = meeting.starts_at
+        meeting.starts_at = starts_at
+        return f"{key} moved from {_when(old)} to {_when(starts_at)}"
+
+    return _change_meeting(uow, key, change, kind="meeting.moved", **who)
+
+
+def cancel_meeting(uow, key: str, **who) -> ChangeResult:
+    """Cancel a meeting: it stays in the diary as cancelled, and its steps go to the next one."""
+
+    def change(meeting: Meeting) -> str:
+        meeting.status = MeetingStatus.CANCELLED
+        return f"{key} cancelled"
+
+    return _change_meeting(uow, key, change, kind="meeting.cancelled", **who)
+
+
+def confirm_meeting(uow, key: str, starts_at: dt.datetime | None = None, **who) -> ChangeResult:
+    """Confirm a tentative or cancelled meeting, fixing its date and time if it had none."""
+
+    def change(meeting: Meeting) -> str:
+        if starts_at is None and meeting.starts_at is None:
+            raise ModelError(f"meeting {key!r} has no date yet: give its date and time (--at)")
+        if starts_at is not None:
+            meeting.starts_at = starts_at
+        meeting.status = MeetingStatus.SCHEDULED
+        return f"{key} confirmed for {_when(meeting.starts_at)}"
+
+    return _change_meeting(uow, key, change, kind="meeting.confirmed", **who)
+
+
+def mark_step_done(uow, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+    """Record that a step without a decision (a share, a consultation, a revision) is done."""
+    with uow:
+        document = uow.repo.get_document(document_key)
+        if document is None:
+            raise ModelError(f"no document {document_key!r}")
+        if step_key not in {s.key for s in document.route.steps}:
+            raise ModelError(f"document {document_key!r} has no step {step_key!r}")
+        uow.repo.set_step_done(document_key, step_key, done_on)
+        _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
+        description = f"{step_key} done on {done_on.isoformat()}"
+        changes = _reforecast(uow, as_of, description)
+        uow.commit()
+    return ChangeResult(description, changes)

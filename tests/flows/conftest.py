@@ -1,0 +1,126 @@
+"""A real Prefect API for the flow tests: `prefect server start` once per session, on a free port.
+
+The same kind of server the nightly schedule runs against, and a few seconds faster to start than
+`prefect_test_harness()`. The server and this process each get a PREFECT_HOME in a temporary folder,
+so nothing is read from or written to ~/.prefect, and no telemetry is attempted on the closed network.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
+from govflow import services, wiring
+
+ROOT = Path(__file__).resolve().parents[2]
+SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
+QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+STARTUP_TIMEOUT_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a Prefect API server that lives as long as the test session."""
+    home = tmp_path_factory.mktemp("prefect")
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    log_path = home / "server.log"
+    server_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    server_env.update(QUIET, PREFECT_HOME=str(home / "server"), PREFECT_SERVER_UI_ENABLED="false")
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so it can be stopped as one
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while not _healthy(api_url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                tail = log_path.read_text(errors="replace")[-3000:]
+                pytest.fail(f"prefect server did not start (exit code {server.poll()}):\n{tail}", pytrace=False)
+            time.sleep(0.2)
+
+        client_env = {**QUIET, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(home / "client")}
+        with pytest.MonkeyPatch.context() as env:
+            for key, value in client_env.items():
+                env.setenv(key, value)  # for subprocesses (the CLI tests)
+            # prefect reads its settings once, at import: tell this process through its settings context.
+            from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+
+            with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_HOME: client_env["PREFECT_HOME"]}):
+                yield api_url
+                _send_pending_logs_and_events()
+    finally:
+        _stop(server)
+
+
+def _send_pending_logs_and_events() -> None:
+    """Deliver what Prefect still holds for the server before it stops (not at exit, into the void)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    EventsWorker.drain_all(timeout=10)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)  # the group started above, by its own id
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=5)
+
+
+@pytest.fixture
+def southend_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A database holding the Southend example, which the flow finds through GOVFLOW_DATABASE_URL."""
+    yield from _southend(database_url, monkeypatch)
+
+
+@pytest.fixture
+def southend_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The Southend example in a SQLite file only: for tests where the database is not the point."""
+    url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
+    migrate(url)
+    yield from _southend(url, monkeypatch)
+
+
+def _southend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    engine = make_engine(database_url)
+    services.load_files([SOUTHEND], SqlUnitOfWork(make_session_factory(engine)))
+    engine.dispose()
+    monkeypatch.setenv("GOVFLOW_DATABASE_URL", database_url)
+    yield database_url
+    # wiring keeps one engine per URL; close this one's connections so the schema can be dropped.
+    wiring._engine(database_url).dispose()
+    wiring._session_factory.cache_clear()
+    wiring._engine.cache_clear()

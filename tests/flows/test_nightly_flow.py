@@ -1,0 +1,127 @@
+"""The nightly flow run through a real Prefect API on the Southend example, on each database."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from prefect import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
+from prefect.client.schemas.objects import StateType
+from prefect.flow_engine import run_flow
+from prefect.states import Scheduled
+from sqlalchemy import select
+
+from flows.nightly import SUMMARY_ARTIFACT_KEY, NightlyParameters, london_day, nightly
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
+from governance_model.storage.tables import Base
+
+AS_OF = dt.date(2021, 10, 6)  # the SSPB meeting that seed 000's report went to
+TASKS = {"load_snapshot", "work_out_nights", "bring_routes_up_to_date", "owed_reminders", "write_outputs", "save_update", "publish_summary"}
+
+
+def summary_artifact(flow_run_id) -> str:
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[SUMMARY_ARTIFACT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
+            )
+        )
+    return artifact.data
+
+
+def task_run_names(flow_run_id, expected: int, timeout: float = 15) -> set[str]:
+    """The task runs the API shows for a flow run (recorded from events, so they may lag a little)."""
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            if len(runs) >= expected or time.monotonic() > deadline:
+                return {run.name.rsplit("-", 1)[0] for run in runs}
+            time.sleep(0.2)
+
+
+def stored_rows(database_url: str) -> dict[str, list[tuple]]:
+    """Every row of every govflow table: what "nothing changed" is checked against."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return {table.name: sorted(map(tuple, connection.execute(select(table))), key=repr) for table in Base.metadata.sorted_tables}
+    finally:
+        engine.dispose()
+
+
+def stored_state(database_url: str):
+    """The stored forecasts, forecast changes and last nightly run, through the repository."""
+    engine = make_engine(database_url)
+    try:
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            return uow.repo.list_step_forecasts(), uow.repo.list_forecast_changes(), uow.repo.last_nightly_run()
+    finally:
+        engine.dispose()
+
+
+def test_the_flow_runs_through_prefect_and_publishes_its_summary(prefect_api_url, southend_database):
+    state = nightly(NightlyParameters(as_of=AS_OF), return_state=True)
+
+    summary = state.result()
+    assert summary["as_of"] == "2021-10-06"
+    assert summary["nights"] == ["2021-10-06"]
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(flow_run_id)
+    assert flow_run.flow_id and flow_run.state_type is StateType.COMPLETED
+    assert flow_run.parameters == {"params": {"as_of": "2021-10-06"}}
+    markdown = summary_artifact(flow_run_id)
+    assert "Wednesday 06 October 2021" in markdown
+    assert f"steps overdue: {summary['steps_overdue']}" in markdown
+    assert task_run_names(flow_run_id, expected=len(TASKS)) == TASKS
+
+    forecasts, _changes, last_run = stored_state(southend_database)
+    assert forecasts, "the first night stores a forecast for every step"
+    assert last_run.as_of == AS_OF and last_run.finished_at.tzinfo is not None
+
+
+def test_a_second_run_for_the_same_date_changes_nothing(prefect_api_url, southend_database):
+    first = nightly(NightlyParameters(as_of=AS_OF))
+    assert first["nights"] == ["2021-10-06"]
+    before, rows_before = stored_state(southend_database), stored_rows(southend_database)
+
+    state = nightly(NightlyParameters(as_of=AS_OF), return_state=True)
+
+    second = state.result()
+    assert stored_state(southend_database) == before  # forecasts, forecast changes, last run
+    assert stored_rows(southend_database) == rows_before  # and nothing else either
+    assert second == {**first, "nights": [], "documents_moved": [], "steps_moved": 0, "dates_reforecast": 0}
+    assert "Nightly runs have already reached 06 October 2021: nothing changed." in summary_artifact(state.state_details.flow_run_id)
+
+
+def test_missed_nights_are_caught_up(prefect_api_url, southend_database):
+    nightly(NightlyParameters(as_of=AS_OF - dt.timedelta(days=3)))
+
+    state = nightly(NightlyParameters(as_of=AS_OF), return_state=True)
+
+    assert state.result()["nights"] == ["2021-10-04", "2021-10-05", "2021-10-06"]
+    assert "Caught up 3 nights, 2021-10-04 to 2021-10-06." in summary_artifact(state.state_details.flow_run_id)
+    assert stored_state(southend_database)[2].as_of == AS_OF
+
+
+def test_a_late_scheduled_run_works_for_the_day_it_was_scheduled(prefect_api_url, southend_database):
+    # Scheduled for 03:00 BST on 6 October 2021 (02:00 UTC), started years later: it runs for the 6th.
+    scheduled = dt.datetime(2021, 10, 6, 2, 0, tzinfo=dt.timezone.utc)
+    with get_client(sync_client=True) as client:
+        flow_run = client.create_flow_run(nightly, parameters={}, state=Scheduled(scheduled_time=scheduled))
+
+    summary = run_flow(nightly, flow_run=flow_run)
+
+    assert summary["as_of"] == "2021-10-06"
+
+
+def test_the_run_date_is_the_day_in_london():
+    assert london_day(dt.datetime(2021, 10, 5, 23, 30, tzinfo=dt.timezone.utc)) == dt.date(2021, 10, 6)  # 00:30 BST
+    assert london_day(dt.datetime(2021, 12, 5, 23, 30, tzinfo=dt.timezone.utc)) == dt.date(2021, 12, 5)  # 23:30 GMT
