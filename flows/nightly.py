@@ -21,10 +21,12 @@ from prefect.utilities.annotations import opaque
 from pydantic import BaseModel
 
 from governance_model.model import NightlyRun
+from governance_model.reminders import Reminder
 from govflow import nightly as service
 from govflow import wiring
 from govflow.nightly import RouteUpdate, Snapshot
 from govflow.settings import Settings, redact_url
+from notifications.outbox import SendReport
 
 LONDON = ZoneInfo("Europe/London")
 SUMMARY_ARTIFACT_KEY = "govflow-nightly-summary"
@@ -51,11 +53,15 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     reminders = owed_reminders(opaque(snapshot), opaque(update))
     write_outputs(opaque(snapshot), opaque(update))
     if nights:  # nothing to run means this date is done: a second run changes nothing
-        save_update(settings, opaque(update))
-    publish_summary(opaque(update))
+        save_update(settings, opaque(update), opaque(reminders))
+    sent = send_reminders(settings)  # every run: also retries what earlier runs could not send
+    publish_summary(opaque(update), sent)
 
-    get_run_logger().info("%d night(s) run, %d reminder(s) owed", len(nights), len(reminders))
-    return update.summary()
+    get_run_logger().info(
+        "%d night(s) run, %d reminder(s) owed, %d digest(s) sent, %d send(s) failed",
+        len(nights), len(reminders), sent.sent, sent.failed,
+    )
+    return {**update.summary(), "reminders_owed": len(reminders), "digests_sent": sent.sent, "sends_failed": sent.failed}
 
 
 def london_day(moment: dt.datetime) -> dt.date:
@@ -82,9 +88,9 @@ def bring_routes_up_to_date(snapshot: Snapshot, nights: list[dt.date]) -> RouteU
 
 
 @batch_task
-def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list:
-    """The reminders owed tonight; the reminder rules land in the reminders issue, so none yet."""
-    return []
+def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
+    """The reminders owed over the nights run (pure: the rules in governance_model.reminders)."""
+    return service.owed_reminders(snapshot, update)
 
 
 @batch_task
@@ -94,17 +100,26 @@ def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
 
 
 @batch_task(retries=2, retry_delay_seconds=10)
-def save_update(settings: Settings, update: RouteUpdate) -> NightlyRun:
-    """Store the changed forecasts, re-forecasts and the run in one transaction (so a retry is safe)."""
+def save_update(settings: Settings, update: RouteUpdate, reminders: list[Reminder]) -> NightlyRun:
+    """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction."""
     finished_at = dt.datetime.now(dt.timezone.utc)  # the real time the run finished: the application's clock
-    return service.save_route_update(wiring.unit_of_work(settings), update, finished_at)
+    return service.save_route_update(wiring.unit_of_work(settings), update, finished_at, reminders)
+
+
+@batch_task
+def send_reminders(settings: Settings) -> SendReport:
+    """Send every pending digest that is due; a failed send stays pending with its error and backoff.
+
+    No Prefect retries: the outbox keeps failed messages and retries them with backoff on later runs."""
+    return wiring.send_pending_reminders(settings, dt.datetime.now(dt.timezone.utc))
 
 
 @batch_task(retries=2, retry_delay_seconds=5)
-def publish_summary(update: RouteUpdate) -> None:
+def publish_summary(update: RouteUpdate, sent: SendReport) -> None:
     """Show the night in words in the Prefect UI (a markdown artifact)."""
+    markdown = service.summary_markdown(update) + f"\n- reminder digests sent: {sent.sent}; sends failed: {sent.failed}\n"
     create_markdown_artifact(
-        markdown=service.summary_markdown(update),
+        markdown=markdown,
         key=SUMMARY_ARTIFACT_KEY,
         description=f"govflow nightly run for {update.as_of.isoformat()}",
     )

@@ -100,6 +100,7 @@ class Body:
     meeting_rule: str | None = None  # the rule the meetings were generated from, as written
     meetings: list[Meeting] = field(default_factory=list)
     exempt: bool = False
+    reminder_days: tuple[int, ...] | None = None  # working days before a deadline; None: the default
 
 
 @dataclass
@@ -200,6 +201,7 @@ class Action:
     text: str
     when: When | None = None
     owner: str | None = None
+    done_on: dt.date | None = None
 
 
 @dataclass
@@ -255,6 +257,8 @@ class ActionPlan:
     title: str
     context_date: dt.date | None = None  # "When (2022)" → 2022-01-01
     source: str = ""
+    owner: str | None = None  # who overdue actions are escalated to
+    reminder_days: tuple[int, ...] | None = None  # working days before a deadline; None: the default
     recommendations: list[Recommendation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
 
@@ -318,3 +322,12 @@ class NightlyRun:
     as_of: dt.date
     finished_at: dt.datetime  # aware
     summary: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Something a contingent When waits for ("DfE" publishing, "cabinet" deciding), once it is met."""
+
+    name: str  # as the When's depends_on writes it; matched without regard to case
+    met_on: dt.date
+    note: str = ""

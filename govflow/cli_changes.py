@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from governance_model.errors import Error
-from governance_model.model import Decision, DecisionOutcome
+from governance_model.model import Condition, Decision, DecisionOutcome
 from govflow import route_changes, wiring
 from govflow.settings import Settings
 
@@ -20,6 +20,7 @@ OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 
 meeting_app = typer.Typer(no_args_is_help=True, help="Move, cancel or confirm a meeting (it keeps its identity).")
 step_app = typer.Typer(no_args_is_help=True, help="Record a step of a route as done.")
+condition_app = typer.Typer(no_args_is_help=True, help="Record that what contingent actions wait for has happened.")
 
 By = Annotated[Optional[str], typer.Option("--by", help="who is making the change (default: your login name)")]
 Why = Annotated[str, typer.Option("--why", help="the reason, kept in the audit trail")]
@@ -140,7 +141,38 @@ def step_done(
     _run(route_changes.mark_step_done, document, step, _cli()._date(on, "--on"), **_who(by, why, as_of))
 
 
+@condition_app.command("met")
+def condition_met(
+    name: Annotated[str, typer.Argument(help='what the actions wait for, as their When says it: "DfE", "cabinet"')],
+    on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD: the day it happened")],
+    note: Annotated[str, typer.Option(help="what happened, in words")] = "",
+    why: Why = "",
+    by: By = None,
+    as_of: AsOf = None,
+) -> None:
+    """Record that a condition is met ("DfE contingent" actions then fall due and are reminded)."""
+    _run(route_changes.record_condition, Condition(name, _cli()._date(on, "--on"), note), **_who(by, why, as_of))
+
+
+def send() -> None:
+    """Send every pending reminder digest now (the nightly flow does this too); failures stay pending."""
+    from govflow import wiring as app_wiring
+
+    cli = _cli()
+    try:
+        report = app_wiring.send_pending_reminders(Settings.from_env(), dt.datetime.now(dt.timezone.utc))
+    except Error as exc:
+        cli._fail(str(exc))
+    cli.out.print(f"digests sent: {report.sent}; failed: {report.failed}", highlight=False)
+    for error in report.errors:
+        cli.err.print(f"  {error}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(decide)
     app.add_typer(meeting_app, name="meeting")
     app.add_typer(step_app, name="step")
+    app.add_typer(condition_app, name="condition")
+    app.command()(send)

@@ -7,7 +7,19 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from governance_model.model import Body, Decision, Document, ForecastChange, NightlyRun, StepForecast, StepState
+from governance_model.model import (
+    ActionPlan,
+    Body,
+    Condition,
+    Decision,
+    Document,
+    ForecastChange,
+    NightlyRun,
+    Person,
+    StepForecast,
+    StepState,
+)
+from governance_model.reminders import Reminder, reminders_owed_over
 from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.working_days import WorkingCalendar
 
@@ -23,6 +35,9 @@ class Snapshot:
     decisions: list[Decision]
     forecasts: dict[tuple[str, str], StepForecast]
     last_run: NightlyRun | None
+    plans: list[ActionPlan] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +99,9 @@ def snapshot_from(repo) -> Snapshot:
         decisions=repo.list_decisions(),
         forecasts={(f.document_key, f.step_key): f for f in repo.list_step_forecasts()},
         last_run=repo.last_nightly_run(),
+        plans=repo.list_plans(),
+        people=repo.list_people(),
+        conditions=repo.list_conditions(),
     )
 
 
@@ -122,12 +140,31 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
     return update
 
 
-def save_route_update(uow, update: RouteUpdate, finished_at: dt.datetime) -> NightlyRun:
-    """Store the changed forecasts, the re-forecast history and the run, in one transaction."""
-    run = NightlyRun(as_of=update.as_of, finished_at=finished_at, summary=update.summary())
+def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCalendar | None = None) -> list[Reminder]:
+    """The reminders owed over the nights run (pure). A caught-up night is judged by the routes as
+    they stand on the last night: the reminders it owed are still owed, with their own night."""
+    if not update.nights:
+        return []
+    return reminders_owed_over(
+        update.nights,
+        documents=snapshot.documents,
+        forecasts=update.forecasts,
+        bodies=snapshot.bodies,
+        plans=snapshot.plans,
+        conditions=snapshot.conditions,
+        calendar=calendar or WorkingCalendar(),
+    )
+
+
+def save_route_update(uow, update: RouteUpdate, finished_at: dt.datetime, reminders: list[Reminder] = ()) -> NightlyRun:
+    """Store the changed forecasts, the re-forecast history, the reminders owed (in the outbox) and
+    the run, in one transaction: a run that is recorded never loses the reminders it owed."""
+    summary = {**update.summary(), "reminders_owed": len(reminders)}
+    run = NightlyRun(as_of=update.as_of, finished_at=finished_at, summary=summary)
     with uow:
         uow.repo.save_step_forecasts(update.changed)
         uow.repo.add_forecast_changes(update.reforecast)
+        uow.repo.queue_reminders(list(reminders))
         uow.repo.record_nightly_run(run)
         uow.commit()
     return run
@@ -161,10 +198,10 @@ def summary_markdown(update: RouteUpdate) -> str:
 
 
 def run_nightly(uow_factory: Callable[[], object], as_of: dt.date, finished_at: dt.datetime) -> RouteUpdate:
-    """The whole night without Prefect: what the flow does, in one call (for tests and tools)."""
+    """The whole night without Prefect and without sending: what the flow does up to the outbox."""
     snapshot = load_snapshot(uow_factory())
     nights = nights_to_run(snapshot.last_run, as_of)
     update = advance_routes(snapshot, nights)
     if nights:
-        save_route_update(uow_factory(), update, finished_at)
+        save_route_update(uow_factory(), update, finished_at, owed_reminders(snapshot, update))
     return update

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from governance_model.errors import ModelError
-from governance_model.model import Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
+from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
 from govflow.nightly import advance_routes, snapshot_from
 
 
@@ -138,3 +138,13 @@ def mark_step_done(uow, document_key: str, step_key: str, done_on: dt.date, *, a
         changes = _reforecast(uow, as_of, description)
         uow.commit()
     return ChangeResult(description, changes)
+
+
+def record_condition(uow, condition: Condition, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+    """Record that something contingent actions wait for has happened ("DfE" published, "cabinet" decided):
+    from then on those actions have a deadline and are reminded."""
+    with uow:
+        uow.repo.save_condition(condition)
+        _audit(uow, now, actor, "condition.met", condition.name, reason, {"met_on": condition.met_on.isoformat(), "note": condition.note})
+        uow.commit()
+    return ChangeResult(f"condition {condition.name!r} met on {condition.met_on.isoformat()}")

@@ -103,6 +103,7 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
                 plan, glossary = read_plan_file(str(plan_path), _read_bytes(plan_path), context=ref.context)
                 if ref.title:
                     plan.title, plan.key = ref.title, plan_key(ref.title)
+                plan.owner, plan.reminder_days = ref.owner, ref.reminder_days
                 parsed.glossary.terms.update(glossary.terms)
                 add_plan(plan, str(plan_path))
         elif suffix in PLAN_SUFFIXES:

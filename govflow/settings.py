@@ -11,13 +11,46 @@ from pathlib import Path
 class Settings:
     data_dir: Path
     database_url: str
+    # An apprise mailto:// or mailtos:// URL naming the SMTP relay and the sender, not the recipients
+    # (e.g. mailtos://user:pass@relay.example.org:587?from=govflow@council.example.org, or for a
+    # local relay without login mailto://127.0.0.1:2525?from=govflow@council.example.org).
+    # None: reminders are written to `mailbox_dir` as .eml files instead.
+    smtp_url: str | None = None
+    # Where reminders go as .eml files when no SMTP relay or apprise config is set; default
+    # <data_dir>/mailbox.
+    mailbox_dir: Path | None = None
+    # An apprise config file: URLs tagged with a person's initials get that person's digests too.
+    apprise_config: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.mailbox_dir is None:
+            object.__setattr__(self, "mailbox_dir", self.data_dir / "mailbox")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("GOVFLOW_DATA_DIR") or ".govflow")
         url = env.get("GOVFLOW_DATABASE_URL") or f"sqlite:///{(data_dir / 'govflow.db').resolve()}"
-        return cls(data_dir=data_dir, database_url=url)
+        mailbox = env.get("GOVFLOW_MAILBOX_DIR")
+        config = env.get("GOVFLOW_APPRISE_CONFIG")
+        return cls(
+            data_dir=data_dir,
+            database_url=url,
+            smtp_url=env.get("GOVFLOW_SMTP_URL") or None,
+            mailbox_dir=Path(mailbox) if mailbox else data_dir / "mailbox",
+            apprise_config=Path(config) if config else None,
+        )
+
+    def __repr__(self) -> str:
+        # Never the passwords: these end up in logs and tracebacks.
+        from notifications.redaction import scrub_urls, shown_url
+
+        return (
+            f"Settings(data_dir={str(self.data_dir)!r}, database_url={scrub_urls(self.database_url)!r}, "
+            f"smtp_url={shown_url(self.smtp_url) if self.smtp_url else None!r}, "
+            f"mailbox_dir={str(self.mailbox_dir)!r}, "
+            f"apprise_config={str(self.apprise_config) if self.apprise_config else None!r})"
+        )
 
     def ensure_data_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

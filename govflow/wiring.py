@@ -1,11 +1,14 @@
-"""The one place that builds database engines and units of work from the settings."""
+"""The one place that builds database engines, units of work and senders from the settings."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from governance_model.storage.database import make_engine, make_session_factory, migrate
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.settings import Settings, redact_url
+from notifications.delivery import Sender, make_sender
+from notifications.outbox import SendReport, send_pending
 
 
 @lru_cache(maxsize=8)
@@ -28,3 +31,12 @@ def init_database(settings: Settings) -> str:
 
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
     return SqlUnitOfWork(_session_factory(settings.database_url))
+
+
+def sender(settings: Settings) -> Sender:
+    """The SMTP relay (GOVFLOW_SMTP_URL) and apprise config if set; otherwise the local mailbox folder."""
+    return make_sender(settings.smtp_url, settings.apprise_config, settings.mailbox_dir)
+
+
+def send_pending_reminders(settings: Settings, now: dt.datetime) -> SendReport:
+    return send_pending(lambda: unit_of_work(settings), sender(settings), now)

@@ -115,3 +115,12 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for database, counts in sorted(_DATABASE_OUTCOMES.items()):
         parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
         terminalreporter.write_line(f"database tests on {database}: {parts}")
+
+
+@pytest.fixture(autouse=True)
+def _govflow_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own data folder (database, mailbox) and none of the developer's settings:
+    nothing is written into the checkout and no real relay is ever used."""
+    for name in ("GOVFLOW_DATABASE_URL", "GOVFLOW_SMTP_URL", "GOVFLOW_MAILBOX_DIR", "GOVFLOW_APPRISE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GOVFLOW_DATA_DIR", str(tmp_path / "govflow-data"))

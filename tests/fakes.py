@@ -16,6 +16,7 @@ from governance_model.errors import ModelError
 from governance_model.model import (
     ActionPlan,
     Body,
+    Condition,
     Decision,
     Document,
     ForecastChange,
@@ -29,8 +30,14 @@ from governance_model.model import (
 )
 from governance_model.storage.repository import (
     LONDON,
+    PENDING,
+    SENT,
     AuditEvent,
+    OutboxMessage,
     check_audit_time,
+    check_aware,
+    check_message_pending,
+    condition_key,
     check_body,
     check_document,
     check_meeting,
@@ -41,8 +48,11 @@ from governance_model.storage.repository import (
     meeting_order,
     no_meeting,
     no_step,
+    retry_delay,
     step_order,
+    stored_reminder_days,
     stored_summary,
+    unique_reminders,
     unknown_steps,
     updates_to_add,
 )
@@ -65,16 +75,23 @@ class FakeRepository:
         self.forecasts: dict[tuple[str, str], StepForecast] = {}  # by (document key, step key)
         self.forecast_changes: list[ForecastChange] = []  # in the order added
         self.nightly_runs: dict[dt.date, NightlyRun] = {}
+        self.conditions: dict[str, Condition] = {}  # by condition_key(name)
+        self.reminders: dict[str, Any] = {}  # by Reminder.key, in the order queued
+        self.reminder_messages: dict[str, int | None] = {}  # Reminder.key → message id
+        self.messages: dict[int, OutboxMessage] = {}  # without reminders: see reminder_messages
+        self.last_message_id = 0
 
     # bodies and meetings
 
     def save_body(self, body: Body) -> None:
         check_body(body)
+        reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
         for meeting in body.meetings:
             known = self.meetings.get(meeting.key)
             if known is not None and known.body_code != body.code:
                 raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
         stored = copy.deepcopy(body)
+        stored.reminder_days = reminder_days
         for meeting in stored.meetings:
             self.meetings[meeting.key] = _in_london(meeting)
         stored.meetings = []
@@ -151,8 +168,10 @@ class FakeRepository:
 
     def save_plan(self, plan: ActionPlan) -> None:
         check_plan(plan)
+        reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
         stored_updates = self.plans[plan.key].updates if plan.key in self.plans else []
         stored = copy.deepcopy(plan)
+        stored.reminder_days = reminder_days
         stored.updates = _by_date(stored_updates + copy.deepcopy(updates_to_add(stored_updates, plan.updates)))
         self.plans[plan.key] = stored
 
@@ -236,6 +255,100 @@ class FakeRepository:
 
     def get_glossary(self) -> Glossary:
         return Glossary(terms={k: self.glossary[k] for k in sorted(self.glossary)})
+
+    # conditions
+
+    def save_condition(self, condition: Condition) -> None:
+        key = condition_key(condition.name)
+        self.conditions[key] = dataclasses.replace(condition, name=condition.name.strip())
+
+    def list_conditions(self) -> list[Condition]:
+        return [self.conditions[k] for k in sorted(self.conditions)]
+
+    # the outbox
+
+    def queue_reminders(self, reminders: Iterable[Any]) -> int:
+        new = 0
+        for key, reminder in unique_reminders(reminders).items():
+            if key not in self.reminders:
+                self.reminders[key] = reminder  # frozen: no copy needed
+                self.reminder_messages[key] = None
+                new += 1
+        self._join_pending_messages()
+        return new
+
+    def _join_pending_messages(self) -> None:
+        for key, message_id in self.reminder_messages.items():
+            if message_id is not None:
+                continue
+            reminder = self.reminders[key]
+            pending = next(
+                (m for m in self.messages.values() if m.status == PENDING and m.recipient == reminder.recipient), None
+            )
+            if pending is None:
+                self.last_message_id += 1
+                pending = OutboxMessage(
+                    id=self.last_message_id,
+                    recipient=reminder.recipient,
+                    status=PENDING,
+                    attempts=0,
+                    created_on=min(
+                        r.night
+                        for k, r in self.reminders.items()
+                        if r.recipient == reminder.recipient and self.reminder_messages[k] is None
+                    ),
+                )
+                self.messages[pending.id] = pending
+            self.reminder_messages[key] = pending.id
+
+    def claim_next_message(self, now: dt.datetime) -> OutboxMessage | None:
+        check_aware(now, "claiming outbox messages at")
+        due = [
+            m
+            for m in self.messages.values()
+            if m.status == PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
+        ]
+        return self._with_reminders(min(due, key=lambda m: m.id)) if due else None
+
+    def mark_message_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
+        check_aware(sent_at, f"outbox message {message_id} sent at")
+        message = self.messages.get(message_id)
+        check_message_pending(message_id, message.status if message else None)
+        assert message is not None
+        self.messages[message_id] = dataclasses.replace(
+            message,
+            status=SENT,
+            sent_at=sent_at.astimezone(dt.timezone.utc),
+            attempts=message.attempts + 1,
+            next_attempt_at=None,
+        )
+        shown = set(reminder_keys)
+        for key, attached_to in self.reminder_messages.items():
+            if attached_to == message_id and key not in shown:
+                self.reminder_messages[key] = None
+        self._join_pending_messages()
+
+    def mark_message_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
+        check_aware(now, f"outbox message {message_id} failed at")
+        message = self.messages.get(message_id)
+        check_message_pending(message_id, message.status if message else None)
+        assert message is not None
+        next_attempt_at = (now + retry_delay(message.attempts + 1)).astimezone(dt.timezone.utc)
+        self.messages[message_id] = dataclasses.replace(
+            message, attempts=message.attempts + 1, last_error=error, next_attempt_at=next_attempt_at
+        )
+        return next_attempt_at
+
+    def list_messages(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
+        return [
+            self._with_reminders(m)
+            for _, m in sorted(self.messages.items())
+            if (status is None or m.status == status) and (recipient is None or m.recipient == recipient)
+        ]
+
+    def _with_reminders(self, message: OutboxMessage) -> OutboxMessage:
+        attached = tuple(self.reminders[k] for k, m in self.reminder_messages.items() if m == message.id)
+        return dataclasses.replace(message, reminders=attached)
 
     # audit trail
 

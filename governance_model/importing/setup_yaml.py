@@ -35,6 +35,8 @@ class PlanReference:
     title: str | None = None
     context: dt.date | None = None
     line: int | None = None
+    owner: str | None = None  # who overdue actions are escalated to
+    reminder_days: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -134,7 +136,7 @@ class _Reader:
 
     def body(self, node: Any) -> Body:
         node = self.mapping(
-            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt"}, {"code", "name"}
+            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}
         )
         code = str(node["code"])
         lead = node.get("papers_lead_days", 5)
@@ -146,6 +148,7 @@ class _Reader:
             secretary=self.person_ref(node, "secretary"),
             papers_lead_days=lead,
             exempt=bool(node.get("exempt", False)),
+            reminder_days=self.reminder_days(node),
         )
         meetings = node.get("meetings") or {}
         meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"})
@@ -279,14 +282,29 @@ class _Reader:
             done_on=done,
         )
 
+    def reminder_days(self, node: _Node) -> tuple[int, ...] | None:
+        days = node.get("reminder_days")
+        if days is None:
+            return None
+        if not isinstance(days, list) or not days or any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in days):
+            raise self.fail(node, "reminder_days must be a list of whole numbers of working days, e.g. [14, 7, 2, 0]", "reminder_days", days)
+        return tuple(sorted(set(days), reverse=True))
+
     def plan(self, node: Any) -> PlanReference:
         if isinstance(node, str):
             return PlanReference(file=node)
-        node = self.mapping(node, "plan", {"file", "title", "context"}, {"file"})
+        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days"}, {"file"})
         context = node.get("context")
         if context is not None and not isinstance(context, dt.date):
             raise self.fail(node, "'context' must be a date YYYY-MM-DD", "context", context)
-        return PlanReference(file=str(node["file"]), title=node.get("title"), context=context, line=node.line)
+        return PlanReference(
+            file=str(node["file"]),
+            title=node.get("title"),
+            context=context,
+            line=node.line,
+            owner=self.person_ref(node, "owner"),
+            reminder_days=self.reminder_days(node),
+        )
 
 
 def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), known_people: set[str] = frozenset()) -> Setup:

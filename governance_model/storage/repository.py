@@ -12,7 +12,15 @@ aggregate upserts it by its natural key. Rules both this repository and the in-m
 - step forecasts are one per step, upserted by (document key, step key), and go when their step
   goes; they come back ordered by document key, then step position and key;
 - forecast changes are only ever added and come back ordered by `recorded_on`, then the order added;
-- nightly runs are one per as-of date (recording a date again replaces it).
+- nightly runs are one per as-of date (recording a date again replaces it);
+- `reminder_days` (of a body or a plan) come back as a tuple, or None for the default;
+- conditions are one per name, matched without regard to case (saving "dfe" replaces "DfE") and
+  come back ordered by that case-folded name;
+- the outbox: a reminder is stored once per `Reminder.key` (queueing it again adds nothing); every
+  reminder not yet in a message joins its recipient's one pending message (one is created when
+  there is none); messages are claimed one at a time, oldest first, once `next_attempt_at` has
+  come; a failed send stays pending with `attempts` + 1, the (redacted) error and a later
+  `next_attempt_at` (`retry_delay`); nothing in the outbox is ever deleted.
 
 The bulk reads (`list_documents`, `list_bodies`, `list_plans`, `list_decisions`,
 `list_step_forecasts`) run one plain SELECT per table and build the domain objects from the rows,
@@ -24,10 +32,11 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Table, insert, select, update
+from sqlalchemy import ColumnElement, Row, Table, bindparam, func, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -36,6 +45,7 @@ from governance_model.model import (
     Action,
     ActionPlan,
     Body,
+    Condition,
     Decision,
     DecisionOutcome,
     Document,
@@ -60,6 +70,7 @@ from governance_model.storage.tables import (
     ActionRow,
     AuditEventRow,
     BodyRow,
+    ConditionRow,
     DecisionRow,
     DocumentRow,
     DocumentVersionRow,
@@ -67,16 +78,21 @@ from governance_model.storage.tables import (
     GlossaryTermRow,
     MeasureRow,
     MeetingRow,
+    MessageRow,
     NightlyRunRow,
     PersonRow,
     ProgressUpdateRow,
     RecommendationRow,
+    ReminderRow,
     StepForecastRow,
     StepRow,
     store_when,
     when_columns,
     when_from_values,
 )
+
+if TYPE_CHECKING:  # imported where used: the reminder rules live in the same module and change often
+    from governance_model.reminders import Reminder
 
 LONDON = ZoneInfo("Europe/London")
 _LAST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
@@ -93,6 +109,26 @@ class AuditEvent:
     reason: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+
+
+PENDING = "pending"
+SENT = "sent"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One digest for one recipient, as the outbox holds it: the reminders that go out together,
+    and how sending it has gone so far."""
+
+    id: int
+    recipient: str  # a person's initials
+    status: str  # "pending" | "sent"
+    attempts: int
+    created_on: dt.date
+    reminders: tuple[Reminder, ...] = ()  # in the order they were queued
+    last_error: str | None = None  # redacted: never a password
+    next_attempt_at: dt.datetime | None = None  # aware, UTC; None: at once
+    sent_at: dt.datetime | None = None  # aware, UTC
 
 
 class Repository(Protocol):
@@ -125,6 +161,13 @@ class Repository(Protocol):
     def last_nightly_run(self) -> NightlyRun | None: ...
     def merge_glossary(self, glossary: Glossary) -> None: ...
     def get_glossary(self) -> Glossary: ...
+    def save_condition(self, condition: Condition) -> None: ...
+    def list_conditions(self) -> list[Condition]: ...
+    def queue_reminders(self, reminders: Iterable[Reminder]) -> int: ...
+    def claim_next_message(self, now: dt.datetime) -> OutboxMessage | None: ...
+    def mark_message_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None: ...
+    def mark_message_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime: ...
+    def list_messages(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]: ...
     def add_audit_event(
         self,
         *,
@@ -208,6 +251,54 @@ def check_plan(plan: ActionPlan) -> None:
     _check_unique(
         (r.number for r in plan.recommendations), f"plan {plan.key!r} has more than one recommendation"
     )
+
+
+def stored_reminder_days(days: Iterable[int] | None, owner: str) -> tuple[int, ...] | None:
+    """`days` as stored and read back (a tuple of whole working days, None for the default), or
+    ModelError naming `owner` when one is not a whole number of days, or is negative."""
+    if days is None:
+        return None
+    stored = []
+    for day in days:
+        if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+            raise ModelError(f"{owner}: reminder days must be whole working days, 0 or more; got {day!r}")
+        stored.append(day)
+    return tuple(stored)
+
+
+def condition_key(name: str) -> str:
+    """What makes two condition names the same: case (and surrounding spaces) do not count."""
+    key = name.strip().casefold()
+    if not key:
+        raise ModelError("a condition needs a name")
+    return key
+
+
+BASE_RETRY_DELAY = dt.timedelta(minutes=5)
+MAX_RETRY_DELAY = dt.timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the `attempts`-th failed send: 5 min, 10, 20 … doubling, at most 6 h."""
+    if attempts < 1:
+        return dt.timedelta(0)
+    # Capped before doubling too far: 2**60 minutes would overflow a timedelta.
+    return min(BASE_RETRY_DELAY * 2 ** min(attempts - 1, 16), MAX_RETRY_DELAY)
+
+
+def check_message_pending(message_id: int, status: str | None) -> None:
+    if status is None:
+        raise ModelError(f"no outbox message {message_id}")
+    if status != PENDING:
+        raise ModelError(f"outbox message {message_id} is {status}, not pending: did another sender send it?")
+
+
+def unique_reminders(reminders: Iterable[Reminder]) -> dict[str, Reminder]:
+    """The reminders by key; a key given twice keeps the first."""
+    by_key: dict[str, Reminder] = {}
+    for reminder in reminders:
+        by_key.setdefault(reminder.key, reminder)
+    return by_key
 
 
 def check_audit_time(moment: dt.datetime) -> None:
@@ -306,6 +397,8 @@ class SqlRepository:
         row.papers_lead_days = body.papers_lead_days
         row.meeting_rule = body.meeting_rule
         row.exempt = body.exempt
+        reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
+        row.reminder_days = list(reminder_days) if reminder_days is not None else None
         keys = [m.key for m in body.meetings]
         existing = {
             m.key: m for m in self.session.scalars(select(MeetingRow).where(MeetingRow.key.in_(keys)))
@@ -465,6 +558,9 @@ class SqlRepository:
         row.title = plan.title
         row.context_date = plan.context_date
         row.source = plan.source
+        row.owner = plan.owner
+        reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
+        row.reminder_days = list(reminder_days) if reminder_days is not None else None
 
         recommendations = {r.number: r for r in row.recommendations}
         rec_rows = []
@@ -610,13 +706,7 @@ class SqlRepository:
         return {(document_key, step_key): id_ for document_key, step_key, id_ in _rows(self.session, query)}
 
     def _upsert(self, table: Table, key: str) -> Any:
-        dialect = self.session.connection().dialect.name
-        if dialect == "postgresql":
-            statement = postgresql.insert(table)
-        elif dialect == "sqlite":
-            statement = sqlite.insert(table)
-        else:  # pragma: no cover - govflow runs on SQLite and PostgreSQL only
-            raise NotImplementedError(f"no upsert for the {dialect} database")
+        statement = self._insert(table)
         return statement.on_conflict_do_update(
             index_elements=[table.c[key]],
             set_={column.name: statement.excluded[column.name] for column in table.c if column.name != key},
@@ -738,6 +828,195 @@ class SqlRepository:
         rows = self.session.scalars(select(GlossaryTermRow).order_by(GlossaryTermRow.acronym))
         return Glossary(terms={row.acronym: row.meaning for row in rows})
 
+    # conditions that contingent Whens wait for
+
+    def save_condition(self, condition: Condition) -> None:
+        """Record that a condition is met; one per name regardless of case (saving again replaces it)."""
+        key = condition_key(condition.name)
+        row = self.session.scalar(select(ConditionRow).where(ConditionRow.name_key == key))
+        if row is None:
+            row = ConditionRow(name_key=key)
+            self.session.add(row)
+        row.name = condition.name.strip()
+        row.met_on = condition.met_on
+        row.note = condition.note
+        self.session.flush()
+
+    def list_conditions(self) -> list[Condition]:
+        query = select(ConditionRow.name, ConditionRow.met_on, ConditionRow.note).order_by(ConditionRow.name_key)
+        return [Condition(name=name, met_on=met_on, note=note) for name, met_on, note in _rows(self.session, query)]
+
+    # the outbox
+
+    def queue_reminders(self, reminders: Iterable[Reminder]) -> int:
+        """Store the reminders not stored yet (by key: INSERT … ON CONFLICT DO NOTHING), then put
+        every reminder that is in no message into its recipient's pending message, creating one
+        where there is none. Returns how many reminders were new.
+
+        On PostgreSQL the pending messages are locked (FOR UPDATE) before reminders join them, so a
+        reminder never joins a message that a sender is sending at that moment: the queueing waits
+        for that send to commit, then starts a new message."""
+        rows = [_reminder_values(reminder) for reminder in unique_reminders(reminders).values()]
+        table = ReminderRow.__table__
+        new = 0
+        for chunk in _chunks(rows, _INSERT_CHUNK):
+            statement = self._insert(table).values(chunk).on_conflict_do_nothing(index_elements=["key"])
+            new += len(self.session.execute(statement.returning(table.c.id)).all())
+        self._join_pending_messages()
+        return new
+
+    def _join_pending_messages(self) -> None:
+        """Attach every reminder without a message to its recipient's (locked) pending message."""
+        unattached = dict(
+            _rows(
+                self.session,
+                select(ReminderRow.recipient, func.min(ReminderRow.night))
+                .where(ReminderRow.message_id.is_(None))
+                .group_by(ReminderRow.recipient),
+            )
+        )
+        if not unattached:
+            return
+        messages = MessageRow.__table__
+        pending: dict[str, int] = {}
+        missing = sorted(unattached)
+        # A pending message can turn into a sent one while we wait for its lock; then make another.
+        for _ in range(5):
+            for chunk in _chunks(missing, _IN_LIST_CHUNK):
+                self.session.execute(
+                    self._insert(messages)
+                    .values(
+                        [
+                            {"recipient": r, "status": PENDING, "attempts": 0, "created_on": unattached[r]}
+                            for r in chunk
+                        ]
+                    )
+                    .on_conflict_do_nothing(
+                        index_elements=["recipient"], index_where=sql_text("status = 'pending'")
+                    )
+                )
+                locked = (
+                    select(MessageRow.recipient, MessageRow.id)
+                    .where(MessageRow.status == PENDING, MessageRow.recipient.in_(chunk))
+                    .order_by(MessageRow.id)
+                    .with_for_update()
+                )
+                pending.update(dict(_rows(self.session, locked)))
+            missing = [r for r in missing if r not in pending]
+            if not missing:
+                break
+        else:  # pragma: no cover - needs five sends of the same recipient during one queueing
+            raise ModelError(f"could not find or create a pending message for {', '.join(missing)}")
+        reminders = ReminderRow.__table__
+        self.session.execute(
+            update(reminders)
+            .where(reminders.c.recipient == bindparam("r"), reminders.c.message_id.is_(None))
+            .values(message_id=bindparam("m")),
+            [{"r": recipient, "m": message_id} for recipient, message_id in pending.items()],
+        )
+
+    def claim_next_message(self, now: dt.datetime) -> OutboxMessage | None:
+        """The oldest pending message that is due at `now`, locked for this transaction.
+
+        On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED LIMIT 1, so two senders never claim the same
+        message, and a sender that dies mid-send leaves it pending (its transaction rolls back).
+        Send while the transaction is open, then `mark_message_sent` or `mark_message_failed` and
+        commit. On SQLite (one writer) it is a plain SELECT: run one sender at a time there."""
+        check_aware(now, "claiming outbox messages at")
+        row = self.session.scalar(
+            select(MessageRow)
+            .where(
+                MessageRow.status == PENDING,
+                (MessageRow.next_attempt_at.is_(None)) | (MessageRow.next_attempt_at <= now),
+            )
+            .order_by(MessageRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if row is None:
+            return None
+        return self._messages([row])[0]
+
+    def mark_message_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
+        """Mark a pending message sent. `reminder_keys` are the reminders the sent digest showed: any
+        other reminder attached meanwhile is moved to a new pending message, never lost."""
+        check_aware(sent_at, f"outbox message {message_id} sent at")
+        check_message_pending(message_id, self.session.scalar(select(MessageRow.status).where(MessageRow.id == message_id)))
+        self.session.execute(
+            update(MessageRow)
+            .where(MessageRow.id == message_id)
+            .values(status=SENT, sent_at=sent_at, attempts=MessageRow.attempts + 1, next_attempt_at=None)
+        )
+        shown = set(reminder_keys)
+        unshown = [
+            id_
+            for id_, key in _rows(
+                self.session, select(ReminderRow.id, ReminderRow.key).where(ReminderRow.message_id == message_id)
+            )
+            if key not in shown
+        ]
+        if unshown:
+            self.session.execute(update(ReminderRow).where(ReminderRow.id.in_(unshown)).values(message_id=None))
+            self._join_pending_messages()
+
+    def mark_message_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
+        """Record a failed send: attempts + 1, the error (give it redacted), and the time of the next
+        attempt (now + `retry_delay`), which is returned. The message stays pending."""
+        check_aware(now, f"outbox message {message_id} failed at")
+        status, attempts = self.session.execute(
+            select(MessageRow.status, MessageRow.attempts).where(MessageRow.id == message_id)
+        ).one_or_none() or (None, 0)
+        check_message_pending(message_id, status)
+        next_attempt_at = now + retry_delay(attempts + 1)
+        self.session.execute(
+            update(MessageRow)
+            .where(MessageRow.id == message_id)
+            .values(attempts=attempts + 1, last_error=error, next_attempt_at=next_attempt_at)
+        )
+        return next_attempt_at.astimezone(dt.timezone.utc)
+
+    def list_messages(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
+        """The outbox's messages (all, or by status and recipient), oldest first, with their reminders."""
+        query = select(MessageRow).order_by(MessageRow.id)
+        if status is not None:
+            query = query.where(MessageRow.status == status)
+        if recipient is not None:
+            query = query.where(MessageRow.recipient == recipient)
+        return self._messages(list(self.session.scalars(query)))
+
+    def _messages(self, rows: list[MessageRow]) -> list[OutboxMessage]:
+        reminders: dict[int, list[Reminder]] = {row.id: [] for row in rows}
+        for chunk in _chunks(list(reminders), _IN_LIST_CHUNK):
+            query = (
+                select(*_REMINDER_COLUMNS, ReminderRow.message_id)
+                .where(ReminderRow.message_id.in_(chunk))
+                .order_by(ReminderRow.id)
+            )
+            for *values, message_id in _rows(self.session, query):
+                reminders[message_id].append(_reminder(*values))
+        return [
+            OutboxMessage(
+                id=row.id,
+                recipient=row.recipient,
+                status=row.status,
+                attempts=row.attempts,
+                created_on=row.created_on,
+                reminders=tuple(reminders[row.id]),
+                last_error=row.last_error,
+                next_attempt_at=row.next_attempt_at,
+                sent_at=row.sent_at,
+            )
+            for row in rows
+        ]
+
+    def _insert(self, table: Table) -> Any:
+        dialect = self.session.connection().dialect.name
+        if dialect == "postgresql":
+            return postgresql.insert(table)
+        if dialect == "sqlite":
+            return sqlite.insert(table)
+        raise NotImplementedError(f"no INSERT … ON CONFLICT for the {dialect} database")  # pragma: no cover
+
     # audit trail
 
     def add_audit_event(
@@ -799,6 +1078,69 @@ _PLAN_LOADS = (
 )
 # Above this many keys a lookup reads every row instead of sending a long IN list.
 _IN_LIST_LIMIT = 1000
+_IN_LIST_CHUNK = 500  # keys per IN list or multi-row INSERT: well inside every bind-parameter limit
+_INSERT_CHUNK = 500
+
+_REMINDER_COLUMNS = (
+    ReminderRow.recipient,
+    ReminderRow.item_kind,
+    ReminderRow.item_key,
+    ReminderRow.title,
+    ReminderRow.context,
+    ReminderRow.body_code,
+    ReminderRow.deadline,
+    ReminderRow.when_text,
+    ReminderRow.rule,
+    ReminderRow.night,
+)
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _reminder_values(reminder: Reminder) -> dict[str, Any]:
+    item = reminder.item
+    return {
+        "key": reminder.key,
+        "recipient": reminder.recipient,
+        "item_kind": item.kind,
+        "item_key": item.key,
+        "title": item.title,
+        "context": item.context,
+        "body_code": item.body_code,
+        "deadline": item.deadline,
+        "when_text": item.when_text,
+        "rule": reminder.rule,
+        "night": reminder.night,
+    }
+
+
+def _reminder(
+    recipient: str,
+    kind: str,
+    item_key: str,
+    title: str,
+    context: str,
+    body_code: str | None,
+    deadline: dt.date,
+    when_text: str,
+    rule: str,
+    night: dt.date,
+) -> Reminder:
+    from governance_model.reminders import Reminder, ReminderItem
+
+    item = ReminderItem(
+        kind=kind,
+        key=item_key,
+        title=title,
+        context=context,
+        body_code=body_code,
+        deadline=deadline,
+        when_text=when_text,
+    )
+    return Reminder(recipient=recipient, item=item, rule=rule, night=night)
 
 _MEETING_STATUSES = {status.value: status for status in MeetingStatus}
 _DOCUMENT_KINDS = {kind.value: kind for kind in DocumentKind}
@@ -873,6 +1215,7 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
         BodyRow.papers_lead_days,
         BodyRow.meeting_rule,
         BodyRow.exempt,
+        BodyRow.reminder_days,
     )
     if where is not None:
         query = query.where(where)
@@ -884,8 +1227,11 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             papers_lead_days=papers_lead_days,
             meeting_rule=meeting_rule,
             exempt=exempt,
+            reminder_days=tuple(reminder_days) if reminder_days is not None else None,
         )
-        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt in _rows(session, query)
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days in _rows(
+            session, query
+        )
     }
     if not bodies:
         return []
@@ -968,13 +1314,26 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
 
 def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> list[ActionPlan]:
     query = select(
-        ActionPlanRow.id, ActionPlanRow.key, ActionPlanRow.title, ActionPlanRow.context_date, ActionPlanRow.source
+        ActionPlanRow.id,
+        ActionPlanRow.key,
+        ActionPlanRow.title,
+        ActionPlanRow.context_date,
+        ActionPlanRow.source,
+        ActionPlanRow.owner,
+        ActionPlanRow.reminder_days,
     )
     if where is not None:
         query = query.where(where)
     plans = {
-        id_: ActionPlan(key=key, title=title, context_date=context_date, source=source)
-        for id_, key, title, context_date, source in _rows(session, query)
+        id_: ActionPlan(
+            key=key,
+            title=title,
+            context_date=context_date,
+            source=source,
+            owner=owner,
+            reminder_days=tuple(reminder_days) if reminder_days is not None else None,
+        )
+        for id_, key, title, context_date, source, owner, reminder_days in _rows(session, query)
     }
     if not plans:
         return []
@@ -990,7 +1349,12 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         RecommendationRow.aligned_with,
     ).order_by(RecommendationRow.plan_id, RecommendationRow.ordinal)
     actions = select(
-        ActionRow.recommendation_id, ActionRow.position, ActionRow.text, ActionRow.owner, *_when_of(ActionRow)
+        ActionRow.recommendation_id,
+        ActionRow.position,
+        ActionRow.text,
+        ActionRow.owner,
+        ActionRow.done_on,
+        *_when_of(ActionRow),
     ).order_by(ActionRow.recommendation_id, ActionRow.ordinal)
     measures = select(MeasureRow.recommendation_id, MeasureRow.position, MeasureRow.text).order_by(
         MeasureRow.recommendation_id, MeasureRow.ordinal
@@ -1036,11 +1400,11 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
             )
             plan.recommendations.append(recommendation)
             recommendations[id_] = recommendation
-    for recommendation_id, position, text, owner, *when in _rows(session, actions):
+    for recommendation_id, position, text, owner, done_on, *when in _rows(session, actions):
         recommendation = recommendations.get(recommendation_id)
         if recommendation is not None:
             recommendation.actions.append(
-                Action(position=position, text=text, when=when_from_values(*when), owner=owner)
+                Action(position=position, text=text, when=when_from_values(*when), owner=owner, done_on=done_on)
             )
     for recommendation_id, position, text in _rows(session, measures):
         recommendation = recommendations.get(recommendation_id)
@@ -1094,6 +1458,7 @@ def _replace_actions(rec_row: RecommendationRow, actions: list[Action]) -> None:
         action_row.position = action.position
         action_row.text = action.text
         action_row.owner = action.owner
+        action_row.done_on = action.done_on
         store_when(action_row, action.when)
         rows.append(action_row)
     rec_row.actions = rows

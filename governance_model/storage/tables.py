@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -126,6 +128,8 @@ class BodyRow(Base):
     papers_lead_days: Mapped[int]
     meeting_rule: Mapped[Optional[str]] = mapped_column(Text)
     exempt: Mapped[bool]
+    # Working days before a deadline that owners are reminded; NULL: the default.
+    reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
 
     meetings: Mapped[list[MeetingRow]] = relationship(
         back_populates="body", cascade="all, delete-orphan", passive_deletes=True
@@ -301,6 +305,8 @@ class ActionPlanRow(Base):
     title: Mapped[str] = mapped_column(Text)
     context_date: Mapped[Optional[dt.date]]
     source: Mapped[str] = mapped_column(Text)
+    owner: Mapped[Optional[str]] = mapped_column(String(KEY))  # who overdue actions are escalated to
+    reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
 
     recommendations: Mapped[list[RecommendationRow]] = relationship(
         back_populates="plan",
@@ -356,6 +362,7 @@ class ActionRow(Base):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[Optional[str]] = mapped_column(String(KEY))
+    done_on: Mapped[Optional[dt.date]]
     when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
     when_start: Mapped[Optional[dt.date]]
     when_end: Mapped[Optional[dt.date]] = mapped_column(index=True)
@@ -420,3 +427,71 @@ class AuditEventRow(Base):
     subject: Mapped[str]
     reason: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ConditionRow(Base):
+    """Something a contingent When waits for, once met. `name_key` (the name, case folded) is unique,
+    so "DfE" and "dfe" are one condition."""
+
+    __tablename__ = "conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name: Mapped[str] = mapped_column(String(KEY))  # as last written
+    met_on: Mapped[dt.date]
+    note: Mapped[str] = mapped_column(Text)
+
+
+# ---- the outbox ---------------------------------------------------------------------------------
+
+MESSAGE_STATUSES = ("pending", "sent")
+
+
+class MessageRow(Base):
+    """One digest for one recipient: the reminders attached to it go out together. A recipient has
+    at most one pending message (the partial unique index), which new reminders join until it is
+    sent. Rows are never deleted."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent')", name="status"),
+        Index(
+            "uq_messages_pending_recipient",
+            "recipient",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(KEY))  # a person's initials
+    status: Mapped[str] = mapped_column(String(ENUM))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[Optional[str]] = mapped_column(Text)  # redacted: no URL passwords
+    next_attempt_at: Mapped[Optional[dt.datetime]]  # NULL: at once
+    sent_at: Mapped[Optional[dt.datetime]]
+    created_on: Mapped[dt.date]
+
+
+class ReminderRow(Base):
+    """One reminder owed to one person (governance_model.reminders.Reminder, flattened). `key` is
+    unique, so queueing the same reminder again adds nothing; `message_id` is the digest it went
+    (or goes) out in."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    recipient: Mapped[str] = mapped_column(String(KEY), index=True)
+    item_kind: Mapped[str] = mapped_column(String(ENUM))
+    item_key: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text)
+    body_code: Mapped[Optional[str]] = mapped_column(String(KEY))
+    deadline: Mapped[dt.date]
+    when_text: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(KEY))
+    night: Mapped[dt.date]
+    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"), index=True)

@@ -124,3 +124,6 @@ def _southend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     wiring._engine(database_url).dispose()
     wiring._session_factory.cache_clear()
     wiring._engine.cache_clear()
+
+
+from tests.notifications.conftest import smtp_server  # noqa: E402,F401 - the real SMTP relay fixture

@@ -149,3 +149,16 @@ def test_the_readme_example_is_a_valid_setup():
     assert [b.code for b in setup.bodies] == ["SSPB"]
     assert [m.key for m in setup.bodies[0].meetings][:3] == ["SSPB-2021-09-01", "SSPB-2021-10-06", "SSPB-2021-11-03"]
     assert setup.documents[0].route.step("sign-off").done_on == dt.date(2022, 3, 1)
+
+
+def test_reminder_days_per_body_and_plan(southend):
+    sspb = next(b for b in southend.bodies if b.code == "SSPB")
+    assert sspb.reminder_days == (10, 5, 2, 0)
+    assert next(b for b in southend.bodies if b.code == "JCB").reminder_days is None
+    (plan,) = southend.plans
+    assert plan.owner == "GB"
+
+
+def test_reminder_days_must_be_working_day_counts():
+    error = error_for(BASE.replace("    name: SEND Strategic Partnership Board\n", "    name: SEND Strategic Partnership Board\n    reminder_days: [7, soon]\n"))
+    assert error.column == "reminder_days" and "whole numbers" in str(error)

@@ -1,0 +1,223 @@
+"""The digest: everything one person is reminded of on one night, in one message, as a subject, a
+plain-text part and an HTML part rendered from the Jinja2 templates in `templates/`.
+
+    digest = build_digest(person, reminders, describe=working_day_describer(calendar))
+
+Items come overdue first, then by deadline. Each names what is due (the document and step, or the
+plan and action), the board, the deadline as a date and in words (`describe(deadline, night)`), and
+the When as it was written in the papers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+import jinja2
+
+from governance_model.model import Person
+from notifications.errors import Error
+
+if TYPE_CHECKING:
+    from governance_model.reminders import Reminder
+    from governance_model.working_days import WorkingCalendar
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+Describe = Callable[[dt.date, dt.date], str]  # (deadline, night) → "in 3 working days", "2 working days overdue"
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """"Tuesday 15 March 2022", whatever the locale."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    """"15 Mar 2022", whatever the locale."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def working_day_describer(calendar: WorkingCalendar | None = None) -> Describe:
+    """The rules' own wording of a deadline, counted in working days (England's bank holidays by
+    default): `governance_model.reminders.describe_deadline` with the calendar filled in."""
+    from governance_model.reminders import describe_deadline
+    from governance_model.working_days import WorkingCalendar
+
+    return partial(_describe_with, describe_deadline, calendar or WorkingCalendar())
+
+
+def _describe_with(describe_deadline, calendar, deadline: dt.date, night: dt.date) -> str:
+    return describe_deadline(deadline, night, calendar)
+
+
+def describe_rule(rule: str) -> str:
+    """Why the reminder is sent, in words: "before-7" → "7 working days' notice"…"""
+    if match := re.fullmatch(r"before-(\d+)", rule):
+        days = int(match.group(1))
+        return "1 working day's notice" if days == 1 else f"{days} working days' notice"
+    if rule == "on-the-day":
+        return "due today"
+    if rule == "papers-deadline":
+        return "papers deadline for the meeting"
+    if match := re.fullmatch(r"overdue-(\d+)", rule):
+        return "overdue" if match.group(1) == "1" else f"overdue, reminder {match.group(1)}"
+    if rule.startswith("escalation"):
+        return "escalated to you: overdue and not yet done"
+    return rule.replace("-", " ")
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One thing owed, as the message shows it."""
+
+    kind: str  # "step" | "action" | "papers"
+    key: str
+    title: str  # the step or action
+    context: str  # the document or plan (and recommendation)
+    body_code: str | None
+    deadline: dt.date
+    deadline_long: str  # "Tuesday 15 March 2022"
+    deadline_words: str  # "in 3 working days", "2 working days overdue"
+    when_text: str  # as written in the papers
+    overdue: bool
+    rule: str
+    rule_words: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One message for one person: subject, plain text, HTML, and the reminders it covers."""
+
+    recipient: str  # the person's initials
+    recipient_name: str
+    email: str | None
+    night: dt.date
+    subject: str
+    text: str
+    html: str
+    items: tuple[DigestItem, ...]
+    reminder_keys: tuple[str, ...]  # every reminder shown: the outbox marks exactly these sent
+    key: str = ""  # the outbox message it renders ("message-12"); names the .eml file
+
+    @property
+    def overdue(self) -> int:
+        return sum(item.overdue for item in self.items)
+
+    @property
+    def next_due(self) -> dt.date | None:
+        upcoming = [item.deadline for item in self.items if not item.overdue]
+        return min(upcoming) if upcoming else None
+
+
+class EmptyDigest(Error):
+    """A digest needs at least one reminder."""
+
+
+def build_digest(
+    person: Person,
+    reminders: Iterable[Reminder],
+    describe: Describe | None = None,
+    *,
+    key: str = "",
+    app_name: str = "govflow",
+) -> Digest:
+    """The digest of `reminders` (all for `person`) as of the latest night among them.
+
+    An item reminded of more than once (a failed send joined by the next night's reminder) shows
+    once, with its latest reminder."""
+    reminders = list(reminders)
+    if not reminders:
+        raise EmptyDigest(f"no reminders for {person.initials}: nothing to send")
+    strangers = sorted({r.recipient for r in reminders if r.recipient != person.initials})
+    if strangers:
+        raise Error(f"a digest for {person.initials} cannot hold reminders for {', '.join(strangers)}")
+    describe = describe or working_day_describer()
+    night = max(r.night for r in reminders)
+
+    latest: dict[str, Reminder] = {}
+    for reminder in sorted(reminders, key=lambda r: r.night):
+        latest[reminder.item.key] = reminder
+    items = sorted(
+        (_item(reminder, night, describe) for reminder in latest.values()),
+        key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
+    )
+    overdue = [i for i in items if i.overdue]
+    upcoming = [i for i in items if not i.overdue]
+    subject = _subject(app_name, person.initials, items, overdue, upcoming)
+    context = {
+        "app_name": app_name,
+        "person": person,
+        "greeting_name": person.name or person.initials,
+        "night_long": long_date(night),
+        "subject": subject,
+        "items": items,
+        "count": len(items),
+        "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
+    }
+    return Digest(
+        recipient=person.initials,
+        recipient_name=person.name,
+        email=person.email,
+        night=night,
+        subject=subject,
+        text=_render("digest.txt.j2", context),
+        html=_render("digest.html.j2", context),
+        items=tuple(items),
+        reminder_keys=tuple(r.key for r in reminders),
+        key=key,
+    )
+
+
+def _item(reminder: Reminder, night: dt.date, describe: Describe) -> DigestItem:
+    item = reminder.item
+    return DigestItem(
+        kind=item.kind,
+        key=item.key,
+        title=item.title,
+        context=item.context,
+        body_code=item.body_code,
+        deadline=item.deadline,
+        deadline_long=long_date(item.deadline),
+        deadline_words=describe(item.deadline, night),
+        when_text=item.when_text,
+        overdue=item.deadline < night,
+        rule=reminder.rule,
+        rule_words=describe_rule(reminder.rule),
+    )
+
+
+def _subject(app_name: str, initials: str, items, overdue, upcoming) -> str:
+    """"govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022"."""
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    details = []
+    if overdue:
+        details.append(f"{len(overdue)} overdue")
+    if upcoming:
+        details.append(f"next due {short_date(min(i.deadline for i in upcoming))}")
+    return f"{app_name}: {count} for {initials} — {', '.join(details)}"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        # Escape everything in the HTML templates: titles and When texts come from the papers.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(template: str, context: dict) -> str:
+    return _environment().get_template(template).render(**context)

@@ -1,0 +1,134 @@
+"""The digest a person gets (grouping, order, subject, both parts) and the mailbox folder sender,
+which writes it as an .eml file with our own text and HTML parts."""
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from pathlib import Path
+
+import pytest
+
+from governance_model.model import Person
+from notifications.delivery import MailboxSender, make_sender
+from notifications.digest import EmptyDigest, build_digest, describe_rule, long_date, short_date
+from notifications.outbox import send_pending
+from tests.fakes import FakeUnitOfWork
+from tests.notifications.support import NIGHT, NOW, PEOPLE, reminder, three_people_reminders
+
+
+def calendar_days(deadline: dt.date, night: dt.date) -> str:
+    return f"{(deadline - night).days:+d} days"
+
+
+def gb_digest(**options):
+    reminders = [r for r in three_people_reminders() if r.recipient == "GB"]
+    return build_digest(PEOPLE["GB"], reminders, **options)
+
+
+def test_a_digest_groups_overdue_first_then_by_deadline() -> None:
+    digest = gb_digest(describe=calendar_days, key="message-7")
+    assert digest.subject == "govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022"
+    assert [i.title for i in digest.items] == [
+        "Agree the outcomes framework with health partners",
+        "Sign-off at SSPB",
+        "Cabinet decision",
+    ]
+    assert [i.deadline_words for i in digest.items] == ["-6 days", "+5 days", "+41 days"]
+    assert (digest.overdue, digest.next_due, digest.night, digest.key) == (1, dt.date(2022, 3, 15), NIGHT, "message-7")
+    text = digest.text
+    assert text.index("Overdue (1)") < text.index("Agree the outcomes") < text.index("Coming up (2)")
+    assert 'As written: "TBC April 22"' in text
+    assert "Board:      Cabinet" in text
+
+
+def test_the_deadline_is_described_in_working_days_by_default() -> None:
+    digest = gb_digest()
+    assert [i.deadline_words for i in digest.items] == ["4 working days overdue", "in 3 working days", "in 27 working days"]
+    assert [i.deadline_long for i in digest.items] == [
+        "Friday 4 March 2022",
+        "Tuesday 15 March 2022",
+        "Wednesday 20 April 2022",
+    ]
+
+
+def test_the_html_part_is_escaped_and_structured() -> None:
+    tricky = reminder("GB", "step:x/1", "Papers <b>now</b> & later", dt.date(2022, 3, 15), when_text='"15th" <March>')
+    digest = build_digest(PEOPLE["GB"], [tricky])
+    assert "Papers &lt;b&gt;now&lt;/b&gt; &amp; later" in digest.html
+    assert "&#34;15th&#34; &lt;March&gt;" in digest.html
+    assert "<b>now</b>" not in digest.html
+    assert "Papers <b>now</b> & later" in digest.text  # plain text is not HTML-escaped
+    assert '<html lang="en-GB">' in digest.html and "<h1" in digest.html and "<h2" in digest.html
+    assert digest.subject == "govflow: 1 item for GB — next due 15 Mar 2022"
+
+
+def test_an_item_reminded_twice_shows_once_with_its_latest_reminder() -> None:
+    before = reminder("GB", "step:a/1", "Sign-off", dt.date(2022, 3, 15), rule="before-7", night=dt.date(2022, 3, 4))
+    again = reminder("GB", "step:a/1", "Sign-off", dt.date(2022, 3, 15), rule="before-2", night=NIGHT)
+    digest = build_digest(PEOPLE["GB"], [again, before], describe=calendar_days)
+    assert [(i.title, i.rule) for i in digest.items] == [("Sign-off", "before-2")]
+    assert set(digest.reminder_keys) == {before.key, again.key}  # both go out, so both are marked sent
+    assert digest.night == NIGHT
+
+
+def test_a_digest_needs_reminders_for_its_own_person() -> None:
+    with pytest.raises(EmptyDigest):
+        build_digest(PEOPLE["GB"], [])
+    with pytest.raises(Exception, match="cannot hold reminders for BM"):
+        build_digest(PEOPLE["GB"], three_people_reminders())
+
+
+def test_dates_and_rules_in_words() -> None:
+    assert long_date(dt.date(2022, 3, 15)) == "Tuesday 15 March 2022"
+    assert short_date(dt.date(2022, 3, 5)) == "5 Mar 2022"
+    assert describe_rule("before-7") == "7 working days' notice"
+    assert describe_rule("before-1") == "1 working day's notice"
+    assert describe_rule("overdue-3") == "overdue, reminder 3"
+    assert describe_rule("escalation-1").startswith("escalated to you")
+
+
+def test_the_mailbox_sender_writes_parseable_eml_with_both_parts(tmp_path: Path) -> None:
+    folder = tmp_path / "mailbox"
+    sender = MailboxSender(folder, clock=lambda: NOW)
+    digest = gb_digest(key="message-7")
+    sender.send(PEOPLE["GB"], digest)
+    sender.send(PEOPLE["GB"], digest)  # again (a retry after a crash): the same file, not a second one
+
+    (path,) = folder.iterdir()
+    assert path.name == "2022-03-10-GB-message-7.eml"
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == digest.subject
+    assert message["To"] == "Gill Brown <gb@council.example.org>"
+    assert message["Date"] == "Thu, 10 Mar 2022 23:30:00 +0000"
+    assert message["Message-ID"] == "<message-7.GB@govflow.invalid>"
+    assert message.get_content_type() == "multipart/alternative"
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == digest.text
+    assert message.get_body(("html",)).get_content().replace("\r\n", "\n") == digest.html
+    assert b"\r\n" in path.read_bytes()  # RFC 5322 line ends
+
+
+def test_a_person_without_an_address_still_gets_an_eml(tmp_path: Path) -> None:
+    person = Person("XY", "Ex Why")
+    digest = build_digest(person, [reminder("XY", "step:a/1", "Sign-off", dt.date(2022, 3, 15))])
+    MailboxSender(tmp_path).send(person, digest)
+    (path,) = tmp_path.glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "undisclosed-recipients:;"
+    assert message["X-Govflow-Recipient"] == "XY"
+
+
+def test_with_nothing_configured_the_outbox_fills_the_mailbox_folder(tmp_path: Path) -> None:
+    sender = make_sender(None, None, tmp_path / "mailbox")
+    assert isinstance(sender, MailboxSender)
+    uow = FakeUnitOfWork()
+    with uow:
+        for person in PEOPLE.values():
+            uow.repo.save_person(person)
+        uow.repo.queue_reminders(three_people_reminders())
+        uow.commit()
+    report = send_pending(lambda: uow, sender, NOW)
+    assert (report.sent, report.failed) == (3, 0)
+    names = sorted(p.name for p in (tmp_path / "mailbox").iterdir())
+    assert names == ["2022-03-10-BM-message-2.eml", "2022-03-10-GB-message-1.eml", "2022-03-10-LM-message-3.eml"]
+    assert send_pending(lambda: uow, sender, NOW).sent == 0

@@ -1,0 +1,233 @@
+"""The outbox end to end: reminders queued in the database (SQLite and PostgreSQL), sent by
+`send_pending` through apprise to a real SMTP server on 127.0.0.1, and read back from what that
+server received. No mocked sender here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from apprise.conversion import html_to_text
+
+from governance_model.model import Person
+from governance_model.reminders import Reminder
+from governance_model.storage import make_engine, make_session_factory
+from notifications.delivery import ApprisePersonSender
+from notifications.outbox import send_pending
+from tests.notifications.support import (
+    NOW,
+    PEOPLE,
+    SmtpServer,
+    messages,
+    queue,
+    save_people,
+    three_people_reminders,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_one_digest_per_person_with_every_item_in_both_parts(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory)
+    reminders = three_people_reminders()
+    assert queue(uow_factory, reminders) == 6
+
+    report = send_pending(uow_factory, ApprisePersonSender(smtp_server.url()), NOW)
+
+    assert (report.sent, report.failed, report.errors) == (3, 0, [])
+    mailbox = smtp_server.mailbox
+    assert len(mailbox.received) == 3
+    assert Counter(address for r in mailbox.received for address in r.rcpt_tos) == {
+        "gb@council.example.org": 1,
+        "bm@council.example.org": 1,
+        "lm@council.example.org": 1,
+    }
+    gb = mailbox.to("gb@council.example.org")[0]
+    assert gb.message["Subject"] == "govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022"
+    assert gb.mail_from == "govflow@council.example.org"
+    assert gb.message.get_content_type() == "multipart/alternative"
+    assert mailbox.to("bm@council.example.org")[0].message["Subject"] == "govflow: 2 items for BM — next due 15 Mar 2022"
+    assert mailbox.to("lm@council.example.org")[0].message["Subject"] == "govflow: 1 item for LM — 1 overdue"
+
+    for received in mailbox.received:
+        text, html = received.part("text/plain"), received.part("text/html")
+        mine = [r for r in reminders if PEOPLE[r.recipient].email in received.rcpt_tos]
+        for r in mine:
+            for part in (text, html_to_text(html)):
+                assert r.item.title in part
+                assert r.item.context in part
+                assert r.item.when_text in part
+                assert (r.item.body_code or "none") in part
+        assert "<h3" in html and "<ul" in html  # each item a heading with a list of its details
+
+    # Overdue first, then by deadline; dates in full and in working days.
+    text = gb.part("text/plain")
+    order = [text.index(t) for t in ("Agree the outcomes framework", "Sign-off at SSPB", "Cabinet decision")]
+    assert order == sorted(order)
+    assert "Friday 4 March 2022 (4 working days overdue)" in text
+    assert "Tuesday 15 March 2022 (in 3 working days)" in text
+
+    for message in messages(uow_factory):
+        assert message.status == "sent"
+        assert message.sent_at == NOW
+        assert message.attempts == 1
+
+
+def test_sending_or_queueing_again_sends_nothing(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory)
+    queue(uow_factory, three_people_reminders())
+    sender = ApprisePersonSender(smtp_server.url())
+    assert send_pending(uow_factory, sender, NOW).sent == 3
+
+    again = send_pending(uow_factory, sender, NOW + dt.timedelta(hours=1))
+    assert (again.sent, again.failed) == (0, 0)
+
+    assert queue(uow_factory, three_people_reminders()) == 0
+    assert send_pending(uow_factory, sender, NOW + dt.timedelta(days=1)).sent == 0
+    assert len(smtp_server.mailbox.received) == 3
+    assert len(messages(uow_factory)) == 3
+
+
+def test_smtp_down_keeps_messages_pending_until_the_server_is_back(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory)
+    queue(uow_factory, three_people_reminders())
+    sender = ApprisePersonSender(smtp_server.url())
+    smtp_server.stop()
+
+    down = send_pending(uow_factory, sender, NOW)
+
+    assert (down.sent, down.failed) == (0, 3)
+    for message in messages(uow_factory):
+        assert message.status == "pending"
+        assert message.attempts == 1
+        assert message.next_attempt_at == NOW + dt.timedelta(minutes=5)
+        assert "Connection refused" in message.last_error
+        assert "127.0.0.1" in message.last_error
+    assert all("Connection refused" in error for error in down.errors)
+
+    smtp_server.start()
+    too_soon = send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=4))
+    assert (too_soon.sent, too_soon.failed) == (0, 0)
+
+    back = send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=6))
+    assert (back.sent, back.failed) == (3, 0)
+    assert send_pending(uow_factory, sender, NOW + dt.timedelta(hours=1)).sent == 0
+    assert sorted(a for r in smtp_server.mailbox.received for a in r.rcpt_tos) == sorted(
+        p.email for p in PEOPLE.values()
+    )
+    assert {m.status for m in messages(uow_factory)} == {"sent"}
+
+
+def test_a_failed_send_backs_off_further_each_time(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory, [PEOPLE["GB"]])
+    queue(uow_factory, [r for r in three_people_reminders() if r.recipient == "GB"])
+    sender = ApprisePersonSender(smtp_server.url())
+    smtp_server.stop()
+    now, waits = NOW, []
+    for _ in range(9):
+        send_pending(uow_factory, sender, now)
+        (message,) = messages(uow_factory)
+        waits.append(message.next_attempt_at - now)
+        now = message.next_attempt_at
+    assert [int(w.total_seconds() // 60) for w in waits] == [5, 10, 20, 40, 80, 160, 320, 360, 360]
+    assert message.attempts == 9 and message.status == "pending"
+
+
+def test_a_sender_killed_mid_send_leaves_its_message_pending(
+    database_url: str, uow_factory, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    people = {f"P{n}": Person(f"P{n}", f"Person {n}", email=f"p{n}@council.example.org") for n in range(4)}
+    save_people(uow_factory, people.values())
+    queue(uow_factory, [Reminder(p, r.item, r.rule, r.night) for p in people for r in three_people_reminders()[:2]])
+    mailbox = smtp_server.mailbox
+    mailbox.hold_from, mailbox.hold_seconds = 3, 60.0  # the third DATA gets no answer for a minute
+
+    env = {
+        **os.environ,
+        "GOVFLOW_DATABASE_URL": database_url,
+        "GOVFLOW_SMTP_URL": smtp_server.url(),
+        "GOVFLOW_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "notifications.send_pending_main", "--now", NOW.isoformat()],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        mailbox.wait_for(2, alive=lambda: process.poll() is None)
+        deadline = time.monotonic() + 20
+        while mailbox.data_commands < 3:  # the third message is on the wire, its reply held back
+            assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+    assert process.returncode == -signal.SIGKILL
+    assert len(mailbox.received) == 2
+    states = Counter(m.status for m in messages(uow_factory))
+    assert states == {"sent": 2, "pending": 2}
+    assert all(m.attempts == 0 and m.last_error is None for m in messages(uow_factory, status="pending"))
+
+    mailbox.hold_from = None
+    sender = ApprisePersonSender(smtp_server.url())
+    sent = 0
+    for _ in range(50):  # PostgreSQL may take a moment to notice the dead connection and free its lock
+        sent += send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=1)).sent
+        if sent == 2:
+            break
+        time.sleep(0.1)
+    assert sent == 2
+    assert Counter(a for r in mailbox.received for a in r.rcpt_tos) == {p.email: 1 for p in people.values()}
+    assert {m.status for m in messages(uow_factory)} == {"sent"}
+
+
+def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: str, uow_factory, smtp_server) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer: run one sender at a time there")
+    people = [Person(f"R{n:02}", email=f"r{n:02}@council.example.org") for n in range(20)]
+    save_people(uow_factory, people)
+    queue(uow_factory, [Reminder(p.initials, r.item, r.rule, r.night) for p in people for r in three_people_reminders()[:1]])
+    smtp_server.mailbox.reply_delay = 0.03  # long enough for the two senders to overlap
+    start = threading.Barrier(2)
+    reports, failures = {}, []
+
+    def run(name: str) -> None:
+        engine = make_engine(database_url)  # each sender its own engine, so its own connection
+        try:
+            sender = ApprisePersonSender(smtp_server.url())
+            start.wait()
+            reports[name] = send_pending(make_session_factory(engine), sender, NOW)  # a session factory will do
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("one", "two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not failures, failures
+
+    assert reports["one"].sent + reports["two"].sent == 20
+    assert reports["one"].sent > 0 and reports["two"].sent > 0, "the senders did not overlap"
+    assert reports["one"].failed == reports["two"].failed == 0
+    assert Counter(a for r in smtp_server.mailbox.received for a in r.rcpt_tos) == {p.email: 1 for p in people}
+    assert {m.status for m in messages(uow_factory)} == {"sent"}
