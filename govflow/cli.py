@@ -230,6 +230,8 @@ def print_nightly_summary(summary: dict) -> None:
     nights = summary["nights"]
     if not nights:
         out.print(f"nightly runs have already reached {summary['as_of']}: nothing changed", highlight=False)
+        if summary.get("digests_sent") or summary.get("sends_failed"):
+            out.print(f"  digests sent that were waiting: {summary['digests_sent']}; sends failed: {summary['sends_failed']}", highlight=False)
         return
     ran = f"{nights[0]}" if len(nights) == 1 else f"{len(nights)} nights, {nights[0]} to {nights[-1]} (caught up)"
     out.print(f"nightly run for {summary['as_of']}: ran {ran}", highlight=False)
@@ -240,6 +242,12 @@ def print_nightly_summary(summary: dict) -> None:
         f"dates re-forecast: {summary['dates_reforecast']}",
         highlight=False,
     )
+    if "digests_sent" in summary:
+        out.print(
+            f"  reminders owed: {summary['reminders_owed']}; digests sent: {summary['digests_sent']}; "
+            f"sends failed: {summary['sends_failed']}",
+            highlight=False,
+        )
 
 
 @app.command("deploy")
