@@ -95,8 +95,18 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
 
 @batch_task
 def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
-    """Write the calendar feeds and board reports; they land in the feeds and reports issues, so none yet."""
-    return []
+    """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths."""
+    from calendars.publish import publish_feeds
+
+    settings = Settings.from_env()
+    return publish_feeds(
+        lambda: wiring.unit_of_work(settings),
+        settings.feeds_dir,
+        update.as_of,
+        dt.datetime.now(dt.timezone.utc),  # the application's clock: when events changed
+        settings.public_url,
+        forecasts=update.forecasts or None,
+    )
 
 
 @batch_task(retries=2, retry_delay_seconds=10)

@@ -176,6 +176,73 @@ def demo(
         _fail(str(exc))
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on (0: any free port)")] = 8000,
+    feeds_dir: Annotated[Optional[Path], typer.Option("--feeds-dir", help="published feeds (default: GOVFLOW_FEEDS_DIR or <GOVFLOW_DATA_DIR>/feeds)")] = None,
+    public_url: Annotated[Optional[str], typer.Option("--public-url", envvar="GOVFLOW_PUBLIC_URL", help="where subscribers reach this server, e.g. https://feeds.council.example.org")] = None,
+) -> None:
+    """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
+    from calendars import server as feed_server  # imported here: `govflow when` must stay fast
+
+    folder = feeds_dir or feed_server.default_feeds_dir(Settings.from_env())
+
+    def ready(srv: "feed_server.FeedServer") -> None:
+        out.print(f"serving feeds from {folder}", highlight=False)
+        if not (Path(folder) / "index.json").exists():
+            out.print("  no index.json there yet: no feeds until they are published", highlight=False)
+        out.print(f"subscribe page: {srv.page.public_url}/", highlight=False)
+
+    try:
+        feed_server.serve(folder, host, port, public_url, on_ready=ready)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc}")
+
+
+# --- Calendar feeds: build them into a folder, rotate a person's private feed token ----------------
+
+feeds_app = typer.Typer(no_args_is_help=True, help="Calendar feeds: build them, rotate a person's private feed token.")
+token_app = typer.Typer(no_args_is_help=True, help="The secret token in a person's private feed address.")
+feeds_app.add_typer(token_app, name="token")
+app.add_typer(feeds_app, name="feeds")
+
+
+@feeds_app.command("build")
+def feeds_build(
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder to write the feeds to (default: GOVFLOW_FEEDS_DIR)")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD: plan routes without stored forecasts as of this day (default: today)")] = None,
+) -> None:
+    """Write every calendar feed (.ics) and their index.json; unchanged feeds are left untouched."""
+    from calendars.publish import publish
+
+    settings = Settings.from_env()
+    day = _date(as_of, "--as-of") or dt.date.today()
+    target = out_dir or settings.feeds_dir
+    try:
+        published = publish(lambda: wiring.unit_of_work(settings), target, day, dt.datetime.now(dt.timezone.utc), settings.public_url)
+    except Error as exc:
+        _fail(str(exc))
+    for item in published:
+        visibility = "public" if item.feed.public else "private"
+        changed = "written" if item.written else "unchanged"
+        out.print(f"{item.file}  {visibility}  {item.events} events  ({changed})", highlight=False, soft_wrap=True)
+    out.print(f"{len(published)} feeds in {target}; index: {Path(target) / 'index.json'}", highlight=False, soft_wrap=True)
+
+
+@token_app.command("rotate")
+def feeds_token_rotate(initials: Annotated[str, typer.Argument(help="the person's initials, e.g. GB")]) -> None:
+    """Give a person a new private feed token; the old address stops working after the next build."""
+    from calendars.publish import rotate_feed_token
+
+    settings = Settings.from_env()
+    try:
+        token = rotate_feed_token(wiring.unit_of_work(settings), initials, dt.datetime.now(dt.timezone.utc))
+    except Error as exc:
+        _fail(str(exc))
+    out.print(f"new feed token for {initials}: person/{token.token}.ics (published at the next `govflow feeds build`)", highlight=False, soft_wrap=True)
+
+
 cli_changes.register(app)
 
 

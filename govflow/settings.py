@@ -21,10 +21,16 @@ class Settings:
     mailbox_dir: Path | None = None
     # An apprise config file: URLs tagged with a person's initials get that person's digests too.
     apprise_config: Path | None = None
+    # Where the calendar feeds (and their index.json) are written; default <data_dir>/feeds.
+    feeds_dir: Path | None = None
+    # The address people reach govflow at: each calendar event links back to a page under it.
+    public_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
         if self.mailbox_dir is None:
             object.__setattr__(self, "mailbox_dir", self.data_dir / "mailbox")
+        if self.feeds_dir is None:
+            object.__setattr__(self, "feeds_dir", self.data_dir / "feeds")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -33,12 +39,15 @@ class Settings:
         url = env.get("GOVFLOW_DATABASE_URL") or f"sqlite:///{(data_dir / 'govflow.db').resolve()}"
         mailbox = env.get("GOVFLOW_MAILBOX_DIR")
         config = env.get("GOVFLOW_APPRISE_CONFIG")
+        feeds = env.get("GOVFLOW_FEEDS_DIR")
         return cls(
             data_dir=data_dir,
             database_url=url,
             smtp_url=env.get("GOVFLOW_SMTP_URL") or None,
             mailbox_dir=Path(mailbox) if mailbox else data_dir / "mailbox",
             apprise_config=Path(config) if config else None,
+            feeds_dir=Path(feeds) if feeds else data_dir / "feeds",
+            public_url=(env.get("GOVFLOW_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         )
 
     def __repr__(self) -> str:
@@ -49,7 +58,8 @@ class Settings:
             f"Settings(data_dir={str(self.data_dir)!r}, database_url={scrub_urls(self.database_url)!r}, "
             f"smtp_url={shown_url(self.smtp_url) if self.smtp_url else None!r}, "
             f"mailbox_dir={str(self.mailbox_dir)!r}, "
-            f"apprise_config={str(self.apprise_config) if self.apprise_config else None!r})"
+            f"apprise_config={str(self.apprise_config) if self.apprise_config else None!r}, "
+            f"feeds_dir={str(self.feeds_dir)!r}, public_url={self.public_url!r})"
         )
 
     def ensure_data_dir(self) -> None:

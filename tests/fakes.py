@@ -33,8 +33,11 @@ from governance_model.storage.repository import (
     PENDING,
     SENT,
     AuditEvent,
+    FeedEventState,
+    FeedToken,
     OutboxMessage,
     check_audit_time,
+    check_feed_event_state,
     check_aware,
     check_message_pending,
     condition_key,
@@ -80,6 +83,8 @@ class FakeRepository:
         self.reminder_messages: dict[str, int | None] = {}  # Reminder.key → message id
         self.messages: dict[int, OutboxMessage] = {}  # without reminders: see reminder_messages
         self.last_message_id = 0
+        self.feed_events: dict[str, FeedEventState] = {}  # by UID
+        self.feed_tokens: dict[str, FeedToken] = {}  # by initials
 
     # bodies and meetings
 
@@ -351,6 +356,38 @@ class FakeRepository:
         return dataclasses.replace(message, reminders=attached)
 
     # audit trail
+
+    # calendar feeds
+
+    def feed_event_states(self, uids: Iterable[str] | None = None) -> dict[str, FeedEventState]:
+        if uids is None:
+            return dict(self.feed_events)
+        return {uid: self.feed_events[uid] for uid in set(uids) if uid in self.feed_events}
+
+    def save_feed_event_states(self, states: Iterable[FeedEventState]) -> None:
+        states = list(states)
+        for state in states:
+            check_feed_event_state(state)
+        for state in states:
+            self.feed_events[state.uid] = dataclasses.replace(
+                state, last_modified=state.last_modified.astimezone(dt.timezone.utc)
+            )
+
+    def get_feed_token(self, initials: str) -> FeedToken | None:
+        return self.feed_tokens.get(initials)
+
+    def list_feed_tokens(self) -> dict[str, FeedToken]:
+        return dict(sorted(self.feed_tokens.items()))
+
+    def set_feed_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken:
+        check_aware(at, "feed token time")
+        if any(t.token == token and i != initials for i, t in self.feed_tokens.items()):
+            raise ModelError("feed token already in use")
+        at = at.astimezone(dt.timezone.utc)
+        known = self.feed_tokens.get(initials)
+        stored = FeedToken(initials, token, at, None) if known is None else dataclasses.replace(known, token=token, rotated_at=at)
+        self.feed_tokens[initials] = stored
+        return stored
 
     def add_audit_event(
         self,

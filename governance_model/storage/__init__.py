@@ -19,12 +19,14 @@ from governance_model.storage.database import (
     migrate,
     parse_database_url,
 )
-from governance_model.storage.repository import AuditEvent, Repository, SqlRepository
+from governance_model.storage.repository import AuditEvent, FeedEventState, FeedToken, Repository, SqlRepository
 from governance_model.storage.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
 
 __all__ = [
     "AbstractUnitOfWork",
     "AuditEvent",
+    "FeedEventState",
+    "FeedToken",
     "Repository",
     "SqlRepository",
     "SqlUnitOfWork",

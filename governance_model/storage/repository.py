@@ -74,6 +74,8 @@ from governance_model.storage.tables import (
     DecisionRow,
     DocumentRow,
     DocumentVersionRow,
+    FeedEventRow,
+    FeedTokenRow,
     ForecastChangeRow,
     GlossaryTermRow,
     MeasureRow,
@@ -131,6 +133,34 @@ class OutboxMessage:
     sent_at: dt.datetime | None = None  # aware, UTC
 
 
+@dataclass(frozen=True)
+class FeedEventState:
+    """What was last published for one calendar event: a hash of its content (everything but
+    DTSTAMP, SEQUENCE and LAST-MODIFIED), its SEQUENCE, and when it last changed (its LAST-MODIFIED
+    and DTSTAMP)."""
+
+    uid: str
+    content_hash: str
+    sequence: int
+    last_modified: dt.datetime  # aware; read back in UTC
+
+
+@dataclass(frozen=True)
+class FeedToken:
+    """The secret in the address of one person's private feed."""
+
+    initials: str
+    token: str
+    created_at: dt.datetime  # aware, UTC
+    rotated_at: dt.datetime | None = None  # the last time it was replaced
+
+
+def check_feed_event_state(state: FeedEventState) -> None:
+    check_aware(state.last_modified, f"feed event {state.uid!r} last_modified")
+    if state.sequence < 0:
+        raise ModelError(f"feed event {state.uid!r}: SEQUENCE {state.sequence} is negative")
+
+
 class Repository(Protocol):
     """What every repository offers: the SQL one and the in-memory fake in tests/fakes.py."""
 
@@ -168,6 +198,11 @@ class Repository(Protocol):
     def mark_message_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None: ...
     def mark_message_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime: ...
     def list_messages(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]: ...
+    def feed_event_states(self, uids: Iterable[str] | None = None) -> dict[str, FeedEventState]: ...
+    def save_feed_event_states(self, states: Iterable[FeedEventState]) -> None: ...
+    def get_feed_token(self, initials: str) -> FeedToken | None: ...
+    def list_feed_tokens(self) -> dict[str, FeedToken]: ...
+    def set_feed_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken: ...
     def add_audit_event(
         self,
         *,
@@ -1017,6 +1052,58 @@ class SqlRepository:
             return sqlite.insert(table)
         raise NotImplementedError(f"no INSERT … ON CONFLICT for the {dialect} database")  # pragma: no cover
 
+    # calendar feeds
+
+    def feed_event_states(self, uids: Iterable[str] | None = None) -> dict[str, FeedEventState]:
+        """The stored state of each of these event UIDs that has one (all of them when `uids` is None)."""
+        columns = (FeedEventRow.uid, FeedEventRow.content_hash, FeedEventRow.sequence, FeedEventRow.last_modified)
+        if uids is None:
+            rows = list(_rows(self.session, select(*columns)))
+        else:
+            wanted = sorted(set(uids))
+            rows = []
+            for chunk in _chunks(wanted, _IN_LIST_CHUNK):
+                rows.extend(_rows(self.session, select(*columns).where(FeedEventRow.uid.in_(list(chunk)))))
+        return {
+            uid: FeedEventState(uid, content_hash, sequence, last_modified)
+            for uid, content_hash, sequence, last_modified in rows
+        }
+
+    def save_feed_event_states(self, states: Iterable[FeedEventState]) -> None:
+        """Upsert event states by UID, in bulk (one INSERT … ON CONFLICT per chunk)."""
+        by_uid = {state.uid: state for state in states}
+        for state in by_uid.values():
+            check_feed_event_state(state)
+        rows = [
+            {"uid": s.uid, "content_hash": s.content_hash, "sequence": s.sequence, "last_modified": s.last_modified}
+            for s in by_uid.values()
+        ]
+        for chunk in _chunks(rows, _INSERT_CHUNK):
+            self.session.execute(self._upsert(FeedEventRow.__table__, "uid"), list(chunk))
+
+    def get_feed_token(self, initials: str) -> FeedToken | None:
+        row = self.session.get(FeedTokenRow, initials)
+        return _feed_token(row) if row is not None else None
+
+    def list_feed_tokens(self) -> dict[str, FeedToken]:
+        rows = self.session.scalars(select(FeedTokenRow).order_by(FeedTokenRow.initials))
+        return {row.initials: _feed_token(row) for row in rows}
+
+    def set_feed_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken:
+        """Give a person a feed token; replacing one records `at` as `rotated_at`."""
+        check_aware(at, "feed token time")
+        # One upsert, so two builds giving a new person a token at once do not collide: the later wins.
+        table = FeedTokenRow.__table__
+        statement = self._insert(table).values(initials=initials, token=token, created_at=at, rotated_at=None)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.initials],
+            set_={"token": statement.excluded.token, "rotated_at": statement.excluded.created_at},
+        )
+        self.session.flush()
+        self.session.execute(statement)
+        self.session.expire_all()
+        return self.get_feed_token(initials)  # type: ignore[return-value]
+
     # audit trail
 
     def add_audit_event(
@@ -1147,6 +1234,10 @@ _DOCUMENT_KINDS = {kind.value: kind for kind in DocumentKind}
 _STEP_KINDS = {kind.value: kind for kind in StepKind}
 _OUTCOMES = {outcome.value: outcome for outcome in DecisionOutcome}
 _STATES = {state.value: state for state in StepState}
+
+
+def _feed_token(row: FeedTokenRow) -> FeedToken:
+    return FeedToken(row.initials, row.token, row.created_at, row.rotated_at)
 
 
 def _rows(session: Session, query: Any) -> Sequence[Row[Any]]:

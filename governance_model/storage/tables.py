@@ -495,3 +495,29 @@ class ReminderRow(Base):
     rule: Mapped[str] = mapped_column(String(KEY))
     night: Mapped[dt.date]
     message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"), index=True)
+
+
+# ---- calendar feeds -----------------------------------------------------------------------------
+
+
+class FeedEventRow(Base):
+    """What was last published for one calendar event (by its UID): a hash of its content, its
+    SEQUENCE and its LAST-MODIFIED (also its DTSTAMP), so an unchanged event is written unchanged."""
+
+    __tablename__ = "feed_events"
+
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int]
+    last_modified: Mapped[dt.datetime]
+
+
+class FeedTokenRow(Base):
+    """The secret in the address of one person's private feed; rotating it retires the old address."""
+
+    __tablename__ = "feed_tokens"
+
+    initials: Mapped[str] = mapped_column(String(KEY), primary_key=True)
+    token: Mapped[str] = mapped_column(String(KEY), unique=True)
+    created_at: Mapped[dt.datetime]
+    rotated_at: Mapped[Optional[dt.datetime]]

@@ -1,0 +1,329 @@
+"""Which calendar feeds exist and what is in each (pure: domain objects in, Feed objects out).
+
+- one feed per body (public): its meetings, the papers deadline before each, and the decisions
+  expected there (the route steps at that body, on the date the route planner forecast);
+- one feed per document (public): its whole route, forecast steps tentative;
+- one feed per person (private, at a secret token): the steps and actions they own, and the papers
+  deadlines of the bodies they are secretary of;
+- "all" (public): everything public.
+
+Exempt items (`Body.exempt`, `Document.exempt`: business not for publication) never appear in a
+public feed: an exempt body has no body feed and its meetings, papers deadlines and the steps that
+sit at it are left out of every public feed; an exempt document has no document feed and its steps
+are left out of every public feed. They do appear in the owner's own private feed: that person
+owes them, and the feed's address is a secret only they hold.
+
+A body or document feed with no events is not published (the checkers, and subscribers, expect
+events); person feeds and "all" always are, since their addresses are handed out.
+
+Every event is built once, so an event has the same content (and UID) in every feed it is in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from governance_model.model import (
+    ActionPlan,
+    Body,
+    Document,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Step,
+    StepForecast,
+    StepState,
+)
+from governance_model.working_days import WorkingCalendar
+
+LONDON = ZoneInfo("Europe/London")
+MEETING_LENGTH = dt.timedelta(hours=2)  # the model knows when a meeting starts, not when it ends
+CONFIRMED, TENTATIVE, CANCELLED = "CONFIRMED", "TENTATIVE", "CANCELLED"
+UID_DOMAIN = "govflow"
+
+BODY, DOCUMENT, PERSON, ALL = "body", "document", "person", "all"
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One calendar event, before it is written. `start` and `end` are aware datetimes (a timed
+    event) or dates (an all-day event; `end` exclusive)."""
+
+    uid: str
+    summary: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    status: str = CONFIRMED
+    transparent: bool = False
+    url: str = ""
+    description: str = ""
+    location: str = ""
+    categories: tuple[str, ...] = ()
+    public: bool = True  # False: exempt, so never in a public feed (not written out)
+
+    def content_hash(self) -> str:
+        """A hash of everything written for the event except DTSTAMP, SEQUENCE and LAST-MODIFIED."""
+        def moment(value: dt.date | dt.datetime) -> str:
+            if isinstance(value, dt.datetime):
+                return value.astimezone(dt.timezone.utc).isoformat()
+            return value.isoformat()
+
+        content = [
+            self.uid, self.summary, moment(self.start), moment(self.end), self.status, self.transparent,
+            self.url, self.description, self.location, list(self.categories),
+        ]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed: where it is written (relative to the feeds folder), what it is, and its events."""
+
+    path: str  # "body/SSPB.ics", "document/<key>.ics", "person/<token>.ics", "all.ics"
+    kind: str  # body | document | person | all
+    key: str  # the body code, document key, person's initials, or "all"
+    title: str
+    public: bool
+    events: tuple[FeedEvent, ...] = ()
+    description: str = ""
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe(key: str) -> str:
+    """A key as it may appear in a UID or a file name."""
+    return _UNSAFE.sub("-", key).strip("-") or "-"
+
+
+def uid(*parts: str) -> str:
+    return "-".join(safe(p) for p in parts) + f"@{UID_DOMAIN}"
+
+
+@dataclass
+class _Catalogue:
+    """Every event, built once, and which events each feed takes."""
+
+    meetings: dict[str, list[FeedEvent]] = field(default_factory=dict)  # body code → meetings and papers
+    steps_at_body: dict[str, list[FeedEvent]] = field(default_factory=dict)  # body code → step events
+    steps_of_document: dict[str, list[FeedEvent]] = field(default_factory=dict)
+    owned: dict[str, list[FeedEvent]] = field(default_factory=dict)  # initials → steps and actions
+    actions: list[FeedEvent] = field(default_factory=list)
+
+
+def build_feeds(
+    *,
+    bodies: Iterable[Body],
+    documents: Iterable[Document],
+    forecasts: Mapping[tuple[str, str], StepForecast],
+    plans: Iterable[ActionPlan] = (),
+    people: Iterable[Person] = (),
+    tokens: Mapping[str, str] | None = None,
+    public_url: str = "http://127.0.0.1:8000",
+    calendar: WorkingCalendar | None = None,
+) -> list[Feed]:
+    """Every feed: bodies, documents, people (those with a token in `tokens`), then "all"."""
+    bodies = sorted(bodies, key=lambda b: b.code)
+    documents = sorted(documents, key=lambda d: d.key)
+    plans = sorted(plans, key=lambda p: p.key)
+    people = sorted(people, key=lambda p: p.initials)
+    tokens = tokens or {}
+    calendar = calendar or WorkingCalendar()
+    base = public_url.rstrip("/")
+    exempt_bodies = {b.code for b in bodies if b.exempt}
+
+    cat = _Catalogue()
+    for body in bodies:
+        events = []
+        for meeting in body.meetings:
+            events += meeting_events(body, meeting, base, calendar)
+        cat.meetings[body.code] = events
+        if body.secretary:
+            cat.owned.setdefault(body.secretary, []).extend(e for e in events if e.uid.startswith("papers-"))
+    for document in documents:
+        events = []
+        for step in sorted(document.route.steps, key=lambda s: (s.position, s.key)):
+            event = step_event(document, step, forecasts.get((document.key, step.key)), base, exempt_bodies)
+            if event is None:
+                continue
+            events.append(event)
+            if step.body_code:
+                cat.steps_at_body.setdefault(step.body_code, []).append(event)
+            if step.owner:
+                cat.owned.setdefault(step.owner, []).append(event)
+        cat.steps_of_document[document.key] = events
+    for plan in plans:
+        for rec in plan.recommendations:
+            for action in rec.actions:
+                event = action_event(plan, rec.number, action, base)
+                if event is None:
+                    continue
+                cat.actions.append(event)
+                if action.owner:
+                    cat.owned.setdefault(action.owner, []).append(event)
+
+    feeds: list[Feed] = []
+    for body in bodies:
+        if body.exempt:
+            continue
+        events = cat.meetings[body.code] + [e for e in cat.steps_at_body.get(body.code, []) if e.public]
+        if not events:
+            continue
+        feeds.append(Feed(
+            f"{BODY}/{safe(body.code)}.ics", BODY, body.code, _body_title(body), True, tuple(events),
+            f"Meetings of the {body.name}, papers deadlines and the decisions expected at each.",
+        ))
+    for document in documents:
+        if document.exempt:
+            continue
+        events = [e for e in cat.steps_of_document[document.key] if e.public]
+        if not events:
+            continue
+        feeds.append(Feed(
+            f"{DOCUMENT}/{safe(document.key)}.ics", DOCUMENT, document.key, document.title, True, tuple(events),
+            f"The sign-off route of {document.title}; forecast dates are marked tentative.",
+        ))
+    for person in people:
+        token = tokens.get(person.initials)
+        if not token:
+            continue
+        name = person.name or person.initials
+        feeds.append(Feed(
+            f"{PERSON}/{token}.ics", PERSON, person.initials, f"govflow deadlines: {name}", False,
+            tuple(sorted(cat.owned.get(person.initials, []), key=lambda e: e.uid)),
+            f"The route steps and actions {name} owns (private).",
+        ))
+    everything = [e for code in cat.meetings for e in cat.meetings[code]]
+    everything += [e for key in cat.steps_of_document for e in cat.steps_of_document[key]]
+    everything += cat.actions
+    feeds.append(Feed(
+        "all.ics", ALL, "all", "govflow: all meetings and deadlines", True,
+        tuple(e for e in everything if e.public),
+        "Every public meeting, papers deadline, route step and action.",
+    ))
+    return feeds
+
+
+def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCalendar) -> list[FeedEvent]:
+    """A meeting (timed, or all-day over its window while TBC) and the papers deadline before it."""
+    cancelled = meeting.status is MeetingStatus.CANCELLED
+    tbc = meeting.status is MeetingStatus.TENTATIVE or meeting.starts_at is None
+    status = CANCELLED if cancelled else TENTATIVE if tbc else CONFIRMED
+    summary = _body_title(body) + (" (TBC)" if tbc and not cancelled else "")
+    url = f"{base}/meetings/{meeting.key}"
+    public = not body.exempt
+    categories = (body.code, "meeting")
+    if meeting.starts_at is not None:
+        start = meeting.starts_at.astimezone(LONDON)
+        event = FeedEvent(
+            uid("meeting", meeting.key), summary, start, start + MEETING_LENGTH, status, False, url,
+            _meeting_description(body, meeting), meeting.location, categories, public,
+        )
+    elif meeting.when is not None and meeting.when.start is not None and meeting.when.end is not None:
+        # Only a window is known: an all-day event over it, free time so it blocks no one's diary.
+        event = FeedEvent(
+            uid("meeting", meeting.key), summary, meeting.when.start, meeting.when.end + dt.timedelta(days=1),
+            status, True, url, f"Date to be confirmed ({meeting.when.text}).", meeting.location, categories, public,
+        )
+    else:
+        return []
+    events = [event]
+    if meeting.starts_at is not None and body.papers_lead_days > 0:
+        day = meeting.starts_at.astimezone(LONDON).date()
+        due = calendar.add_working_days(day, -body.papers_lead_days)
+        events.append(FeedEvent(
+            uid("papers", meeting.key),
+            f"Papers due: {body.code} meeting {_day(day)}" + (" (TBC)" if tbc and not cancelled else ""),
+            due, due + dt.timedelta(days=1), status, True, url,
+            f"Papers for the {body.name} meeting on {_day(day)} are due "
+            f"{body.papers_lead_days} working days before it.",
+            "", (body.code, "papers deadline"), public,
+        ))
+    return events
+
+
+def _meeting_description(body: Body, meeting: Meeting) -> str:
+    if meeting.status is MeetingStatus.CANCELLED:
+        return f"This meeting of the {body.name} is cancelled."
+    return f"Meeting of the {body.name}."
+
+
+def step_event(
+    document: Document,
+    step: Step,
+    forecast: StepForecast | None,
+    base: str,
+    exempt_bodies: set[str],
+) -> FeedEvent | None:
+    """A route step as an all-day event on its done, scheduled or forecast date (None: no date)."""
+    if forecast is not None:
+        day, state, forecast_tentative, reason = forecast.date, forecast.state, forecast.tentative, forecast.reason
+    else:
+        day, state, forecast_tentative, reason = step.deadline, None, False, ""
+    if day is None:
+        return None
+    done = state is StepState.DONE
+    when_tbc = bool(step.when and (step.when.tentative or step.when.kind in ("tbc", "contingent")))
+    if state is StepState.STOPPED:
+        status, suffix = CANCELLED, ""
+    elif done:
+        status, suffix = CONFIRMED, ""
+    elif when_tbc:
+        status, suffix = TENTATIVE, " (TBC)"
+    elif forecast_tentative:
+        status, suffix = TENTATIVE, " (forecast)"
+    else:
+        status, suffix = CONFIRMED, ""
+    where = f" at {step.body_code}" if step.body_code else ""
+    lines = [f"{step.kind.value.capitalize()}{where}: {step.title}"]
+    if step.when is not None and step.when.text:
+        lines.append(f"Planned: {step.when.text}")
+    if state is not None:
+        lines.append(f"State: {state.value}")
+    if reason:
+        lines.append(f"Why this date: {reason}")
+    if step.owner:
+        lines.append(f"Owner: {step.owner}")
+    categories = tuple(c for c in (step.body_code, step.kind.value) if c)
+    return FeedEvent(
+        uid("step", document.key, step.key),
+        f"{document.title}: {step.title}{suffix}",
+        day, day + dt.timedelta(days=1), status, True, f"{base}/documents/{document.key}",
+        "\n".join(lines), "", categories,
+        public=not document.exempt and step.body_code not in exempt_bodies,
+    )
+
+
+def action_event(plan: ActionPlan, number: str, action, base: str) -> FeedEvent | None:
+    """An action of a plan as an all-day event on its deadline (None: it has no end date)."""
+    when = action.when
+    if when is None or when.end is None:
+        return None
+    tbc = when.tentative or when.kind in ("tbc", "contingent")
+    status = TENTATIVE if tbc and action.done_on is None else CONFIRMED
+    lines = [f"{plan.title}, recommendation {number}", f"Planned: {when.text}"]
+    if action.owner:
+        lines.append(f"Owner: {action.owner}")
+    if action.done_on is not None:
+        lines.append(f"Done on {action.done_on.isoformat()}")
+    return FeedEvent(
+        uid("action", plan.key, number, str(action.position)),
+        f"Action {number}.{action.position}: {action.text}" + (" (TBC)" if status == TENTATIVE else ""),
+        when.end, when.end + dt.timedelta(days=1), status, True, f"{base}/plans/{plan.key}",
+        "\n".join(lines), "", ("action",),
+    )
+
+
+def _body_title(body: Body) -> str:
+    if not body.name or body.name == body.code:
+        return body.name or body.code
+    return f"{body.name} ({body.code})"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
