@@ -193,20 +193,24 @@ class FeedCatalog:
             return self._manifest, self._version
 
     def _reload(self, stamp: tuple[int, int, int] | None) -> None:
-        self._stamp = stamp
+        # The stamp is set last: `current()` reads it without the lock, and a thread that sees the
+        # new stamp must also see the new manifest, never the old one.
         if stamp is None:
             if self._manifest.feeds:
                 log.warning("%s is gone: serving no feeds until it is written again", self.index)
             self._manifest, self._verified = Manifest(), {}
             self._version += 1
+            self._stamp = stamp
             return
         try:
             manifest = load_manifest(self.feeds_dir)
         except (OSError, ValueError) as exc:  # half-written or broken: keep serving the last good one
             log.error("could not read %s (%s); still serving the previous manifest", self.index, exc)
+            self._stamp = stamp
             return
         self._manifest, self._verified = manifest, {}
         self._version += 1
+        self._stamp = stamp
         private = sum(1 for f in manifest.feeds.values() if not f.public)
         log.info("manifest loaded: %d feeds (%d private), generated at %s", len(manifest.feeds), private, manifest.generated_at)
 
