@@ -121,6 +121,27 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def _govflow_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own data folder (database, mailbox) and none of the developer's settings:
     nothing is written into the checkout and no real relay is ever used."""
-    for name in ("GOVFLOW_DATABASE_URL", "GOVFLOW_SMTP_URL", "GOVFLOW_MAILBOX_DIR", "GOVFLOW_APPRISE_CONFIG"):
+    for name in (
+        "GOVFLOW_DATABASE_URL", "GOVFLOW_SMTP_URL", "GOVFLOW_MAILBOX_DIR", "GOVFLOW_APPRISE_CONFIG",
+        "GOVFLOW_FEEDS_DIR", "GOVFLOW_REPORTS_DIR", "GOVFLOW_PUBLIC_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GOVFLOW_DATA_DIR", str(tmp_path / "govflow-data"))
+
+
+# --- Accessibility check of HTML (axe-core in Debian's Chromium; see tests/accessibility.py) ---------
+@pytest.fixture(scope="session")
+def axe() -> Iterator[Callable[..., list[dict]]]:
+    """`axe(html_or_path)` → axe-core's violations (tests.accessibility.check_html); one shared Chromium.
+    Without Chromium, axe-core or playwright the tests skip, saying how to install them, except in CI
+    (CI=true), where they fail: CI must show the pages were checked."""
+    from tests import accessibility
+
+    reason = accessibility.unavailable_reason()
+    if reason:
+        message = f"{reason}; run scripts/install-test-tools"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    yield accessibility.check_html
+    accessibility.close()
