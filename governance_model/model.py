@@ -222,6 +222,7 @@ class ProgressUpdate:
     next_steps: list[str] = field(default_factory=list)
     action_position: int | None = None
     author: str | None = None
+    action_complete: bool = False  # with action_position: this update records the action as complete
 
 
 _NUMBER = re.compile(r"^(\d+)([a-z]?)$")
@@ -249,6 +250,22 @@ class Recommendation:
     measures: list[Measure] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RagTolerances:
+    """How a plan's RAG is judged (see governance_model.rag): an open action is at risk when its
+    deadline is at most `at_risk_within_days` away and it has had no progress update for
+    `stale_after_days`; the same number of days makes an ongoing action's last update stale."""
+
+    at_risk_within_days: int = 14
+    stale_after_days: int = 30
+
+    def __post_init__(self) -> None:
+        for name in ("at_risk_within_days", "stale_after_days"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ModelError(f"{name} must be a whole number of days, 0 or more (got {value!r})")
+
+
 @dataclass
 class ActionPlan:
     """An implementation plan: recommendations, each with actions (When, Who) and measures."""
@@ -259,8 +276,20 @@ class ActionPlan:
     source: str = ""
     owner: str | None = None  # who overdue actions are escalated to
     reminder_days: tuple[int, ...] | None = None  # working days before a deadline; None: the default
+    rag_tolerances: RagTolerances | None = None  # None: the defaults
     recommendations: list[Recommendation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
+
+    def completed_on(self, number: str, action: Action) -> dt.date | None:
+        """The day an action was done: set on the action (a plan file's Status column) or recorded by
+        a progress update that marks it complete; the earliest of these."""
+        days = [action.done_on] if action.done_on else []
+        days += [
+            u.recorded_on
+            for u in self.updates
+            if u.action_complete and u.recommendation_number == number and u.action_position == action.position
+        ]
+        return min(days, default=None)
 
     def recommendation(self, number: str) -> Recommendation:
         for rec in self.recommendations:

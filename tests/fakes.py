@@ -46,6 +46,7 @@ from governance_model.storage.repository import (
     check_meeting,
     check_meeting_body,
     check_plan,
+    check_update,
     forecast_order,
     latest_forecasts,
     meeting_order,
@@ -184,15 +185,14 @@ class FakeRepository:
         plan = self.plans.get(plan_key)
         if plan is None:
             raise ModelError(f"no action plan {plan_key!r}")
-        if update.recommendation_number not in {r.number for r in plan.recommendations}:
-            raise ModelError(f"plan {plan_key!r} has no recommendation {update.recommendation_number!r}")
+        check_update(plan_key, update, {r.number: r for r in plan.recommendations})
         plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
 
     def get_plan(self, key: str) -> ActionPlan | None:
-        return copy.deepcopy(self.plans.get(key))
+        return _with_completions(copy.deepcopy(self.plans.get(key)))
 
     def list_plans(self) -> list[ActionPlan]:
-        return [copy.deepcopy(self.plans[k]) for k in sorted(self.plans)]
+        return [_with_completions(copy.deepcopy(self.plans[k])) for k in sorted(self.plans)]
 
     # decisions
 
@@ -439,6 +439,15 @@ def _in_london(meeting: Meeting) -> Meeting:
     if meeting.starts_at is not None:
         meeting.starts_at = meeting.starts_at.astimezone(LONDON)
     return meeting
+
+
+def _with_completions(plan: ActionPlan | None) -> ActionPlan | None:
+    """As the SQL repository reads plans: an action recorded complete by an update is done."""
+    if plan is not None:
+        for rec in plan.recommendations:
+            for action in rec.actions:
+                action.done_on = plan.completed_on(rec.number, action)
+    return plan
 
 
 def _by_date(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:

@@ -59,6 +59,7 @@ from governance_model.model import (
     NightlyRun,
     Person,
     ProgressUpdate,
+    RagTolerances,
     Recommendation,
     Step,
     StepForecast,
@@ -389,6 +390,23 @@ def updates_to_add(stored: Iterable[ProgressUpdate], given: Iterable[ProgressUpd
     return new
 
 
+def check_update(plan_key: str, update: ProgressUpdate, recommendations: dict[str, Any]) -> None:
+    """An update must name a recommendation of the plan (and one of its actions, if it names one)."""
+    rec = recommendations.get(update.recommendation_number)
+    if rec is None:
+        numbers = ", ".join(recommendations)
+        raise ModelError(f"plan {plan_key!r} has no recommendation {update.recommendation_number!r} (it has {numbers})")
+    if update.action_position is not None:
+        positions = [a.position for a in rec.actions]
+        if update.action_position not in positions:
+            raise ModelError(
+                f"recommendation {update.recommendation_number} of plan {plan_key!r} has no action "
+                f"{update.action_position} (its actions are numbered {', '.join(map(str, positions)) or 'none'})"
+            )
+    elif update.action_complete:
+        raise ModelError("only an action can be recorded complete: say which action of the recommendation")
+
+
 def _update_identity(update: ProgressUpdate) -> tuple:
     return (
         update.recommendation_number,
@@ -399,6 +417,7 @@ def _update_identity(update: ProgressUpdate) -> tuple:
         tuple(update.next_steps),
         update.action_position,
         update.author,
+        update.action_complete,
     )
 
 
@@ -596,6 +615,9 @@ class SqlRepository:
         row.owner = plan.owner
         reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
         row.reminder_days = list(reminder_days) if reminder_days is not None else None
+        tolerances = plan.rag_tolerances
+        row.rag_at_risk_within_days = tolerances.at_risk_within_days if tolerances else None
+        row.rag_stale_after_days = tolerances.stale_after_days if tolerances else None
 
         recommendations = {r.number: r for r in row.recommendations}
         rec_rows = []
@@ -622,12 +644,11 @@ class SqlRepository:
         row = self.session.scalar(
             select(ActionPlanRow)
             .where(ActionPlanRow.key == plan_key)
-            .options(selectinload(ActionPlanRow.recommendations))
+            .options(selectinload(ActionPlanRow.recommendations).selectinload(RecommendationRow.actions))
         )
         if row is None:
             raise ModelError(f"no action plan {plan_key!r}")
-        if update.recommendation_number not in {r.number for r in row.recommendations}:
-            raise ModelError(f"plan {plan_key!r} has no recommendation {update.recommendation_number!r}")
+        check_update(plan_key, update, {r.number: r for r in row.recommendations})
         row.updates.append(_update_row(update))
         self.session.flush()
 
@@ -1412,6 +1433,8 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         ActionPlanRow.source,
         ActionPlanRow.owner,
         ActionPlanRow.reminder_days,
+        ActionPlanRow.rag_at_risk_within_days,
+        ActionPlanRow.rag_stale_after_days,
     )
     if where is not None:
         query = query.where(where)
@@ -1423,8 +1446,9 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
             source=source,
             owner=owner,
             reminder_days=tuple(reminder_days) if reminder_days is not None else None,
+            rag_tolerances=_tolerances(at_risk, stale),
         )
-        for id_, key, title, context_date, source, owner, reminder_days in _rows(session, query)
+        for id_, key, title, context_date, source, owner, reminder_days, at_risk, stale in _rows(session, query)
     }
     if not plans:
         return []
@@ -1460,6 +1484,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         ProgressUpdateRow.next_steps,
         ProgressUpdateRow.action_position,
         ProgressUpdateRow.author,
+        ProgressUpdateRow.action_complete,
     ).order_by(ProgressUpdateRow.recorded_on, ProgressUpdateRow.id)
     if where is not None:
         recommendations_query = recommendations_query.join(
@@ -1501,7 +1526,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         recommendation = recommendations.get(recommendation_id)
         if recommendation is not None:
             recommendation.measures.append(Measure(position=position, text=text))
-    for plan_id, number, recorded_on, done, difference, to_develop, next_steps, action_position, author in (
+    for plan_id, number, recorded_on, done, difference, to_develop, next_steps, action_position, author, complete in (
         _rows(session, updates)
     ):
         plan = plans.get(plan_id)
@@ -1516,9 +1541,24 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                     next_steps=list(next_steps),
                     action_position=action_position,
                     author=author,
+                    action_complete=bool(complete),
                 )
             )
+    for plan in plans.values():  # an action recorded complete by an update is done, whatever the file said
+        for recommendation in plan.recommendations:
+            for action in recommendation.actions:
+                action.done_on = plan.completed_on(recommendation.number, action)
     return sorted(plans.values(), key=lambda p: p.key)
+
+
+def _tolerances(at_risk_within_days: int | None, stale_after_days: int | None) -> RagTolerances | None:
+    if at_risk_within_days is None and stale_after_days is None:
+        return None
+    defaults = RagTolerances()
+    return RagTolerances(
+        at_risk_within_days=defaults.at_risk_within_days if at_risk_within_days is None else at_risk_within_days,
+        stale_after_days=defaults.stale_after_days if stale_after_days is None else stale_after_days,
+    )
 
 
 def _nightly_run(row: NightlyRunRow) -> NightlyRun:
@@ -1573,6 +1613,7 @@ def _update_row(update: ProgressUpdate) -> ProgressUpdateRow:
         recorded_on=update.recorded_on,
         action_position=update.action_position,
         author=update.author,
+        action_complete=update.action_complete,
         done=list(update.done),
         difference=list(update.difference),
         to_develop=list(update.to_develop),
@@ -1590,6 +1631,7 @@ def _update(row: ProgressUpdateRow) -> ProgressUpdate:
         next_steps=list(row.next_steps),
         action_position=row.action_position,
         author=row.author,
+        action_complete=bool(row.action_complete),
     )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -307,6 +308,8 @@ class ActionPlanRow(Base):
     source: Mapped[str] = mapped_column(Text)
     owner: Mapped[Optional[str]] = mapped_column(String(KEY))  # who overdue actions are escalated to
     reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
+    rag_at_risk_within_days: Mapped[Optional[int]]  # None: RagTolerances' default
+    rag_stale_after_days: Mapped[Optional[int]]
 
     recommendations: Mapped[list[RecommendationRow]] = relationship(
         back_populates="plan",
@@ -404,6 +407,7 @@ class ProgressUpdateRow(Base):
     difference: Mapped[list[str]] = mapped_column(JSON)
     to_develop: Mapped[list[str]] = mapped_column(JSON)
     next_steps: Mapped[list[str]] = mapped_column(JSON)
+    action_complete: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[ActionPlanRow] = relationship(back_populates="updates")
 
