@@ -77,6 +77,8 @@ class PlanStatus:
     title: str
     due: list[ActionStatus] = field(default_factory=list)
     overdue: list[ActionStatus] = field(default_factory=list)
+    rag: str = ""  # the plan's RAG in words ("Red – overdue"), by governance_model.rag
+    rag_reason: str = ""
 
 
 def document_status(document: Document, route: RoutePlan) -> DocumentStatus:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import read_setup
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
+from governance_model.rag import judge_plan
 from governance_model.route_planner import MeetingIndex, bind_meetings, plan_route
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
 from governance_model.working_days import WorkingCalendar
@@ -103,7 +104,7 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
                 plan, glossary = read_plan_file(str(plan_path), _read_bytes(plan_path), context=ref.context)
                 if ref.title:
                     plan.title, plan.key = ref.title, plan_key(ref.title)
-                plan.owner, plan.reminder_days = ref.owner, ref.reminder_days
+                plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
                 parsed.glossary.terms.update(glossary.terms)
                 add_plan(plan, str(plan_path))
         elif suffix in PLAN_SUFFIXES:
@@ -182,10 +183,15 @@ def status(uow, as_of: dt.date) -> Status:
         bodies = uow.repo.list_bodies()
         decisions = uow.repo.list_decisions()
         plans = uow.repo.list_plans()
+        conditions = uow.repo.list_conditions()
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
+    plan_statuses = []
+    for plan in plans:
+        judged = judge_plan(plan, as_of, conditions, calendar)
+        plan_statuses.append(replace(plan_status(plan, as_of), rag=judged.rag.words, rag_reason=judged.reason))
     return Status(
         as_of=as_of,
         documents=[document_status(d, plan_route(d, meetings, decisions, as_of, calendar)) for d in documents],
-        plans=[plan_status(p, as_of) for p in plans],
+        plans=plan_statuses,
     )
 

@@ -20,6 +20,7 @@ from governance_model.model import (
     Meeting,
     MeetingStatus,
     Person,
+    RagTolerances,
     Route,
     Step,
     StepKind,
@@ -37,6 +38,7 @@ class PlanReference:
     line: int | None = None
     owner: str | None = None  # who overdue actions are escalated to
     reminder_days: tuple[int, ...] | None = None
+    rag_tolerances: RagTolerances | None = None
 
 
 @dataclass
@@ -293,7 +295,7 @@ class _Reader:
     def plan(self, node: Any) -> PlanReference:
         if isinstance(node, str):
             return PlanReference(file=node)
-        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days"}, {"file"})
+        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days", "rag"}, {"file"})
         context = node.get("context")
         if context is not None and not isinstance(context, dt.date):
             raise self.fail(node, "'context' must be a date YYYY-MM-DD", "context", context)
@@ -304,7 +306,24 @@ class _Reader:
             line=node.line,
             owner=self.person_ref(node, "owner"),
             reminder_days=self.reminder_days(node),
+            rag_tolerances=self.rag_tolerances(node),
         )
+
+    def rag_tolerances(self, plan: _Node) -> RagTolerances | None:
+        node = plan.get("rag")
+        if node is None:
+            return None
+        if not isinstance(node, dict):
+            raise self.fail(plan, "'rag' must be a mapping, e.g. {at_risk_within_days: 14, stale_after_days: 30}", "rag", node)
+        node = self.mapping(node, "plan's rag", {"at_risk_within_days", "stale_after_days"})
+        defaults = RagTolerances()
+        values = {}
+        for key in ("at_risk_within_days", "stale_after_days"):
+            value = node.get(key, getattr(defaults, key))
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise self.fail(node if hasattr(node, "line") else plan, f"rag {key} must be a whole number of days, 0 or more", key, value)
+            values[key] = value
+        return RagTolerances(**values)
 
 
 def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), known_people: set[str] = frozenset()) -> Setup:
