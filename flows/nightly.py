@@ -9,6 +9,7 @@ it still links the task to the upstream task that produced them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,8 +24,10 @@ from pydantic import BaseModel
 from governance_model.model import NightlyRun
 from governance_model.reminders import Reminder
 from govflow import nightly as service
+from govflow import reports as reports_service
 from govflow import wiring
 from govflow.nightly import RouteUpdate, Snapshot
+from govflow.reports import WrittenReport
 from govflow.settings import Settings, redact_url
 from notifications.outbox import SendReport
 
@@ -54,14 +57,22 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     write_outputs(opaque(snapshot), opaque(update))
     if nights:  # nothing to run means this date is done: a second run changes nothing
         save_update(settings, opaque(update), opaque(reminders))
+    reports = write_reports(opaque(update))  # after the save: the night's re-forecasts are in them
     sent = send_reminders(settings)  # every run: also retries what earlier runs could not send
     publish_summary(opaque(update), sent)
+    publish_board_reports(opaque(reports))
 
     get_run_logger().info(
         "%d night(s) run, %d reminder(s) owed, %d digest(s) sent, %d send(s) failed",
         len(nights), len(reminders), sent.sent, sent.failed,
     )
-    return {**update.summary(), "reminders_owed": len(reminders), "digests_sent": sent.sent, "sends_failed": sent.failed}
+    return {
+        **update.summary(),
+        "reminders_owed": len(reminders),
+        "digests_sent": sent.sent,
+        "sends_failed": sent.failed,
+        "reports_written": [str(path) for path in reports_service.report_paths(reports)],
+    }
 
 
 def london_day(moment: dt.datetime) -> dt.date:
@@ -109,6 +120,15 @@ def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
     )
 
 
+@batch_task
+def write_reports(update: RouteUpdate) -> list[WrittenReport]:
+    """Write every board report and plan report for the night into GOVFLOW_REPORTS_DIR."""
+    settings = Settings.from_env()
+    return reports_service.write_reports(
+        lambda: wiring.unit_of_work(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
+    )
+
+
 @batch_task(retries=2, retry_delay_seconds=10)
 def save_update(settings: Settings, update: RouteUpdate, reminders: list[Reminder]) -> NightlyRun:
     """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction."""
@@ -122,6 +142,23 @@ def send_reminders(settings: Settings) -> SendReport:
 
     No Prefect retries: the outbox keeps failed messages and retries them with backoff on later runs."""
     return wiring.send_pending_reminders(settings, dt.datetime.now(dt.timezone.utc))
+
+
+@batch_task(retries=2, retry_delay_seconds=5)
+def publish_board_reports(written: list[WrittenReport]) -> None:
+    """Publish each Report to Board as a markdown artifact (key board-report-<body>) in the Prefect UI."""
+    for report in written:
+        if report.kind == "board":
+            create_markdown_artifact(
+                markdown=report.markdown,
+                key=board_report_artifact_key(report.key),
+                description=report.title,
+            )
+
+
+def board_report_artifact_key(body_code: str) -> str:
+    """Artifact keys allow lowercase letters, digits and dashes only."""
+    return "board-report-" + re.sub(r"[^a-z0-9]+", "-", body_code.lower()).strip("-")
 
 
 @batch_task(retries=2, retry_delay_seconds=5)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from governance_model.errors import Error
 from governance_model.when import read_when
-from govflow import cli_changes, services, wiring
+from govflow import cli_changes, cli_updates, services, wiring
 from govflow.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="govflow: governance workflow for partnership boards.")
@@ -143,6 +143,7 @@ def print_status(result: services.Status) -> None:
     for plan in result.plans:
         if not plan.due and not plan.overdue:
             out.print(f"[bold]{plan.title}[/] ({plan.key})", highlight=False)
+            out.print(f"  RAG: {plan.rag} — {plan.rag_reason}", highlight=False, soft_wrap=True)
             out.print("  actions due: 0; overdue: 0", highlight=False)
             continue
         table = Table(title=f"{plan.title} ({plan.key})", title_justify="left")
@@ -152,6 +153,7 @@ def print_status(result: services.Status) -> None:
             for a in actions:
                 table.add_row(a.recommendation, a.text, a.owner or "", a.when_text or "", str(a.due), state, style="red" if state == "overdue" else "")
         out.print(table)
+        out.print(f"  RAG: {plan.rag} — {plan.rag_reason} (`govflow report plan {plan.key}` says why)", highlight=False, soft_wrap=True)
         out.print(f"  actions due: {len(plan.due)}; overdue: {len(plan.overdue)}", highlight=False)
 
 
@@ -244,6 +246,11 @@ def feeds_token_rotate(initials: Annotated[str, typer.Argument(help="the person'
 
 
 cli_changes.register(app)
+cli_updates.register(app)
+
+from govflow import cli_reports  # noqa: E402 - registers `govflow report …`
+
+cli_reports.register(app)
 
 
 # --- The nightly Prefect flow: run it once, register its deployment, serve its schedule -----------
@@ -315,6 +322,9 @@ def print_nightly_summary(summary: dict) -> None:
             f"sends failed: {summary['sends_failed']}",
             highlight=False,
         )
+    if summary.get("reports_written"):
+        folder = Path(summary["reports_written"][0]).parent.parent
+        out.print(f"  reports written: {len(summary['reports_written'])} files in {folder}", highlight=False, soft_wrap=True)
 
 
 @app.command("deploy")

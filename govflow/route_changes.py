@@ -79,7 +79,8 @@ def _change_meeting(uow, key: str, change, *, kind: str, actor: str, reason: str
         _audit(uow, now, actor, kind, key, reason,
                {"from": before.starts_at.isoformat() if before.starts_at else None,
                 "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
-                "status_from": before.status.value, "status_to": meeting.status.value})
+                "status_from": before.status.value, "status_to": meeting.status.value,
+                "as_of": as_of.isoformat()})
         changes = _reforecast(uow, as_of, description)
         uow.commit()
     return ChangeResult(description, changes)

@@ -23,6 +23,9 @@ class Settings:
     apprise_config: Path | None = None
     # Where the calendar feeds (and their index.json) are written; default <data_dir>/feeds.
     feeds_dir: Path | None = None
+    # Where the nightly flow writes the reports (board/<BODY>.md|.html, plan/<plan>.md|.html|.csv|.xlsx);
+    # default <data_dir>/reports.
+    reports_dir: Path | None = None
     # The address people reach govflow at: each calendar event links back to a page under it.
     public_url: str = "http://127.0.0.1:8000"
 
@@ -31,6 +34,8 @@ class Settings:
             object.__setattr__(self, "mailbox_dir", self.data_dir / "mailbox")
         if self.feeds_dir is None:
             object.__setattr__(self, "feeds_dir", self.data_dir / "feeds")
+        if self.reports_dir is None:
+            object.__setattr__(self, "reports_dir", self.data_dir / "reports")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -40,6 +45,7 @@ class Settings:
         mailbox = env.get("GOVFLOW_MAILBOX_DIR")
         config = env.get("GOVFLOW_APPRISE_CONFIG")
         feeds = env.get("GOVFLOW_FEEDS_DIR")
+        reports = env.get("GOVFLOW_REPORTS_DIR")
         return cls(
             data_dir=data_dir,
             database_url=url,
@@ -47,6 +53,7 @@ class Settings:
             mailbox_dir=Path(mailbox) if mailbox else data_dir / "mailbox",
             apprise_config=Path(config) if config else None,
             feeds_dir=Path(feeds) if feeds else data_dir / "feeds",
+            reports_dir=Path(reports) if reports else data_dir / "reports",
             public_url=(env.get("GOVFLOW_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
         )
 
@@ -59,7 +66,7 @@ class Settings:
             f"smtp_url={shown_url(self.smtp_url) if self.smtp_url else None!r}, "
             f"mailbox_dir={str(self.mailbox_dir)!r}, "
             f"apprise_config={str(self.apprise_config) if self.apprise_config else None!r}, "
-            f"feeds_dir={str(self.feeds_dir)!r}, public_url={self.public_url!r})"
+            f"feeds_dir={str(self.feeds_dir)!r}, reports_dir={str(self.reports_dir)!r}, public_url={self.public_url!r})"
         )
 
     def ensure_data_dir(self) -> None:

@@ -27,9 +27,17 @@ COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
     "who": ("Who", frozenset({"who", "owner", "lead"})),
     "measures": ("Measure of success", frozenset({"measure of success", "measures of success"})),
 }
+# Columns a plan may have but need not. "Status" holds one line per action ("complete on
+# 2022-03-10" or "open"). "RAG" (as the export writes it) is worked out on a day, not stored, so like
+# any other column not named here it is left unread.
+OPTIONAL_COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
+    "status": ("Status", frozenset({"status", "action status"})),
+}
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
+_CONTEXT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")  # "When (from 2021-09-01)": a context day, not just a year
+_COMPLETE = re.compile(r"(?:completed?|done)\b(?:\s+on\b)?[\s:]*(?P<day>.*?)[\s.]*", re.I)
 _NUMBER = re.compile(r"(\d+)\s*([A-Za-z]?)\.?")
 _NUMBERS = r"\d+[a-z]?(?:\s*(?:,|&|\band\b)\s*\d+[a-z]?)*"
 _ALIGNED_LINE = re.compile(rf"\*?\s*aligned\s+(?:to|with)\s+recommendations?\s+(?P<numbers>{_NUMBERS})\s*\.?", re.I)
@@ -38,6 +46,9 @@ _MERGE = re.compile(rf"\bmerg(?:e|ed|ing)\s+(?:with\s+)?(?:recommendations?\s+)?
 _SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.I)
 _SECTION = re.compile(r"#{1,6}\s+(?P<heading>\S.*)")
 _BOM = b"\xef\xbb\xbf"
+# A spreadsheet runs a CSV cell starting with one of these as a formula; the export puts an
+# apostrophe before such a cell and the CSV reader takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +111,7 @@ def read_plan_csv(
             records.append(record)
     except csv.Error as err:
         raise LoadError(f"not a readable CSV file: {err}", file=source, row=len(records) + 1) from err
+    records = [[_unguard(value) for value in record] for record in records]
     return _build_from_strings(records, source=source, title=title, context=context)
 
 
@@ -144,6 +156,12 @@ def _build_from_strings(
     header = TableRow(1, [read_plain_cell(value) for value in records[0]])
     rows = [TableRow(number, [read_plain_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2)]
     return build_plan(header, rows, source=source, title=title or _stem(source), context=context)
+
+
+def _unguard(value: str) -> str:
+    """Drop the apostrophe the export puts before a cell that starts with = + - or @, so that a
+    spreadsheet opening the CSV shows the text instead of running it as a formula."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def _spreadsheet_text(value: object) -> str:
@@ -219,7 +237,7 @@ def _add_term(glossary: Glossary, line: str, number: int, source: str) -> None:
 class _Columns:
     index: dict[str, int]
     names: dict[str, str]  # the headers as written, for messages ("When (2022)")
-    year: int | None
+    context: dt.date | None  # from the When header: "When (2022)" → 1 January 2022
 
 
 def _normalise_header(text: str) -> str:
@@ -231,7 +249,7 @@ def _read_header(header: TableRow, source: str) -> _Columns:
     index: dict[str, int] = {}
     for position, name in enumerate(written):
         key = _normalise_header(name)
-        for role, (label, accepted) in COLUMNS.items():
+        for role, (label, accepted) in (COLUMNS | OPTIONAL_COLUMNS).items():
             if key in accepted:
                 if role in index:
                     raise LoadError(
@@ -248,8 +266,28 @@ def _read_header(header: TableRow, source: str) -> _Columns:
             row=header.number,
             column=missing[0],
         )
-    year = _YEAR.search(written[index["when"]])
-    return _Columns(index, {role: written[i] for role, i in index.items()}, int(year.group(1)) if year else None)
+    names = {role: written[i] for role, i in index.items()}
+    return _Columns(index, names, _header_context(names["when"], source, header.number))
+
+
+def _header_context(when_header: str, source: str, row: int) -> dt.date | None:
+    """The day phrases without a year are read against: a day written in the When header ("When
+    (from 2021-09-01)", as the export writes a plan whose context is not 1 January), else 1 January
+    of a year written there ("When (2022)", as the council writes it), else none."""
+    day = _CONTEXT_DATE.search(when_header)
+    if day:
+        try:
+            return dt.date.fromisoformat(day.group(0))
+        except ValueError as err:
+            raise LoadError(
+                f"{day.group(0)!r} in the When heading is not a date (write it as YYYY-MM-DD)",
+                file=source,
+                row=row,
+                column=when_header,
+                text=when_header,
+            ) from err
+    year = _YEAR.search(when_header)
+    return dt.date(int(year.group(1)), 1, 1) if year else None
 
 
 @dataclass
@@ -269,8 +307,8 @@ def build_plan(
     """Read the rows of a plan table into an ActionPlan: numbered recommendations in file order,
     their actions paired with the When and Who cells, their measures, merges and alignments."""
     columns = _read_header(header, source)
-    if columns.year is not None:
-        context = dt.date(columns.year, 1, 1)
+    if columns.context is not None:
+        context = columns.context
     elif context is None:
         raise LoadError(
             "the When column gives no year (head it like 'When (2022)') and no context date was given",
@@ -287,7 +325,7 @@ def build_plan(
             continue  # blank rows separate groups of recommendations in the council's table
 
         def cell(role: str, row: TableRow = row) -> Cell:
-            position = columns.index[role]
+            position = columns.index.get(role, len(row.cells))  # an optional column may be absent
             return row.cells[position] if position < len(row.cells) else EMPTY
 
         def fail(message: str, role: str | None = None, text: str | None = None, row: TableRow = row) -> LoadError:
@@ -332,14 +370,15 @@ def build_plan(
             origin.alignments += [(n, "actions") for n in aligned]
         whens = _read_whens(cell("when"), len(action_texts), context, lambda m, t: fail(m, "when", t))
         lead, owners = _read_owners(cell("who"), len(action_texts), lambda m, t: fail(m, "who", t))
+        done_days = _read_statuses(cell("status"), len(action_texts), lambda m, t: fail(m, "status", t))
         if recommendation.owner is None:
             recommendation.owner = lead
         elif lead is None:  # a continuation row without a Who keeps the recommendation's owner
             owners = [recommendation.owner] * len(action_texts)
         start = len(recommendation.actions) + 1
         recommendation.actions += [
-            Action(position=start + i, text=text, when=when, owner=owner)
-            for i, (text, when, owner) in enumerate(zip(action_texts, whens, owners))
+            Action(position=start + i, text=text, when=when, owner=owner, done_on=done_on)
+            for i, (text, when, owner, done_on) in enumerate(zip(action_texts, whens, owners, done_days))
         ]
         start = len(recommendation.measures) + 1
         measures = _list_items(cell("measures"), lambda m, t: fail(m, "measures", t))
@@ -432,6 +471,44 @@ def _read_owners(cell: Cell, count: int, fail) -> tuple[str | None, list[str | N
     raise fail(f"{len(names)} owners for {count} actions: give one owner, or one per action", cell.text)
 
 
+def _read_statuses(cell: Cell, count: int, fail) -> list[dt.date | None]:
+    """Pair the Status cell's lines with the row's actions: "complete on 2022-03-10" (or "complete
+    2022-03-10", "done on …") gives the day the action was done; "open", or anything else, leaves it open."""
+    lines = [b.text for b in cell.blocks]
+    if not lines:
+        return [None] * count
+    if count == 0:
+        raise fail("there is a status here but no action in this row for it to belong to", cell.text)
+    days: list[dt.date | None] = []
+    for line in lines:
+        complete = _COMPLETE.fullmatch(line.strip())
+        if not complete:
+            days.append(None)  # "open", "overdue", "in progress": not done
+            continue
+        day = complete.group("day")
+        try:
+            days.append(dt.date.fromisoformat(day))
+        except ValueError as err:
+            said = f"{day!r} is not a date" if day else "no day is given"
+            raise fail(f"the status says complete but {said}: write \"complete on YYYY-MM-DD\"", line) from err
+    # Fewer lines than actions is only a problem when a completion could belong to more than one
+    # action; a single "On track" for the whole row says nothing about any one action.
+    if len(lines) > count or (len(lines) < count and any(days)):
+        raise fail(
+            f"{len(lines)} status line{'s' if len(lines) != 1 else ''} for {count} action{'s' if count != 1 else ''}: "
+            "give one line per action (\"complete on YYYY-MM-DD\" or \"open\")",
+            cell.text,
+        )
+    return days + [None] * (count - len(days))
+
+
+def note_links(note: str) -> tuple[list[str], list[str]]:
+    """The recommendations a remark names as merged ("*intention is to merge 4&6") and as aligned
+    ("*aligned to recommendation 2"), as the builder reads them; the export uses it to know which
+    links a note already carries."""
+    return _numbers_in(_MERGE, note), _numbers_in(_ALIGNED, note)
+
+
 def _numbers_in(pattern: re.Pattern, text: str) -> list[str]:
     return [n for match in pattern.finditer(text) for n in _split_numbers(match.group("numbers"))]
 
@@ -479,4 +556,6 @@ def plan_key(title: str) -> str:
     return slug
 
 
-__all__ = ["read_plan_text", "read_plan_csv", "read_plan_xlsx", "read_plan_file", "build_plan", "plan_key"]
+__all__ = [
+    "read_plan_text", "read_plan_csv", "read_plan_xlsx", "read_plan_file", "build_plan", "plan_key", "note_links",
+]

@@ -22,7 +22,7 @@ from governance_model.storage import SqlUnitOfWork, make_engine, make_session_fa
 from governance_model.storage.tables import Base
 
 AS_OF = dt.date(2021, 10, 6)  # the SSPB meeting that seed 000's report went to
-TASKS = {"load_snapshot", "work_out_nights", "bring_routes_up_to_date", "owed_reminders", "write_outputs", "save_update", "send_reminders", "publish_summary"}
+TASKS = {"load_snapshot", "work_out_nights", "bring_routes_up_to_date", "owed_reminders", "write_outputs", "save_update", "write_reports", "send_reminders", "publish_summary", "publish_board_reports"}
 
 
 def summary_artifact(flow_run_id) -> str:

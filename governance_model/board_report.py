@@ -1,0 +1,286 @@
+"""What goes into a Report to Board (seed 000) for one body on one day: progress since the body's
+last meeting (from the audit trail and the routes), the activities for the next period with their
+"by when", the decisions required of the board, and the revised timetable with the reasons dates
+moved. Pure: the routes, the trail and the day are passed in; rendering is elsewhere (reports/)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from governance_model.model import (
+    Body,
+    Document,
+    ForecastChange,
+    Meeting,
+    MeetingStatus,
+    Person,
+    StepForecast,
+    StepKind,
+    StepState,
+)
+from governance_model.rag import PlanRag, format_day
+from governance_model.route_planner import RoutePlan
+
+
+class TrailEvent(Protocol):
+    """What the report reads of an audit event (storage's AuditEvent has these)."""
+
+    occurred_at: dt.datetime
+    actor: str
+    kind: str
+    subject: str
+    reason: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One row of "Proposed priorities and activities for next period"."""
+
+    step_key: str
+    title: str
+    by_when: str  # as the route's When writes it ("15 th September 21"), or "TBC"
+    body_code: str | None
+    state: str  # the step's state in words: "done 15 Sep 2021", "forecast 6 Jan 2022", …
+
+
+@dataclass(frozen=True)
+class TimetableRow:
+    """One step of the revised timetable: its date now and, where it moved, from what and why."""
+
+    step_key: str
+    title: str
+    body_code: str | None
+    by_when: str
+    now: str  # the date now in words ("6 Jan 2022", "TBC")
+    moves: tuple[ForecastChange, ...] = ()  # in the period, oldest first
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.moves)
+
+    @property
+    def was(self) -> str:
+        first = self.moves[0].old_date if self.moves else None
+        return format_day(first) if first else ("—" if not self.moves else "no date")
+
+    @property
+    def why(self) -> str:
+        return "; ".join(f"{c.reason} (re-forecast {format_day(c.recorded_on)})" for c in self.moves)
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    key: str
+    title: str
+    report_by: str  # the owner's name and role, as the seed's "Report by:" line
+    version: str
+    progress: tuple[str, ...]
+    activities: tuple[Activity, ...]
+    decisions_required: tuple[str, ...]
+    timetable: tuple[TimetableRow, ...]
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    body_code: str
+    body_name: str
+    as_of: dt.date
+    meeting: Meeting | None  # the meeting the report goes to: the body's next one on or after as_of
+    since: dt.date | None  # the body's meeting before that one: "since last period"
+    documents: tuple[DocumentSection, ...] = ()
+    plans: tuple[PlanRag, ...] = ()
+
+    @property
+    def meeting_day(self) -> dt.date | None:
+        return self.meeting.day if self.meeting else None
+
+
+def event_day(event: TrailEvent) -> dt.date:
+    """The day an event counts for: the date it records (decided, done, met, updated, or the as-of of
+    the change), else the day it was recorded in Europe/London."""
+    for key in ("decided_on", "done_on", "met_on", "recorded_on", "as_of"):
+        value = event.details.get(key) if event.details else None
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    from zoneinfo import ZoneInfo
+
+    return event.occurred_at.astimezone(ZoneInfo("Europe/London")).date()
+
+
+def body_meetings(body: Body) -> list[Meeting]:
+    return sorted(
+        (m for m in body.meetings if m.status is not MeetingStatus.CANCELLED and m.day is not None),
+        key=lambda m: (m.day, m.key),
+    )
+
+
+def build_board_report(
+    body: Body,
+    documents: Iterable[Document],
+    routes: Mapping[str, RoutePlan],
+    changes: Iterable[ForecastChange],
+    events: Iterable[TrailEvent],
+    as_of: dt.date,
+    *,
+    people: Mapping[str, Person] | None = None,
+    plans: Iterable[PlanRag] = (),
+) -> BoardReport:
+    """The report for `body`'s next meeting on or after `as_of`, covering every document whose route
+    comes to the body."""
+    meetings = body_meetings(body)
+    meeting = next((m for m in meetings if m.day >= as_of), None)
+    before = [m for m in meetings if m.day < (meeting.day if meeting else as_of)]
+    since = before[-1].day if before else None
+    people = people or {}
+    changes, events = list(changes), list(events)
+    sections = []
+    for document in documents:
+        if not any(s.body_code == body.code for s in document.route.steps):
+            continue
+        route = routes[document.key]
+        sections.append(
+            _section(body, document, route, [c for c in changes if c.document_key == document.key], events, since, as_of, meeting, people)
+        )
+    return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans))
+
+
+def _in_period(day: dt.date | None, since: dt.date | None, as_of: dt.date) -> bool:
+    return day is not None and (since is None or day > since) and day <= as_of
+
+
+def _state_words(forecast: StepForecast) -> str:
+    if forecast.state is StepState.DONE:
+        return f"done {format_day(forecast.date)}" if forecast.date else "done"
+    if forecast.state is StepState.STOPPED:
+        return "stopped (the document was rejected)"
+    if forecast.state is StepState.SKIPPED:
+        return "skipped"
+    if forecast.date is None:
+        return "TBC"
+    words = {
+        StepState.OVERDUE: "overdue since",
+        StepState.DUE: "due",
+        StepState.SCHEDULED: "scheduled",
+        StepState.PLANNED: "forecast",
+    }[forecast.state]
+    return f"{words} {format_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "")
+
+
+def _section(body, document: Document, route: RoutePlan, changes, events, since, as_of, meeting, people) -> DocumentSection:
+    forecasts = {f.step_key: f for f in route.steps}
+    steps = sorted(document.route.steps, key=lambda s: s.position)
+    titles = {s.key: s.title for s in steps}
+    meeting_keys = {f.meeting_key for f in route.steps if f.meeting_key} | {m.key for m in body.meetings}
+
+    # Progress since the last meeting: what the trail recorded, then steps done that it does not mention.
+    progress: list[tuple[dt.date, str]] = []
+    mentioned: set[str] = set()
+    for event in events:
+        day = event_day(event)
+        if not _in_period(day, since, as_of):
+            continue
+        item = _describe(event, document, titles, meeting_keys)
+        if item is not None:
+            progress.append((day, item))
+            if event.subject.startswith(f"{document.key}/"):
+                mentioned.add(event.subject.split("/", 1)[1])
+    for step in steps:
+        forecast = forecasts[step.key]
+        if forecast.state is StepState.DONE and step.key not in mentioned and _in_period(forecast.date, since, as_of):
+            progress.append((forecast.date, f"{format_day(forecast.date)}: {step.title} — done."))
+    progress.sort(key=lambda p: p[0])
+
+    # Activities: every step not already done by the last meeting, in route order.
+    activities = tuple(
+        Activity(s.key, s.title, s.when.text if s.when and s.when.text else "TBC", s.body_code, _state_words(forecasts[s.key]))
+        for s in steps
+        if not (forecasts[s.key].state is StepState.DONE and since is not None and forecasts[s.key].date and forecasts[s.key].date <= since)
+    )
+
+    # The revised timetable: open steps (and steps done in the period) with their moves in the period.
+    timetable = []
+    for step in steps:
+        forecast = forecasts[step.key]
+        if forecast.state is StepState.DONE and not _in_period(forecast.date, since, as_of):
+            continue
+        moves = tuple(
+            sorted(
+                (c for c in changes if c.step_key == step.key and _in_period(c.recorded_on, since, as_of) and c.old_date != c.new_date),
+                key=lambda c: c.recorded_on,
+            )
+        )
+        now = format_day(forecast.date) if forecast.date else "TBC"
+        timetable.append(
+            TimetableRow(step.key, step.title, step.body_code, step.when.text if step.when and step.when.text else "TBC", now, moves)
+        )
+
+    # Decisions required: what the route brings to this body's meeting, and a moved timetable to agree.
+    required = []
+    if meeting is not None:
+        for step in steps:
+            forecast = forecasts[step.key]
+            if step.body_code != body.code or forecast.state in (StepState.DONE, StepState.STOPPED, StepState.SKIPPED):
+                continue
+            if forecast.meeting_key == meeting.key or (forecast.date is not None and forecast.date == meeting.day):
+                required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}")
+    moved = [row for row in timetable if row.moved]
+    if moved:
+        required.append(
+            f"To note and agree the revised timetable for {document.title}: {len(moved)} "
+            f"{'date has' if len(moved) == 1 else 'dates have'} moved (see the revised timetable)"
+        )
+    if not required:
+        required.append(f"To note the progress of {document.title}; nothing comes to this meeting for decision")
+
+    owner = people.get(document.owner) if document.owner else None
+    report_by = ", ".join(x for x in (owner.name, owner.role) if x) if owner else (document.owner or "")
+    # The latest version dated by the report's day; undated versions say nothing about which is current.
+    dated = [v for v in document.versions if v.dated is not None and v.dated <= as_of]
+    latest = max(dated, key=lambda v: v.number) if dated else None
+    version = (latest.label or f"Version {latest.number}") if latest else ""
+    return DocumentSection(
+        document.key, document.title, report_by, version,
+        tuple(text for _, text in progress), activities, tuple(required), tuple(timetable),
+    )
+
+
+_ASK = {
+    StepKind.SHARE: "To note",
+    StepKind.FEEDBACK: "To give feedback on",
+    StepKind.WORKSHOP: "To take part in",
+    StepKind.REVIEW: "To review",
+    StepKind.REVISE: "To note the revision",
+    StepKind.CONSULT: "To note the consultation",
+    StepKind.DECIDE: "To decide",
+    StepKind.PUBLISH: "To note the publication",
+}
+
+
+def _describe(event: TrailEvent, document: Document, titles: Mapping[str, str], meeting_keys: set[str]) -> str | None:
+    """One progress line for an audit event that concerns `document`, or None."""
+    details = event.details or {}
+    day = format_day(event_day(event))
+    why = f" ({event.reason})" if event.reason else ""
+    if event.subject.startswith(f"{document.key}/"):
+        step_key = event.subject.split("/", 1)[1]
+        title = titles.get(step_key, step_key)
+        if event.kind == "decision.recorded":
+            outcome = str(details.get("outcome", "")).replace("_", " ")
+            minute = f" {details['minute']}" if details.get("minute") else ""
+            return f"{day}: {details.get('body') or ''} {outcome} “{title}”.{minute}{why}".replace(":  ", ": ")
+        if event.kind == "step.done":
+            return f"{day}: {title} — done.{why}"
+        return f"{day}: {title} — {event.kind}.{why}"
+    if event.kind.startswith("meeting.") and event.subject in meeting_keys:
+        what = event.kind.split(".", 1)[1]
+        moved = ""
+        if what == "moved" and details.get("from") and details.get("to"):
+            moved = f" from {format_day(dt.date.fromisoformat(details['from'][:10]))} to {format_day(dt.date.fromisoformat(details['to'][:10]))}"
+        return f"{day}: meeting {event.subject} {what}{moved}.{why}"
+    return None

@@ -1,0 +1,83 @@
+"""`govflow report board BODY` and `govflow report plan PLAN`: the reports boards read, for a day."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from governance_model.errors import Error
+from govflow import reports, wiring
+from govflow.settings import Settings
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports: the Report to Board, and an action plan with RAG.")
+
+FORMATS = {"md": ".md", "html": ".html", "csv": ".csv", "xlsx": ".xlsx"}
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
+
+
+def _cli():
+    from govflow import cli  # the shared console and error handling
+
+    return cli
+
+
+def _write(kind: str, key: str, files: dict[str, bytes], out_dir: Path | None, formats: list[str]) -> None:
+    cli = _cli()
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        cli._fail(f"--format {unknown[0]!r} is not one of: {', '.join(FORMATS)}")
+    wanted = [FORMATS[f] for f in formats] if formats else list(files)
+    missing = [s for s in wanted if s not in files]
+    if missing:
+        cli._fail(f"a {kind} report comes as {', '.join(s.lstrip('.') for s in files)}, not {missing[0].lstrip('.')}")
+    if out_dir is None:
+        if wanted != [".md"] and formats:
+            cli._fail("without --out only Markdown is printed: give --out DIR for other formats")
+        typer.echo(files[".md"].decode(), nl=False)
+        return
+    for suffix in wanted:
+        path = Path(out_dir) / f"{key}{suffix}"
+        reports.write_file(path, files[suffix])
+        cli.out.print(str(path), highlight=False, soft_wrap=True)
+
+
+@report_app.command("board")
+def board(
+    body: Annotated[str, typer.Argument(help="the body's code, e.g. SSPB")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD: the day the report is written (default: today)")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder to write the report to (default: print the Markdown)")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", help="md or html (repeatable; default with --out: both)")] = None,
+) -> None:
+    """The Report to Board for BODY's next meeting: progress since its last meeting, activities with
+    by-when, the revised timetable and the decisions required."""
+    cli = _cli()
+    day = cli._date(as_of, "--as-of") or dt.date.today()
+    settings = Settings.from_env()
+    try:
+        report = reports.board_report(wiring.unit_of_work(settings), body, day)
+    except Error as exc:
+        cli._fail(str(exc))
+    _write("board", body, reports.render_board(report), out_dir, formats or [])
+
+
+@report_app.command("plan")
+def plan(
+    plan_key: Annotated[str, typer.Argument(metavar="PLAN", help="the plan's key (see `govflow status`)")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD: the day RAG is judged on (default: today)")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder to write the report to (default: print the Markdown)")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", help="md, html, csv or xlsx (repeatable; default with --out: all four)")] = None,
+) -> None:
+    """An action plan with status, RAG and the reason for it, and the latest update, per recommendation."""
+    cli = _cli()
+    day = cli._date(as_of, "--as-of") or dt.date.today()
+    settings = Settings.from_env()
+    try:
+        report = reports.plan_report(wiring.unit_of_work(settings), plan_key, day)
+    except Error as exc:
+        cli._fail(str(exc))
+    _write("plan", plan_key, reports.render_plan(report), out_dir, formats or [])

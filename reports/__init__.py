@@ -1,0 +1,1 @@
+"""Reports boards read: the Report to Board, the action-plan report with RAG, and the plan exported as CSV and Excel. Model in, bytes out (Markdown, HTML, CSV, XLSX): no database, no files, no clock."""

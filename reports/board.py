@@ -1,0 +1,78 @@
+"""The Report to Board (seed 000's shape) as Markdown and as accessible HTML."""
+from __future__ import annotations
+
+from governance_model.board_report import BoardReport
+from governance_model.rag import format_day
+from reports.html import render
+from reports.markdown import bullets, table
+
+
+def _long(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}" if day else "no meeting scheduled"
+
+
+def _since(report: BoardReport) -> str:
+    return f"since the last meeting on {format_day(report.since)}" if report.since else "since the record began (no earlier meeting of this body is recorded)"
+
+
+def board_markdown(report: BoardReport) -> str:
+    out = [
+        f"# Report to {report.body_name} ({report.body_code})",
+        "",
+        f"Meeting date: {_long(report.meeting_day)}  ",
+        f"Prepared from govflow's records as of {_long(report.as_of)}.",
+    ]
+    if not report.documents:
+        out += ["", f"No document's route comes to {report.body_code}."]
+    for document in report.documents:
+        out += [
+            "",
+            f"## {document.title}",
+            "",
+            f"Title: {document.title}  ",
+            f"Report by: {document.report_by or '—'}  ",
+            *([f"Version: {document.version}  "] if document.version else []),
+            f"Meeting date: {_long(report.meeting_day)}",
+            "",
+            "### 1. Summary of progress and actions since last period",
+            "",
+            f"Progress {_since(report)}:",
+            "",
+            bullets(document.progress) if document.progress else "- Nothing recorded in this period.",
+            "",
+            "### 2. Proposed priorities and activities for next period",
+            "",
+            table(
+                ["Activity and outcome", "By when", "Where it stands"],
+                [(a.title, a.by_when, a.state) for a in document.activities],
+            ),
+            "",
+            "### 3. Revised timetable",
+            "",
+            table(
+                ["Step", "Body", "By when", "Date now", "Was", "Why it moved"],
+                [
+                    (row.title, row.body_code or "—", row.by_when, row.now, row.was if row.moved else "unchanged", row.why or "—")
+                    for row in document.timetable
+                ],
+            ),
+            "",
+            "### 4. Recommendations / Discussion / Decisions required from the Board",
+            "",
+            bullets(document.decisions_required),
+        ]
+    if report.plans:
+        out += [
+            "",
+            "## Action plans",
+            "",
+            table(
+                ["Plan", "RAG", "Why"],
+                [(p.title, p.rag.words, p.reason) for p in report.plans],
+            ),
+        ]
+    return "\n".join(out) + "\n"
+
+
+def board_html(report: BoardReport) -> str:
+    return render("board.html.j2", report=report, long=_long, since=_since(report))

@@ -1,0 +1,27 @@
+"""The HTML side of the reports: one Jinja2 environment (autoescaped) over reports/templates/."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from governance_model.rag import format_day
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["day"] = lambda d: format_day(d) if d else "—"
+    env.filters["long_day"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}" if d else "—"
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
