@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,18 +54,70 @@ def board_report(uow, body_code: str, as_of: dt.date, *, forecasts=None) -> Boar
         if body is None:
             codes = ", ".join(sorted(b.code for b in uow.repo.list_bodies()))
             raise ModelError(f"no body {body_code!r} (bodies: {codes or 'none loaded'})")
-        return _board_report(uow.repo, body, as_of, forecasts)
+        records = _Records.read(uow.repo)
+    return records.board_report(body, as_of, forecasts)
 
 
-def _board_report(repo, body, as_of: dt.date, forecasts, *, bodies=None, documents=None, plans=None) -> BoardReport:
-    bodies = bodies if bodies is not None else repo.list_bodies()
-    documents = documents if documents is not None else repo.list_documents()
-    routes = _routes(documents, bodies, repo.list_decisions(), as_of, forecasts)
-    people = {p.initials: p for p in repo.list_people()}
-    return build_board_report(
-        body, documents, routes, repo.list_forecast_changes(), repo.list_audit_events(), as_of,
-        people=people, plans=plans or (),
-    )
+@dataclass
+class _Records:
+    """Everything the reports read, loaded once however many reports are written from it."""
+
+    bodies: list
+    documents: list
+    decisions: list
+    people: dict
+    changes: list
+    events: list
+    plans: list
+    conditions: list
+
+    @classmethod
+    def read(cls, repo) -> "_Records":
+        return cls(
+            bodies=repo.list_bodies(),
+            documents=repo.list_documents(),
+            decisions=repo.list_decisions(),
+            people={p.initials: p for p in repo.list_people()},
+            changes=repo.list_forecast_changes(),
+            events=repo.list_audit_events(),
+            plans=repo.list_plans(),
+            conditions=repo.list_conditions(),
+        )
+
+    def board_reports(self, bodies, as_of: dt.date, forecasts=None, plans: Iterable[PlanRag] = ()) -> list[BoardReport]:
+        """The reports for `bodies`, each reading only the documents, changes and events that concern it."""
+        plans = tuple(plans)
+        routes = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts)
+        documents_at: dict[str, list] = defaultdict(list)
+        for document in self.documents:
+            for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):
+                documents_at[code].append(document)
+        changes_of: dict[str, list] = defaultdict(list)
+        for change in self.changes:
+            changes_of[change.document_key].append(change)
+        events_about: dict[str, list] = defaultdict(list)  # by document key, or by meeting key
+        for event in self.events:
+            events_about[event.subject.split("/", 1)[0]].append(event)
+        reports = []
+        for body in bodies:
+            documents = documents_at.get(body.code, [])
+            meeting_keys = {m.key for m in body.meetings} | {
+                f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key
+            }
+            keys = [d.key for d in documents] + sorted(meeting_keys)
+            reports.append(
+                build_board_report(
+                    body, documents, {d.key: routes[d.key] for d in documents},
+                    [c for d in documents for c in changes_of.get(d.key, ())],
+                    sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
+                    as_of, people=self.people, plans=plans,
+                )
+            )
+        return reports
+
+    def board_report(self, body, as_of: dt.date, forecasts=None) -> BoardReport:
+        plans = [judge_plan(p, as_of, self.conditions) for p in self.plans]
+        return self.board_reports([body], as_of, forecasts, plans)[0]
 
 
 def plan_report(uow, plan_key: str, as_of: dt.date) -> PlanReport:
@@ -123,16 +176,11 @@ def write_reports(
     board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx."""
     out_dir = Path(out_dir)
     with uow_factory() as uow:
-        repo = uow.repo
-        bodies, documents, plans = repo.list_bodies(), repo.list_documents(), repo.list_plans()
-        conditions = repo.list_conditions()
-        judged = [PlanReport(p, judge_plan(p, as_of, conditions)) for p in plans]
-        used = {s.body_code for d in documents for s in d.route.steps if s.body_code}
-        boards = [
-            _board_report(repo, body, as_of, forecasts, bodies=bodies, documents=documents, plans=[j.judged for j in judged])
-            for body in sorted(bodies, key=lambda b: b.code)
-            if body.code in used
-        ]
+        records = _Records.read(uow.repo)
+    judged = [PlanReport(p, judge_plan(p, as_of, records.conditions)) for p in records.plans]
+    used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
+    bodies = sorted((b for b in records.bodies if b.code in used), key=lambda b: b.code)
+    boards = records.board_reports(bodies, as_of, forecasts, [j.judged for j in judged])
     written = []
     for report in boards:
         files = render_board(report)

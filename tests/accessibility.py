@@ -8,6 +8,9 @@ Tests normally get `check_html` from the session fixture `axe` (tests/conftest.p
 under CI=true) when `unavailable_reason()` says the check cannot run. One Chromium is started on the
 first check and reused for the rest of the process (it is closed by `close()` or at exit), because
 starting it costs far more than a check. Each check gets a fresh browser context (no shared state).
+Playwright's sync API runs an asyncio loop in the thread that starts it; all of it runs in one worker
+thread of its own, so that the test thread never has a running loop (Prefect's `State.result()` would
+then hand back a coroutine instead of the result).
 
 What it needs, installed by scripts/install-test-tools: /usr/bin/chromium (Debian's package), axe-core
 in tests/tools/axe/node_modules, and the `playwright` test extra. Never `playwright install`: it
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+from concurrent.futures import ThreadPoolExecutor
 import importlib.util
 import os
 from pathlib import Path
@@ -61,6 +65,7 @@ _RUN_AXE = """async (tags) => {
   }));
 }"""
 
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="axe-playwright")
 _playwright: Any = None  # the started sync Playwright (its driver process), or None
 _browser: Any = None  # the shared Chromium, or None
 
@@ -84,7 +89,7 @@ def _get_browser() -> Any:
     global _playwright, _browser
     if _browser is not None and _browser.is_connected():
         return _browser
-    close()
+    _close()
     from playwright.sync_api import sync_playwright
 
     _playwright = sync_playwright().start()
@@ -93,13 +98,20 @@ def _get_browser() -> Any:
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS
         )
     except BaseException:
-        close()
+        _close()
         raise
     return _browser
 
 
 def close() -> None:
     """Close the shared Chromium and Playwright's driver (safe to call at any time, and again)."""
+    try:
+        _worker.submit(_close).result()
+    except RuntimeError:  # at interpreter exit the worker thread is already gone, and Chromium with it
+        pass
+
+
+def _close() -> None:
     global _playwright, _browser
     browser, driver = _browser, _playwright
     _browser = _playwright = None
@@ -120,6 +132,11 @@ atexit.register(close)
 
 
 def check_html(html: str | Path, *, base_url: str | None = None) -> list[dict]:
+    """See `_check_html`; runs it in Playwright's own worker thread."""
+    return _worker.submit(_check_html, html, base_url=base_url).result()
+
+
+def _check_html(html: str | Path, *, base_url: str | None = None) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA, and best practice) on a page; return its violations.
 
     `html` is the page's text, or a Path to an .html file (loaded as file://, so its relative links,
