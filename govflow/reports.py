@@ -31,7 +31,7 @@ class WrittenReport:
     key: str  # the body code or plan key
     title: str
     files: tuple[Path, ...]
-    markdown: str
+    markdown: str  # a board report's Markdown (its Prefect artifact); empty for plans
 
 
 def _routes(documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[str, str], StepForecast] | None) -> dict[str, RoutePlan]:
@@ -98,9 +98,14 @@ class _Records:
         events_about: dict[str, list] = defaultdict(list)  # by document key, or by meeting key
         for event in self.events:
             events_about[event.subject.split("/", 1)[0]].append(event)
+        owner_of = {p.key: p.owner for p in self.plans}
         reports = []
         for body in bodies:
             documents = documents_at.get(body.code, [])
+            # The plans a board sees: those owned by someone whose document comes to it (the model has
+            # no other tie between a plan and a board; a database may hold many councils).
+            owners = {d.owner for d in documents if d.owner}
+            mine = tuple(p for p in plans if owner_of.get(p.key) in owners)
             meeting_keys = {m.key for m in body.meetings} | {
                 f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key
             }
@@ -110,7 +115,7 @@ class _Records:
                     body, documents, {d.key: routes[d.key] for d in documents},
                     [c for d in documents for c in changes_of.get(d.key, ())],
                     sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
-                    as_of, people=self.people, plans=plans,
+                    as_of, people=self.people, plans=mine,
                 )
             )
         return reports
@@ -193,7 +198,7 @@ def write_reports(
         paths = tuple(out_dir / "plan" / f"{report.plan.key}{suffix}" for suffix in files)
         for path, data in zip(paths, files.values()):
             write_file(path, data)
-        written.append(WrittenReport("plan", report.plan.key, report.plan.title, paths, files[".md"].decode()))
+        written.append(WrittenReport("plan", report.plan.key, report.plan.title, paths, ""))  # only boards become artifacts
     return written
 
 

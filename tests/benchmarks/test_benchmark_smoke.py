@@ -78,3 +78,21 @@ def test_the_generator_is_deterministic_and_keys_carry_the_council() -> None:
     assert (counts["documents"], counts["steps"], counts["bodies"], counts["meetings"]) == (40, 320, 20, 200)
     assert (counts["plans"], counts["actions"]) == (15, 900)
     assert counts["decisions"] > 0
+
+
+def test_the_reports_benchmark_prints_its_figures() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "reports_benchmark.py"), "--councils", "1", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    # 20 bodies and 15 plans per council: every body a route comes to gets a board report (.md, .html),
+    # every plan its four files.
+    figures = r"wall [\d.]+ s, peak RSS [\d.]+ MB \| (?P<boards>\d+) board reports, 15 plan reports, (?P<files>\d+) files"
+    run = re.search(r"^run 1/1: " + figures, completed.stdout, re.M)
+    assert run, completed.stdout
+    assert int(run["files"]) == 2 * int(run["boards"]) + 4 * 15 and 0 < int(run["boards"]) <= 20
+    assert re.search(r"^median of 1: wall [\d.]+ s, peak RSS [\d.]+ MB \| read records [\d.]+ s", completed.stdout, re.M), completed.stdout
