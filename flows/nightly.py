@@ -57,8 +57,8 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     write_outputs(opaque(snapshot), opaque(update))
     if nights:  # nothing to run means this date is done: a second run changes nothing
         save_update(settings, opaque(update), opaque(reminders))
-    reports = write_reports(opaque(update))  # after the save: the night's re-forecasts are in them
     sent = send_reminders(settings)  # every run: also retries what earlier runs could not send
+    reports = write_reports(opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
     publish_summary(opaque(update), sent)
     publish_board_reports(opaque(reports))
 

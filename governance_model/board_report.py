@@ -68,7 +68,11 @@ class TimetableRow:
 
     @property
     def why(self) -> str:
-        return "; ".join(f"{c.reason} (re-forecast {format_day(c.recorded_on)})" for c in self.moves)
+        why = "; ".join(f"{c.reason} (re-forecast {format_day(c.recorded_on)})" for c in self.moves)
+        last = self.moves[-1].new_date if self.moves else None
+        if self.moves and self.now not in ("TBC", "stopped") and (last is None or format_day(last) != self.now):
+            why += f"; re-planned since to {self.now}"
+        return why
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,13 @@ class BoardReport:
     @property
     def meeting_day(self) -> dt.date | None:
         return self.meeting.day if self.meeting else None
+
+    @property
+    def meeting_tbc(self) -> str | None:
+        """The window of a meeting not yet fixed ("TBC March 22"), or None when it has a date."""
+        if self.meeting is None or self.meeting.starts_at is not None:
+            return None
+        return self.meeting.when.text if self.meeting.when else "TBC"
 
 
 def event_day(event: TrailEvent) -> dt.date:
@@ -135,7 +146,8 @@ def build_board_report(
     comes to the body."""
     meetings = body_meetings(body)
     meeting = next((m for m in meetings if m.day >= as_of), None)
-    before = [m for m in meetings if m.day < (meeting.day if meeting else as_of)]
+    # "Since last period": the body's last sitting with a date (a TBC window is not a sitting yet).
+    before = [m for m in meetings if m.starts_at is not None and m.day < (meeting.day if meeting else as_of)]
     since = before[-1].day if before else None
     people = people or {}
     changes, events = list(changes), list(events)
@@ -144,14 +156,18 @@ def build_board_report(
         if not any(s.body_code == body.code for s in document.route.steps):
             continue
         route = routes[document.key]
-        sections.append(
-            _section(body, document, route, [c for c in changes if c.document_key == document.key], events, since, as_of, meeting, people)
-        )
+        section = _section(body, document, route, [c for c in changes if c.document_key == document.key], events, since, as_of, meeting, people)
+        finished = all(f.state in (StepState.DONE, StepState.STOPPED, StepState.SKIPPED) for f in route.steps)
+        if finished and not section.progress:
+            continue  # signed off or stopped before the last meeting: nothing left to report
+        sections.append(section)
     return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans))
 
 
 def _in_period(day: dt.date | None, since: dt.date | None, as_of: dt.date) -> bool:
-    return day is not None and (since is None or day > since) and day <= as_of
+    """Since the last meeting, that meeting's own day included (what it decided is news to the next),
+    up to the report's day."""
+    return day is not None and (since is None or day >= since) and day <= as_of
 
 
 def _state_words(forecast: StepForecast) -> str:
@@ -176,7 +192,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
     forecasts = {f.step_key: f for f in route.steps}
     steps = sorted(document.route.steps, key=lambda s: s.position)
     titles = {s.key: s.title for s in steps}
-    meeting_keys = {f.meeting_key for f in route.steps if f.meeting_key} | {m.key for m in body.meetings}
+    meeting_keys = {f.meeting_key for f in route.steps if f.meeting_key}  # the sittings its steps are on
 
     # Progress since the last meeting: what the trail recorded, then steps done that it does not mention.
     progress: list[tuple[dt.date, str]] = []
@@ -215,7 +231,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
                 key=lambda c: c.recorded_on,
             )
         )
-        now = format_day(forecast.date) if forecast.date else "TBC"
+        now = "stopped" if forecast.state is StepState.STOPPED else (format_day(forecast.date) if forecast.date else "TBC")
         timetable.append(
             TimetableRow(step.key, step.title, step.body_code, step.when.text if step.when and step.when.text else "TBC", now, moves)
         )
@@ -229,6 +245,8 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
                 continue
             if forecast.meeting_key == meeting.key or (forecast.date is not None and forecast.date == meeting.day):
                 required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}")
+            elif forecast.state is StepState.OVERDUE and forecast.date is not None:
+                required.append(f"{_ASK.get(step.kind, 'To consider')} (overdue since {format_day(forecast.date)}): {step.title}")
     moved = [row for row in timetable if row.moved]
     if moved:
         required.append(

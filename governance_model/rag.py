@@ -164,7 +164,8 @@ def judge_plan(
     else:
         rag = max(counts, key=lambda r: r.severity)
         parts = [f"{counts[r]} {r.label.lower()}" for r in sorted(counts, key=lambda r: -r.severity)]
-        reason = f"{len(recommendations)} recommendations: {', '.join(parts)}"
+        noun = "recommendation" if len(recommendations) == 1 else "recommendations"
+        reason = f"{len(recommendations)} {noun}: {', '.join(parts)}"
     return PlanRag(plan.key, plan.title, as_of, rag, reason, judge.tolerances, recommendations, dict(counts))
 
 
@@ -248,8 +249,8 @@ class _Judge:
         lead = f"“{when.text}” is provisional" if when.tentative else ""
         return self.dated(judged, when.end, updates, lead)
 
-    def dated(self, judged, deadline: dt.date, updates: list[dt.date], lead: str = "") -> ActionRag:
-        due = self.calendar.on_or_before_working_day(deadline)
+    def dated(self, judged, deadline: dt.date, updates: list[dt.date], lead: str = "", *, due: dt.date | None = None) -> ActionRag:
+        due = due or self.calendar.on_or_before_working_day(deadline)
         prefix = f"{lead}; " if lead else ""
         if due < self.as_of:
             late = (self.as_of - due).days
@@ -276,11 +277,12 @@ class _Judge:
         return judged(Rag.ON_TRACK, f"ongoing{since}; last update {format_day(last_update)}")
 
     def recurring(self, judged, when: When, updates: list[dt.date]) -> ActionRag:
-        occurrences = _occurrences(when, self.as_of)
-        if not occurrences:  # the first occurrence is still to come: judged against it
-            return self.dated(judged, when.start, updates, f"recurring (“{when.text}”), first due {format_day(when.start)}")
-        latest = occurrences[-1]
-        due = self.calendar.on_or_before_working_day(latest)
+        occurrences = [(day, self.occurrence_due(when, day)) for day in _occurrences(when, self.as_of)]
+        past = [(day, due) for day, due in occurrences if due < self.as_of]
+        if not past:  # the first occurrence (its start) has not fallen due yet: judged against it
+            first = self.occurrence_due(when, when.start)
+            return self.dated(judged, when.start, updates, f"recurring (“{when.text}”), first due {format_day(first)}", due=first)
+        latest, due = past[-1]
         stale = self.tolerances.stale_after_days
         covering = [d for d in updates if d >= due - dt.timedelta(days=stale)]
         if not covering:
@@ -294,7 +296,15 @@ class _Judge:
         following = _next_after(when, latest)
         if following is None:
             return judged(Rag.ON_TRACK, f"{lead}; that was the last occurrence", due)
-        return self.dated(judged, following, updates, f"{lead}; the next")
+        return self.dated(judged, following, updates, f"{lead}; the next", due=self.occurrence_due(when, following))
+
+    def occurrence_due(self, when: When, day: dt.date) -> dt.date:
+        """The working day an occurrence falls due: the day before a weekend or holiday, but never before
+        the action starts (1 January, a bank holiday, falls due on the first working day after it)."""
+        due = self.calendar.on_or_before_working_day(day)
+        if when.start is not None and due < when.start:
+            due = self.calendar.on_or_after_working_day(day)
+        return due
 
 
 def _occurrences(when: When, as_of: dt.date) -> list[dt.date]:
@@ -327,7 +337,7 @@ def _rollup_reason(worst: Rag, actions: tuple[ActionRag, ...]) -> str:
     else:
         items = "; ".join(f"action {a.position}: {a.reason}" for a in named)
     if len(actions) == 1:
-        return f"its one action is {worst.label.lower()} ({items})"
+        return f"its one action: {worst.label.lower()} ({items})"
     head = f"{counts[worst]} of {len(actions)} actions {worst.label.lower()} ({items})"
     others = [f"{counts[r]} {r.label.lower()}" for r in sorted(counts, key=lambda r: -r.severity) if r is not worst]
     return head + (f"; {', '.join(others)}" if others else "")

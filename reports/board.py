@@ -4,35 +4,41 @@ from __future__ import annotations
 from governance_model.board_report import BoardReport
 from governance_model.rag import format_day
 from reports.html import render
-from reports.markdown import bullets, table
+from reports.markdown import bullets, table, text
 
 
 def _long(day) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}" if day else "no meeting scheduled"
 
 
+def meeting_words(report: BoardReport) -> str:
+    if report.meeting_tbc is not None:
+        return f"to be confirmed ({report.meeting_tbc})"
+    return _long(report.meeting_day)
+
+
 def _since(report: BoardReport) -> str:
-    return f"since the last meeting on {format_day(report.since)}" if report.since else "since the record began (no earlier meeting of this body is recorded)"
+    return f"since the last meeting on {format_day(report.since)} (its own decisions included)" if report.since else "since the record began (no earlier meeting of this body is recorded)"
 
 
 def board_markdown(report: BoardReport) -> str:
     out = [
-        f"# Report to {report.body_name} ({report.body_code})",
+        f"# Report to {text(report.body_name)} ({text(report.body_code)})",
         "",
-        f"Meeting date: {_long(report.meeting_day)}  ",
+        f"Meeting date: {meeting_words(report)}  ",
         f"Prepared from govflow's records as of {_long(report.as_of)}.",
     ]
     if not report.documents:
-        out += ["", f"No document's route comes to {report.body_code}."]
+        out += ["", f"No document's route comes to {text(report.body_code)}."]
     for document in report.documents:
         out += [
             "",
-            f"## {document.title}",
+            f"## {text(document.title)}",
             "",
-            f"Title: {document.title}  ",
-            f"Report by: {document.report_by or '—'}  ",
-            *([f"Version: {document.version}  "] if document.version else []),
-            f"Meeting date: {_long(report.meeting_day)}",
+            f"Title: {text(document.title)}  ",
+            f"Report by: {text(document.report_by) or '—'}  ",
+            *([f"Version: {text(document.version)}  "] if document.version else []),
+            f"Meeting date: {meeting_words(report)}",
             "",
             "### 1. Summary of progress and actions since last period",
             "",
@@ -75,4 +81,4 @@ def board_markdown(report: BoardReport) -> str:
 
 
 def board_html(report: BoardReport) -> str:
-    return render("board.html.j2", report=report, long=_long, since=_since(report))
+    return render("board.html.j2", report=report, long=_long, since=_since(report), meeting=meeting_words(report))

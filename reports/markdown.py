@@ -4,10 +4,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 
-def cell(text: object) -> str:
+def text(value: object) -> str:
+    """Words as Markdown shows them: one line, and <, > and & as characters, not HTML."""
+    words = " ".join(str(value if value is not None else "").split())
+    return words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cell(value: object) -> str:
     """One table cell: no line breaks, pipes escaped, never empty (an empty cell reads as missing)."""
-    value = " ".join(str(text if text is not None else "").split())
-    return value.replace("\\", "\\\\").replace("|", "\\|") or "—"
+    return text(value).replace("\\", "\\\\").replace("|", "\\|") or "—"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -17,4 +22,4 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def bullets(items: Iterable[str]) -> str:
-    return "\n".join(f"- {' '.join(str(item).split())}" for item in items)
+    return "\n".join(f"- {text(item)}" for item in items)

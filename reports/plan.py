@@ -5,7 +5,7 @@ from __future__ import annotations
 from governance_model.model import ActionPlan, ProgressUpdate
 from governance_model.rag import PlanRag, Rag, format_day
 from reports.html import render
-from reports.markdown import bullets, table
+from reports.markdown import bullets, table, text
 
 RULE = (
     "RAG rule: Complete when recorded done; On hold while a contingent action's condition is not "
@@ -36,10 +36,10 @@ def update_heading(update: ProgressUpdate) -> str:
 
 def plan_markdown(plan: ActionPlan, judged: PlanRag) -> str:
     out = [
-        f"# {plan.title}",
+        f"# {text(plan.title)}",
         "",
         f"Action-plan report as of {format_day(judged.as_of)}.  ",
-        f"**Overall: {judged.rag.words}** — {judged.reason}.",
+        f"**Overall: {judged.rag.words}** — {text(judged.reason)}.",
         "",
         rule_text(judged),
         "",
@@ -55,7 +55,7 @@ def plan_markdown(plan: ActionPlan, judged: PlanRag) -> str:
     ]
     measures = {rec.number: rec.measures for rec in plan.recommendations}
     for rec in judged.recommendations:
-        out += ["", f"## Recommendation {rec.number}: {rec.text}", "", f"**{rec.rag.words}** — {rec.reason}."]
+        out += ["", f"## Recommendation {text(rec.number)}: {text(rec.text)}", "", f"**{rec.rag.words}** — {text(rec.reason)}."]
         if rec.actions:
             out += [
                 "",
@@ -70,7 +70,7 @@ def plan_markdown(plan: ActionPlan, judged: PlanRag) -> str:
         if update is None:
             out += ["", "No progress update recorded."]
         else:
-            out += ["", f"{update_heading(update)}:"]
+            out += ["", f"{text(update_heading(update))}:"]
             for field, heading in SECTIONS:
                 items = getattr(update, field)
                 if items:

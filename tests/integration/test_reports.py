@@ -124,7 +124,8 @@ def test_the_revised_timetable_says_what_moved_from_what_and_why(uow_factory):
     assert (moved["sspb-final"].was, moved["sspb-final"].now) == ("1 Mar 2022", "8 Mar 2022")
     assert "SSPB-2022-03-01 moved from Tue 01 Mar 2022 14:00 to Tue 08 Mar 2022 14:00" in moved["sspb-final"].why
     assert "clash with budget council" in " ".join(section.progress)
-    assert any("RESOLVED that the draft go to consultation" in item for item in section.progress) is False  # 6 Jan is the last meeting: before the period
+    # What the last meeting (6 January) itself decided is news to this one.
+    assert any(item.startswith("6 Jan 2022: SSPB endorsed") and "RESOLVED that the draft go to consultation" in item for item in section.progress)
     assert "To decide: SSSPB final version" in section.decisions_required
     assert any(item.startswith("To note and agree the revised timetable for SEND Strategy 2021-24: 3 dates have moved") for item in section.decisions_required)
     markdown = board_markdown(report)
@@ -140,7 +141,8 @@ def test_decisions_of_the_period_are_progress_at_the_next_meeting(uow_factory):
 
     assert report.meeting_day == D("2022-03-01") and report.since == D("2022-01-06")
     progress = report.documents[0].progress
-    assert not any("RESOLVED" in item for item in progress)  # decided at the last meeting itself
+    assert any("RESOLVED that the draft go to consultation" in item for item in progress)  # decided at the last meeting itself
+    assert not any("Version 11 of SEND Strategy shared with SSPB" in item for item in progress)  # done 6 Oct: an earlier period
     report = reports.board_report(uow_factory(), "HWBB", D("2022-02-20"))
     assert any("SSPB endorsed “Potential sign off or final draft Strategy potentially at the 6 January SSPB”. RESOLVED that the draft go to consultation" in item for item in report.documents[0].progress)
 
@@ -206,3 +208,41 @@ def test_the_html_reports_pass_axe_core_in_chromium(uow_factory, axe, tmp_path):
         violations = axe(path)
         assert violations == [], f"{name}:\n" + __import__("tests.accessibility", fromlist=["format_violations"]).format_violations(violations)
     assert "Files &lt;sampled&gt; &amp; reviewed" in plan_html(plan.plan, plan.judged)  # escaped, not markup
+
+
+def test_what_a_board_secretary_would_query(uow_factory, tmp_path):
+    services.load_files([SOUTHEND], uow_factory())
+    # Version 11 was never recorded as shared with SSPB: by February it is overdue, and the board is asked.
+    sspb = reports.board_report(uow_factory(), "SSPB", D("2022-02-20"))
+    assert "To note (overdue since 6 Oct 2021): Version 11 of SEND Strategy shared with SSPB" in sspb.documents[0].decisions_required
+    # A sitting known only as a window is not printed as a date.
+    education = board_markdown(reports.board_report(uow_factory(), "EducationBoard", D("2022-02-20")))
+    assert "Meeting date: to be confirmed (TBC March 22)" in education
+    # Text that looks like markup stays text in the Markdown (the Prefect artifact renders it).
+    with uow_factory() as uow:
+        document = uow.repo.get_document("send-strategy-2021-24")
+        document.title = "SEND Strategy <draft> & plan"
+        uow.repo.save_document(document)
+        uow.commit()
+    markdown = board_markdown(reports.board_report(uow_factory(), "SSPB", D("2021-10-06")))
+    assert "## SEND Strategy &lt;draft&gt; &amp; plan" in markdown and "<draft>" not in markdown
+    # Reports are readable by others (a web server, colleagues), not owner-only.
+    written = reports.write_reports(uow_factory, tmp_path, D("2021-10-06"))
+    assert all(path.stat().st_mode & 0o777 == 0o644 for w in written for path in w.files)
+
+
+def test_a_rejected_document_leaves_the_reports_after_the_meeting_that_rejected_it(uow_factory):
+    southend_after_the_january_sspb(uow_factory)
+    route_changes.record_decision(
+        uow_factory(),
+        Decision("send-strategy-2021-24", "sspb-final", "SSPB", DecisionOutcome.REJECTED, D("2022-03-01"), minute="RESOLVED that the strategy be not adopted"),
+        actor="SEC", reason="", as_of=D("2022-03-01"), now=NOW,
+    )
+
+    at_the_next = reports.board_report(uow_factory(), "SSPB", D("2022-03-02"))
+    later = reports.board_report(uow_factory(), "SSPB", D("2022-06-01"))
+
+    (section,) = at_the_next.documents  # the rejection is news to the next meeting…
+    assert any("rejected" in item and "RESOLVED that the strategy be not adopted" in item for item in section.progress)
+    assert {row.now for row in section.timetable if row.step_key in ("hwbb", "cabinet")} == {"stopped"}
+    assert later.documents == ()  # …and after that there is nothing left to report

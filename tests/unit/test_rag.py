@@ -188,3 +188,20 @@ def test_every_recommendation_of_the_southend_plan_gets_a_rag_and_a_reason_on_1_
     assert result.recommendation("6").reason.startswith("to be merged with recommendation 4")
     # 4's third action waits for the DfE.
     assert result.action("4", 3).rag is Rag.ON_HOLD
+
+
+def test_a_recurring_action_is_not_overdue_before_or_on_its_first_occurrence():
+    # "Quarterly wef Jan 2022" starts on 1 January, a bank holiday: the first occurrence falls due on
+    # the first working day after it (4 January), never on 31 December, before the action began.
+    plan = plan_of(action("Quarterly wef Jan 2022"))
+    on_2_jan = judged(plan, dt.date(2022, 1, 2))
+    assert (on_2_jan.deadline, on_2_jan.rag) == (dt.date(2022, 1, 4), Rag.AT_RISK)
+    assert on_2_jan.reason == "recurring (“Quarterly wef Jan 2022”), first due 4 Jan 2022; due 4 Jan 2022, in 2 days, and no progress update recorded"
+    assert judged(plan, dt.date(2022, 1, 4)).rag is Rag.AT_RISK  # due today: not yet overdue
+    assert judged(plan, dt.date(2022, 1, 5)).rag is Rag.OVERDUE
+
+
+def test_wording_for_one():
+    result = judge_plan(plan_of(action("July")), dt.date(2022, 5, 1))
+    assert result.reason == "1 recommendation: 1 on track"
+    assert result.recommendation("1").reason == "its one action: on track (action 1: due 29 Jul 2022, in 89 days)"
