@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from governance_model.model import (
     Body,
@@ -20,8 +21,11 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
-from governance_model.rag import PlanRag, format_day
+from governance_model.rag import PlanRag, short_day
 from governance_model.route_planner import RoutePlan
+
+
+LONDON = ZoneInfo("Europe/London")
 
 
 class TrailEvent(Protocol):
@@ -64,13 +68,13 @@ class TimetableRow:
     @property
     def was(self) -> str:
         first = self.moves[0].old_date if self.moves else None
-        return format_day(first) if first else ("—" if not self.moves else "no date")
+        return short_day(first) if first else ("—" if not self.moves else "no date")
 
     @property
     def why(self) -> str:
-        why = "; ".join(f"{c.reason} (re-forecast {format_day(c.recorded_on)})" for c in self.moves)
+        why = "; ".join(f"{c.reason} (re-forecast {short_day(c.recorded_on)})" for c in self.moves)
         last = self.moves[-1].new_date if self.moves else None
-        if self.moves and self.now not in ("TBC", "stopped") and (last is None or format_day(last) != self.now):
+        if self.moves and self.now not in ("TBC", "stopped") and (last is None or short_day(last) != self.now):
             why += f"; re-planned since to {self.now}"
         return why
 
@@ -119,9 +123,7 @@ def event_day(event: TrailEvent) -> dt.date:
                 return dt.date.fromisoformat(str(value)[:10])
             except ValueError:
                 continue
-    from zoneinfo import ZoneInfo
-
-    return event.occurred_at.astimezone(ZoneInfo("Europe/London")).date()
+    return event.occurred_at.astimezone(LONDON).date()
 
 
 def body_meetings(body: Body) -> list[Meeting]:
@@ -172,7 +174,7 @@ def _in_period(day: dt.date | None, since: dt.date | None, as_of: dt.date) -> bo
 
 def _state_words(forecast: StepForecast) -> str:
     if forecast.state is StepState.DONE:
-        return f"done {format_day(forecast.date)}" if forecast.date else "done"
+        return f"done {short_day(forecast.date)}" if forecast.date else "done"
     if forecast.state is StepState.STOPPED:
         return "stopped (the document was rejected)"
     if forecast.state is StepState.SKIPPED:
@@ -185,7 +187,7 @@ def _state_words(forecast: StepForecast) -> str:
         StepState.SCHEDULED: "scheduled",
         StepState.PLANNED: "forecast",
     }[forecast.state]
-    return f"{words} {format_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "")
+    return f"{words} {short_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "")
 
 
 def _section(body, document: Document, route: RoutePlan, changes, events, since, as_of, meeting, people) -> DocumentSection:
@@ -209,7 +211,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
     for step in steps:
         forecast = forecasts[step.key]
         if forecast.state is StepState.DONE and step.key not in mentioned and _in_period(forecast.date, since, as_of):
-            progress.append((forecast.date, f"{format_day(forecast.date)}: {step.title} — done."))
+            progress.append((forecast.date, f"{short_day(forecast.date)}: {step.title} — done."))
     progress.sort(key=lambda p: p[0])
 
     # Activities: every step not already done by the last meeting, in route order.
@@ -231,7 +233,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
                 key=lambda c: c.recorded_on,
             )
         )
-        now = "stopped" if forecast.state is StepState.STOPPED else (format_day(forecast.date) if forecast.date else "TBC")
+        now = "stopped" if forecast.state is StepState.STOPPED else (short_day(forecast.date) if forecast.date else "TBC")
         timetable.append(
             TimetableRow(step.key, step.title, step.body_code, step.when.text if step.when and step.when.text else "TBC", now, moves)
         )
@@ -246,7 +248,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
             if forecast.meeting_key == meeting.key or (forecast.date is not None and forecast.date == meeting.day):
                 required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}")
             elif forecast.state is StepState.OVERDUE and forecast.date is not None:
-                required.append(f"{_ASK.get(step.kind, 'To consider')} (overdue since {format_day(forecast.date)}): {step.title}")
+                required.append(f"{_ASK.get(step.kind, 'To consider')} (overdue since {short_day(forecast.date)}): {step.title}")
     moved = [row for row in timetable if row.moved]
     if moved:
         required.append(
@@ -283,7 +285,7 @@ _ASK = {
 def _describe(event: TrailEvent, document: Document, titles: Mapping[str, str], meeting_keys: set[str]) -> str | None:
     """One progress line for an audit event that concerns `document`, or None."""
     details = event.details or {}
-    day = format_day(event_day(event))
+    day = short_day(event_day(event))
     why = f" ({event.reason})" if event.reason else ""
     if event.subject.startswith(f"{document.key}/"):
         step_key = event.subject.split("/", 1)[1]
@@ -299,6 +301,6 @@ def _describe(event: TrailEvent, document: Document, titles: Mapping[str, str], 
         what = event.kind.split(".", 1)[1]
         moved = ""
         if what == "moved" and details.get("from") and details.get("to"):
-            moved = f" from {format_day(dt.date.fromisoformat(details['from'][:10]))} to {format_day(dt.date.fromisoformat(details['to'][:10]))}"
+            moved = f" from {short_day(dt.date.fromisoformat(details['from'][:10]))} to {short_day(dt.date.fromisoformat(details['to'][:10]))}"
         return f"{day}: meeting {event.subject} {what}{moved}.{why}"
     return None

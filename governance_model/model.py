@@ -9,6 +9,7 @@ from enum import Enum
 
 from governance_model.errors import ModelError
 from governance_model.when import When
+from governance_model.working_days import is_day_count
 
 
 class MeetingStatus(str, Enum):
@@ -262,7 +263,7 @@ class RagTolerances:
     def __post_init__(self) -> None:
         for name in ("at_risk_within_days", "stale_after_days"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not is_day_count(value):
                 raise ModelError(f"{name} must be a whole number of days, 0 or more (got {value!r})")
 
 
@@ -290,6 +291,14 @@ class ActionPlan:
             if u.action_complete and u.recommendation_number == number and u.action_position == action.position
         ]
         return min(days, default=None)
+
+    def apply_completions(self) -> "ActionPlan":
+        """Set every action's `done_on` to `completed_on`: how a stored plan is read, so an action an
+        update recorded complete is done whatever a re-loaded plan file says."""
+        for rec in self.recommendations:
+            for action in rec.actions:
+                action.done_on = self.completed_on(rec.number, action)
+        return self
 
     def recommendation(self, number: str) -> Recommendation:
         for rec in self.recommendations:

@@ -140,7 +140,8 @@ class PlanRag:
         return next(a for a in self.recommendation(number).actions if a.position == position)
 
 
-def format_day(day: dt.date) -> str:
+def short_day(day: dt.date) -> str:
+    """"6 Jan 2022", as the reports and reasons write a day (reminders.format_day is the long form)."""
     return f"{day.day} {day:%b %Y}"
 
 
@@ -193,7 +194,7 @@ class _Judge:
             return RecommendationRag(rec.number, rec.text, rec.owner, Rag.NO_UPDATE, "no actions recorded", (), latest)
         if all(a.rag is Rag.COMPLETE for a in actions):
             last = max(a.done_on for a in actions if a.done_on)
-            reason = f"all {len(actions)} actions complete (the last on {format_day(last)})" if len(actions) > 1 else f"its action was completed on {format_day(last)}"
+            reason = f"all {len(actions)} actions complete (the last on {short_day(last)})" if len(actions) > 1 else f"its action was completed on {short_day(last)}"
             return RecommendationRag(rec.number, rec.text, rec.owner, Rag.COMPLETE, reason, actions, latest)
         worst = max((a.rag for a in actions), key=lambda r: r.severity)
         return RecommendationRag(rec.number, rec.text, rec.owner, worst, _rollup_reason(worst, actions), actions, latest)
@@ -228,7 +229,7 @@ class _Judge:
             )
 
         if done_on is not None and done_on <= self.as_of:
-            return judged(Rag.COMPLETE, f"completed on {format_day(done_on)}", None, done_on)
+            return judged(Rag.COMPLETE, f"completed on {short_day(done_on)}", None, done_on)
         when = action.when
         if when is None:
             return judged(Rag.NO_UPDATE, "no date given for it: set a When to judge it")
@@ -238,7 +239,7 @@ class _Judge:
                 return judged(Rag.ON_HOLD, f"on hold until {when.depends_on or 'its condition'} (“{when.text}”): not yet recorded as met")
             start = self.calendar.on_or_after_working_day(met_on)
             deadline = self.calendar.add_working_days(start, CONTINGENT_DUE_AFTER)
-            lead = f"{when.depends_on} recorded as met on {format_day(met_on)}, so due {CONTINGENT_DUE_AFTER} working days later"
+            lead = f"{when.depends_on} recorded as met on {short_day(met_on)}, so due {CONTINGENT_DUE_AFTER} working days later"
             return self.dated(judged, deadline, updates, lead)
         if when.kind == "tbc" or when.end is None and when.kind != "ongoing" and when.kind != "recurring":
             return judged(Rag.NO_UPDATE, f"no date yet (“{when.text}”)")
@@ -254,45 +255,45 @@ class _Judge:
         prefix = f"{lead}; " if lead else ""
         if due < self.as_of:
             late = (self.as_of - due).days
-            return judged(Rag.OVERDUE, f"{prefix}due {format_day(due)}, {_days(late)} ago, and not recorded complete", due)
+            return judged(Rag.OVERDUE, f"{prefix}due {short_day(due)}, {_days(late)} ago, and not recorded complete", due)
         left = (due - self.as_of).days
-        when_due = "due today" if left == 0 else f"due {format_day(due)}, in {_days(left)}"
+        when_due = "due today" if left == 0 else f"due {short_day(due)}, in {_days(left)}"
         stale = self.tolerances.stale_after_days
         recent = [d for d in updates if (self.as_of - d).days <= stale]
         if left <= self.tolerances.at_risk_within_days and not recent:
-            why = "no progress update recorded" if not updates else f"no progress update in the last {_days(stale)} (the last on {format_day(max(updates))})"
+            why = "no progress update recorded" if not updates else f"no progress update in the last {_days(stale)} (the last on {short_day(max(updates))})"
             return judged(Rag.AT_RISK, f"{prefix}{when_due}, and {why}", due)
-        tail = f"; last update {format_day(max(updates))}" if updates else ""
+        tail = f"; last update {short_day(max(updates))}" if updates else ""
         return judged(Rag.ON_TRACK, f"{prefix}{when_due}{tail}", due)
 
     def ongoing(self, judged, when: When, last_update: dt.date | None) -> ActionRag:
         if when.start is not None and self.as_of < when.start:
-            return judged(Rag.ON_TRACK, f"ongoing from {format_day(when.start)} (“{when.text}”): not started yet")
-        since = f" since {format_day(when.start)}" if when.start else ""
+            return judged(Rag.ON_TRACK, f"ongoing from {short_day(when.start)} (“{when.text}”): not started yet")
+        since = f" since {short_day(when.start)}" if when.start else ""
         if last_update is None:
             return judged(Rag.NO_UPDATE, f"ongoing{since} (“{when.text}”) and no progress update recorded")
         age = (self.as_of - last_update).days
         if age > self.tolerances.stale_after_days:
-            return judged(Rag.AT_RISK, f"ongoing{since}; the last progress update was {_days(age)} ago ({format_day(last_update)}), more than {self.tolerances.stale_after_days}")
-        return judged(Rag.ON_TRACK, f"ongoing{since}; last update {format_day(last_update)}")
+            return judged(Rag.AT_RISK, f"ongoing{since}; the last progress update was {_days(age)} ago ({short_day(last_update)}), more than {self.tolerances.stale_after_days}")
+        return judged(Rag.ON_TRACK, f"ongoing{since}; last update {short_day(last_update)}")
 
     def recurring(self, judged, when: When, updates: list[dt.date]) -> ActionRag:
         occurrences = [(day, self.occurrence_due(when, day)) for day in _occurrences(when, self.as_of)]
         past = [(day, due) for day, due in occurrences if due < self.as_of]
         if not past:  # the first occurrence (its start) has not fallen due yet: judged against it
             first = self.occurrence_due(when, when.start)
-            return self.dated(judged, when.start, updates, f"recurring (“{when.text}”), first due {format_day(first)}", due=first)
+            return self.dated(judged, when.start, updates, f"recurring (“{when.text}”), first due {short_day(first)}", due=first)
         latest, due = past[-1]
         stale = self.tolerances.stale_after_days
         covering = [d for d in updates if d >= due - dt.timedelta(days=stale)]
         if not covering:
             return judged(
                 Rag.OVERDUE,
-                f"recurring (“{when.text}”): the occurrence due {format_day(due)} has no progress update "
+                f"recurring (“{when.text}”): the occurrence due {short_day(due)} has no progress update "
                 f"(none from {stale} days before it to now)",
                 due,
             )
-        lead = f"recurring (“{when.text}”): the occurrence due {format_day(due)} was reported on {format_day(min(covering))}"
+        lead = f"recurring (“{when.text}”): the occurrence due {short_day(due)} was reported on {short_day(min(covering))}"
         following = _next_after(when, latest)
         if following is None:
             return judged(Rag.ON_TRACK, f"{lead}; that was the last occurrence", due)
@@ -333,7 +334,7 @@ def _rollup_reason(worst: Rag, actions: tuple[ActionRag, ...]) -> str:
     counts = Counter(a.rag for a in actions)
     named = [a for a in actions if a.rag is worst]
     if worst in (Rag.OVERDUE, Rag.AT_RISK):
-        items = "; ".join(f"action {a.position} due {format_day(a.deadline)}" if a.deadline else f"action {a.position}" for a in named)
+        items = "; ".join(f"action {a.position} due {short_day(a.deadline)}" if a.deadline else f"action {a.position}" for a in named)
     else:
         items = "; ".join(f"action {a.position}: {a.reason}" for a in named)
     if len(actions) == 1:

@@ -75,7 +75,7 @@ from governance_model.model import (
 )
 from governance_model.status import next_occurrence
 from governance_model.when import When
-from governance_model.working_days import WorkingCalendar
+from governance_model.working_days import WorkingCalendar, is_day_count
 
 DEFAULT_REMINDER_DAYS = (14, 7, 2, 0)  # working days before the deadline; 0 is the day itself
 
@@ -117,7 +117,7 @@ class Reminder:
 
 def _reminder_days(days: Iterable[int]) -> tuple[int, ...]:
     days = tuple(days)
-    if any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in days):
+    if not all(is_day_count(d) for d in days):
         raise ValueError(f"reminder days must be whole numbers of working days ≥ 0, not {days!r}")
     return tuple(sorted(set(days), reverse=True))
 

@@ -9,6 +9,11 @@ import holidays
 _ONE_DAY = dt.timedelta(days=1)
 
 
+def is_day_count(value: object) -> bool:
+    """A number of days as settings give it: a whole number, 0 or more (True and False are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 class WorkingCalendar:
     """Counts working days. Bank holidays come from the `holidays` package; extra closure days
     (a council's Christmas shutdown, say) can be added."""

@@ -46,6 +46,17 @@ def _write(kind: str, key: str, files: dict[str, bytes], out_dir: Path | None, f
         cli.out.print(str(path), highlight=False, soft_wrap=True)
 
 
+def _report(kind: str, key: str, as_of: str | None, out_dir: Path | None, formats: list[str] | None, build, render) -> None:
+    """Build the report for `key` on the day, then print or write it."""
+    cli = _cli()
+    day = cli._date(as_of, "--as-of") or dt.date.today()
+    try:
+        report = build(wiring.unit_of_work(Settings.from_env()), key, day)
+    except Error as exc:
+        cli._fail(str(exc))
+    _write(kind, key, render(report), out_dir, formats or [])
+
+
 @report_app.command("board")
 def board(
     body: Annotated[str, typer.Argument(help="the body's code, e.g. SSPB")],
@@ -55,14 +66,7 @@ def board(
 ) -> None:
     """The Report to Board for BODY's next meeting: progress since its last meeting, activities with
     by-when, the revised timetable and the decisions required."""
-    cli = _cli()
-    day = cli._date(as_of, "--as-of") or dt.date.today()
-    settings = Settings.from_env()
-    try:
-        report = reports.board_report(wiring.unit_of_work(settings), body, day)
-    except Error as exc:
-        cli._fail(str(exc))
-    _write("board", body, reports.render_board(report), out_dir, formats or [])
+    _report("board", body, as_of, out_dir, formats, reports.board_report, reports.render_board)
 
 
 @report_app.command("plan")
@@ -73,11 +77,4 @@ def plan(
     formats: Annotated[Optional[list[str]], typer.Option("--format", help="md, html, csv or xlsx (repeatable; default with --out: all four)")] = None,
 ) -> None:
     """An action plan with status, RAG and the reason for it, and the latest update, per recommendation."""
-    cli = _cli()
-    day = cli._date(as_of, "--as-of") or dt.date.today()
-    settings = Settings.from_env()
-    try:
-        report = reports.plan_report(wiring.unit_of_work(settings), plan_key, day)
-    except Error as exc:
-        cli._fail(str(exc))
-    _write("plan", plan_key, reports.render_plan(report), out_dir, formats or [])
+    _report("plan", plan_key, as_of, out_dir, formats, reports.plan_report, reports.render_plan)

@@ -27,7 +27,6 @@ class RecordedUpdate:
     label: str  # "recommendation 11, action 1"
     subject: str  # the audit subject: "<plan>/11/1"
     recorded_on: dt.date
-    completes: str | None = None  # the action's text, when the update records it complete
 
 
 @dataclass
@@ -105,9 +104,7 @@ def _record(uow, plan: ActionPlan, entries: list[tuple[ParsedUpdate | None, Prog
     completed_before = _completed(plan)
     for parsed, update in entries:
         subject = _subject(plan.key, update)
-        rec = plan.recommendation(update.recommendation_number)
-        action = next((a for a in rec.actions if a.position == update.action_position), None)
-        recorded = RecordedUpdate(_label(update), subject, update.recorded_on, action.text if update.action_complete and action else None)
+        recorded = RecordedUpdate(_label(update), subject, update.recorded_on)
         if not updates_to_add(stored, [update]):
             result.already_recorded.append(recorded)
             continue

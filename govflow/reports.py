@@ -84,9 +84,10 @@ class _Records:
             conditions=repo.list_conditions(),
         )
 
-    def board_reports(self, bodies, as_of: dt.date, forecasts=None, plans: Iterable[PlanRag] = ()) -> list[BoardReport]:
-        """The reports for `bodies`, each reading only the documents, changes and events that concern it."""
-        plans = tuple(plans)
+    def board_reports(self, bodies, as_of: dt.date, forecasts=None, judged: dict[str, PlanRag] | None = None) -> list[BoardReport]:
+        """The reports for `bodies`, each reading only the documents, changes and events that concern it.
+        `judged`: the plans already judged on `as_of`, by key; the others a report shows are judged here."""
+        judged = dict(judged or {})
         routes = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts)
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
@@ -98,31 +99,33 @@ class _Records:
         events_about: dict[str, list] = defaultdict(list)  # by document key, or by meeting key
         for event in self.events:
             events_about[event.subject.split("/", 1)[0]].append(event)
-        owner_of = {p.key: p.owner for p in self.plans}
         reports = []
         for body in bodies:
             documents = documents_at.get(body.code, [])
             # The plans a board sees: those owned by someone whose document comes to it (the model has
             # no other tie between a plan and a board; a database may hold many councils).
             owners = {d.owner for d in documents if d.owner}
-            mine = tuple(p for p in plans if owner_of.get(p.key) in owners)
-            meeting_keys = {m.key for m in body.meetings} | {
-                f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key
-            }
+            mine = []
+            for plan in self.plans:
+                if plan.owner in owners:
+                    if plan.key not in judged:
+                        judged[plan.key] = judge_plan(plan, as_of, self.conditions)
+                    mine.append(judged[plan.key])
+            # The sittings the documents' steps are on: their moves and cancellations are progress.
+            meeting_keys = {f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key}
             keys = [d.key for d in documents] + sorted(meeting_keys)
             reports.append(
                 build_board_report(
                     body, documents, {d.key: routes[d.key] for d in documents},
                     [c for d in documents for c in changes_of.get(d.key, ())],
                     sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
-                    as_of, people=self.people, plans=mine,
+                    as_of, people=self.people, plans=tuple(mine),
                 )
             )
         return reports
 
     def board_report(self, body, as_of: dt.date, forecasts=None) -> BoardReport:
-        plans = [judge_plan(p, as_of, self.conditions) for p in self.plans]
-        return self.board_reports([body], as_of, forecasts, plans)[0]
+        return self.board_reports([body], as_of, forecasts)[0]
 
 
 def plan_report(uow, plan_key: str, as_of: dt.date) -> PlanReport:
@@ -186,7 +189,7 @@ def write_reports(
     judged = [PlanReport(p, judge_plan(p, as_of, records.conditions)) for p in records.plans]
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
     bodies = sorted((b for b in records.bodies if b.code in used), key=lambda b: b.code)
-    boards = records.board_reports(bodies, as_of, forecasts, [j.judged for j in judged])
+    boards = records.board_reports(bodies, as_of, forecasts, {j.plan.key: j.judged for j in judged})
     written = []
     for report in boards:
         files = render_board(report)

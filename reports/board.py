@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from governance_model.board_report import BoardReport
-from governance_model.rag import format_day
+from governance_model.rag import short_day
+from governance_model.reminders import format_day
 from reports.html import render
 from reports.markdown import bullets, table, text
 
 
 def _long(day) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}" if day else "no meeting scheduled"
+    return format_day(day) if day else "no meeting scheduled"
 
 
 def meeting_words(report: BoardReport) -> str:
@@ -18,7 +19,7 @@ def meeting_words(report: BoardReport) -> str:
 
 
 def _since(report: BoardReport) -> str:
-    return f"since the last meeting on {format_day(report.since)} (its own decisions included)" if report.since else "since the record began (no earlier meeting of this body is recorded)"
+    return f"since the last meeting on {short_day(report.since)} (its own decisions included)" if report.since else "since the record began (no earlier meeting of this body is recorded)"
 
 
 def board_markdown(report: BoardReport) -> str:

@@ -5,7 +5,8 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from governance_model.rag import format_day
+from governance_model.rag import short_day
+from governance_model.reminders import format_day
 
 
 @lru_cache(maxsize=1)
@@ -18,8 +19,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["day"] = lambda d: format_day(d) if d else "—"
-    env.filters["long_day"] = lambda d: f"{d:%A} {d.day} {d:%B %Y}" if d else "—"
+    env.filters["day"] = lambda d: short_day(d) if d else "—"
+    env.filters["long_day"] = lambda d: format_day(d) if d else "—"
     return env
 
 

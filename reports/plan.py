@@ -3,7 +3,7 @@ recommendation) as Markdown and as accessible HTML."""
 from __future__ import annotations
 
 from governance_model.model import ActionPlan, ProgressUpdate
-from governance_model.rag import PlanRag, Rag, format_day
+from governance_model.rag import PlanRag, short_day
 from reports.html import render
 from reports.markdown import bullets, table, text
 
@@ -31,14 +31,14 @@ def update_heading(update: ProgressUpdate) -> str:
     about = f"action {update.action_position}" if update.action_position is not None else f"recommendation {update.recommendation_number}"
     by = f" by {update.author}" if update.author else ""
     done = "; records the action complete" if update.action_complete else ""
-    return f"Latest update on {about}, recorded {format_day(update.recorded_on)}{by}{done}"
+    return f"Latest update on {about}, recorded {short_day(update.recorded_on)}{by}{done}"
 
 
 def plan_markdown(plan: ActionPlan, judged: PlanRag) -> str:
     out = [
         f"# {text(plan.title)}",
         "",
-        f"Action-plan report as of {format_day(judged.as_of)}.  ",
+        f"Action-plan report as of {short_day(judged.as_of)}.  ",
         f"**Overall: {judged.rag.words}** — {text(judged.reason)}.",
         "",
         rule_text(judged),
@@ -48,7 +48,7 @@ def plan_markdown(plan: ActionPlan, judged: PlanRag) -> str:
         table(
             ["No", "Recommendation", "Who", "RAG", "Why", "Latest update"],
             [
-                (r.number, r.text, r.owner or "—", r.rag.words, r.reason, format_day(r.latest_update.recorded_on) if r.latest_update else "none")
+                (r.number, r.text, r.owner or "—", r.rag.words, r.reason, short_day(r.latest_update.recorded_on) if r.latest_update else "none")
                 for r in judged.recommendations
             ],
         ),
@@ -88,5 +88,4 @@ def plan_html(plan: ActionPlan, judged: PlanRag) -> str:
         measures=measures,
         sections=SECTIONS,
         update_heading=update_heading,
-        Rag=Rag,
     )

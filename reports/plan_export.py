@@ -6,13 +6,13 @@ import datetime as dt
 import io
 import zipfile
 
-from governance_model.importing.plan_table import FORMULA_STARTS, note_links
+from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
 from governance_model.model import Action, ActionPlan, Recommendation
-from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag, format_day
+from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag, short_day
 
-# Seed 002's columns, in its order, as the Southend examples head them.
-PLAN_COLUMNS = ("No", "Recommendation", "Summary actions", "When", "Who", "Measure of success")
-STATUS, RAG = "Status", "RAG"
+# Seed 002's columns, in its order, headed as the loader names them (and the Southend examples do).
+PLAN_COLUMNS = tuple(label for label, _ in COLUMNS.values())
+STATUS, RAG = OPTIONAL_COLUMNS["status"][0], "RAG"
 SHEET_TITLE = "Plan"
 
 # The zip format cannot hold an earlier time; it is also the stamp when nothing better is given.
@@ -140,7 +140,7 @@ def plan_xlsx(plan: ActionPlan, judged: PlanRag | None = None, *, stamp: dt.date
     properties.creator = "govflow"
     properties.created = properties.modified = when
     if judged is not None:
-        properties.subject = f"RAG as of {format_day(judged.as_of)}"
+        properties.subject = f"RAG as of {short_day(judged.as_of)}"
 
     # openpyxl's save_workbook stamps "modified" with the clock, and zip entries carry the time
     # they were written: write through ExcelWriter, then give every entry the same fixed time.

@@ -189,10 +189,11 @@ class FakeRepository:
         plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
 
     def get_plan(self, key: str) -> ActionPlan | None:
-        return _with_completions(copy.deepcopy(self.plans.get(key)))
+        plan = copy.deepcopy(self.plans.get(key))
+        return plan.apply_completions() if plan is not None else None
 
     def list_plans(self) -> list[ActionPlan]:
-        return [_with_completions(copy.deepcopy(self.plans[k])) for k in sorted(self.plans)]
+        return [copy.deepcopy(self.plans[k]).apply_completions() for k in sorted(self.plans)]
 
     # decisions
 
@@ -439,15 +440,6 @@ def _in_london(meeting: Meeting) -> Meeting:
     if meeting.starts_at is not None:
         meeting.starts_at = meeting.starts_at.astimezone(LONDON)
     return meeting
-
-
-def _with_completions(plan: ActionPlan | None) -> ActionPlan | None:
-    """As the SQL repository reads plans: an action recorded complete by an update is done."""
-    if plan is not None:
-        for rec in plan.recommendations:
-            for action in rec.actions:
-                action.done_on = plan.completed_on(rec.number, action)
-    return plan
 
 
 def _by_date(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:

@@ -26,6 +26,7 @@ from governance_model.model import (
     StepKind,
 )
 from governance_model.when import read_when
+from governance_model.working_days import is_day_count
 
 
 @dataclass
@@ -288,7 +289,7 @@ class _Reader:
         days = node.get("reminder_days")
         if days is None:
             return None
-        if not isinstance(days, list) or not days or any(not isinstance(d, int) or isinstance(d, bool) or d < 0 for d in days):
+        if not isinstance(days, list) or not days or not all(is_day_count(d) for d in days):
             raise self.fail(node, "reminder_days must be a list of whole numbers of working days, e.g. [14, 7, 2, 0]", "reminder_days", days)
         return tuple(sorted(set(days), reverse=True))
 
@@ -320,7 +321,7 @@ class _Reader:
         values = {}
         for key in ("at_risk_within_days", "stale_after_days"):
             value = node.get(key, getattr(defaults, key))
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not is_day_count(value):
                 raise self.fail(node if hasattr(node, "line") else plan, f"rag {key} must be a whole number of days, 0 or more", key, value)
             values[key] = value
         return RagTolerances(**values)

@@ -93,6 +93,7 @@ from governance_model.storage.tables import (
     when_columns,
     when_from_values,
 )
+from governance_model.working_days import is_day_count
 
 if TYPE_CHECKING:  # imported where used: the reminder rules live in the same module and change often
     from governance_model.reminders import Reminder
@@ -296,7 +297,7 @@ def stored_reminder_days(days: Iterable[int] | None, owner: str) -> tuple[int, .
         return None
     stored = []
     for day in days:
-        if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+        if not is_day_count(day):
             raise ModelError(f"{owner}: reminder days must be whole working days, 0 or more; got {day!r}")
         stored.append(day)
     return tuple(stored)
@@ -1544,11 +1545,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                     action_complete=bool(complete),
                 )
             )
-    for plan in plans.values():  # an action recorded complete by an update is done, whatever the file said
-        for recommendation in plan.recommendations:
-            for action in recommendation.actions:
-                action.done_on = plan.completed_on(recommendation.number, action)
-    return sorted(plans.values(), key=lambda p: p.key)
+    return sorted((plan.apply_completions() for plan in plans.values()), key=lambda p: p.key)
 
 
 def _tolerances(at_risk_within_days: int | None, stale_after_days: int | None) -> RagTolerances | None:

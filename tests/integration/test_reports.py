@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from governance_model.model import DecisionOutcome, Decision, ProgressUpdate
+from governance_model.model import Decision, DecisionOutcome, ProgressUpdate
 from governance_model.rag import Rag
 from govflow import reports, route_changes, services
 from govflow.nightly import run_nightly
 from reports.board import board_html, board_markdown
 from reports.plan import plan_html, plan_markdown
+from tests.accessibility import format_violations
 from tests.e2e.test_cli import govflow
 
 pytestmark = pytest.mark.database
@@ -190,7 +192,7 @@ def test_the_cli_prints_the_plan_report_and_writes_csv_and_excel(database_url, t
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{PLAN}{s}" for s in (".csv", ".html", ".md", ".xlsx")]
     assert unknown.returncode == 2 and "no action plan 'no-such-plan'" in unknown.stderr
     status = govflow("status", "--as-of", "2022-05-01", "--json", env=env)
-    (plan,) = __import__("json").loads(status.stdout)["plans"]
+    (plan,) = json.loads(status.stdout)["plans"]
     assert (plan["rag"], plan["rag_reason"]) == ("Red – overdue", "16 recommendations: 16 overdue")
 
 
@@ -206,7 +208,7 @@ def test_the_html_reports_pass_axe_core_in_chromium(uow_factory, axe, tmp_path):
         path = tmp_path / name
         path.write_text(page, encoding="utf-8")
         violations = axe(path)
-        assert violations == [], f"{name}:\n" + __import__("tests.accessibility", fromlist=["format_violations"]).format_violations(violations)
+        assert violations == [], f"{name}:\n" + format_violations(violations)
     assert "Files &lt;sampled&gt; &amp; reviewed" in plan_html(plan.plan, plan.judged)  # escaped, not markup
 
 
