@@ -53,7 +53,7 @@ def _status_mb(field: str) -> float | None:
 
 class RowCounter:
     """Counts the domain objects the repository hands out and takes in, whatever SQL it uses:
-    every public method of SqlRepository is wrapped (the flow builds its own units of work, so the
+    every public method of each SQL repository is wrapped (the flow builds its own units of work, so the
     class is patched, not an instance)."""
 
     def __init__(self) -> None:
@@ -62,19 +62,20 @@ class RowCounter:
         self.calls: dict[str, int] = {}
 
     def install(self) -> None:
-        from governance_model.storage.repository import SqlRepository
+        from governance_model.storage.unit_of_work import _REPOSITORIES
 
-        for name in dir(SqlRepository):
-            if name.startswith("_") or not callable(getattr(SqlRepository, name)):
-                continue
-            setattr(SqlRepository, name, self._wrap(name, getattr(SqlRepository, name)))
+        for aggregate, repository in _REPOSITORIES.items():
+            for method in dir(repository):
+                if method.startswith("_") or not callable(getattr(repository, method)):
+                    continue
+                setattr(repository, method, self._wrap(f"{aggregate}.{method}", getattr(repository, method)))
 
     def _wrap(self, name, method):
         counter = self
 
         def wrapper(repo, *args, **kwargs):
             counter.calls[name] = counter.calls.get(name, 0) + 1
-            if name.startswith(("save_", "add_", "record_", "merge_")):
+            if name.split(".")[1].split("_")[0] in {"save", "add", "record", "merge"}:
                 args = tuple(list(a) if _is_batch(a) else a for a in args)
                 for value in list(args) + list(kwargs.values()):
                     counter._count(counter.written, value)

@@ -131,30 +131,30 @@ def measure(url: str) -> dict[str, float]:
             seed(session_factory)
         uow = SqlUnitOfWork(session_factory)
         with uow:
-            with timed("list_documents", results):
-                documents = uow.repo.list_documents()
-            with timed("list_bodies", results):
-                bodies = uow.repo.list_bodies()
-            with timed("list_decisions", results):
-                decisions = uow.repo.list_decisions()
-            with timed("list_plans", results):
-                plans = uow.repo.list_plans()
+            with timed("documents.list", results):
+                documents = uow.documents.list()
+            with timed("bodies.list", results):
+                bodies = uow.bodies.list()
+            with timed("documents.list_decisions", results):
+                decisions = uow.documents.list_decisions()
+            with timed("plans.list", results):
+                plans = uow.plans.list()
         assert len(documents) == DOCUMENTS and sum(len(d.route.steps) for d in documents) == DOCUMENTS * STEPS
         assert len(bodies) == BODIES and sum(len(b.meetings) for b in bodies) == BODIES * MEETINGS
         assert len(decisions) == DECISIONS
         assert sum(len(r.actions) for p in plans for r in p.recommendations) == PLANS * RECOMMENDATIONS * ACTIONS_PER_RECOMMENDATION
         first, second = forecasts(moved=False), forecasts(moved=True)
         with uow:
-            with timed(f"save_step_forecasts, {len(first):,} new (+ commit)", results):
-                uow.repo.save_step_forecasts(first)
+            with timed(f"documents.save_forecasts, {len(first):,} new (+ commit)", results):
+                uow.documents.save_forecasts(first)
                 uow.commit()
         with uow:
-            with timed(f"save_step_forecasts, {len(second):,} changed (+ commit)", results):
-                uow.repo.save_step_forecasts(second)
+            with timed(f"documents.save_forecasts, {len(second):,} changed (+ commit)", results):
+                uow.documents.save_forecasts(second)
                 uow.commit()
         with uow:
-            with timed("list_step_forecasts", results):
-                stored = uow.repo.list_step_forecasts()
+            with timed("documents.list_forecasts", results):
+                stored = uow.documents.list_forecasts()
         assert len(stored) == len(second) and set(stored) == set(second)
     finally:
         engine.dispose()
@@ -180,8 +180,8 @@ def main() -> None:
             admin.dispose()
     for label, seconds in results.items():
         print(f"{label:45} {seconds:7.2f} s")
-    reads = sum(results[k] for k in ("list_documents", "list_bodies", "list_plans"))
-    print(f"{'list_documents + list_bodies + list_plans':45} {reads:7.2f} s")
+    reads = sum(results[k] for k in ("documents.list", "bodies.list", "plans.list"))
+    print(f"{'documents.list + bodies.list + plans.list':45} {reads:7.2f} s")
 
 
 if __name__ == "__main__":

@@ -624,15 +624,15 @@ def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[
     for council in councils:
         with uow_factory() as uow:
             for person in council.people:
-                uow.repo.save_person(person)
+                uow.people.save(person)
             for body in council.bodies:
-                uow.repo.save_body(body)
+                uow.bodies.save(body)
             for document in council.documents:
-                uow.repo.save_document(document)
+                uow.documents.save(document)
             for plan in council.plans:
-                uow.repo.save_plan(plan)
+                uow.plans.save(plan)
             for decision in council.decisions:
-                uow.repo.add_decision(decision)
+                uow.documents.add_decision(decision)
             uow.commit()
 
 

@@ -29,7 +29,7 @@ from calendars.stability import changed_states, next_states
 from governance_model.errors import Error
 from governance_model.model import StepForecast
 from governance_model.route_planner import MeetingIndex, plan_route
-from governance_model.storage.repository import FeedToken
+from governance_model.feed_state import FeedToken
 from governance_model.working_days import WorkingCalendar
 
 INDEX = "index.json"
@@ -61,9 +61,9 @@ def new_token() -> str:
 def rotate_feed_token(uow, initials: str, now: dt.datetime) -> FeedToken:
     """Give a person a new feed token; the old address stops working at the next build."""
     with uow:
-        if uow.repo.get_person(initials) is None:
+        if uow.people.get(initials) is None:
             raise FeedError(f"no person with initials {initials!r}")
-        token = uow.repo.set_feed_token(initials, new_token(), now)
+        token = uow.feeds.set_token(initials, new_token(), now)
         uow.commit()
     return token
 
@@ -95,32 +95,31 @@ def publish(
     out_dir = Path(out_dir)
     calendar = WorkingCalendar()
     with uow_factory() as uow:
-        repo = uow.repo
-        bodies = repo.list_bodies()
-        documents = repo.list_documents()
-        plans = repo.list_plans()
-        people = repo.list_people()
+        bodies = uow.bodies.list()
+        documents = uow.documents.list()
+        plans = uow.plans.list()
+        people = uow.people.list()
         known = dict(forecasts) if forecasts is not None else {
-            (f.document_key, f.step_key): f for f in repo.list_step_forecasts()
+            (f.document_key, f.step_key): f for f in uow.documents.list_forecasts()
         }
         unplanned = [d for d in documents if not any((d.key, s.key) in known for s in d.route.steps)]
         if unplanned:
-            meetings, decisions = MeetingIndex(bodies), repo.list_decisions()
+            meetings, decisions = MeetingIndex(bodies), uow.documents.list_decisions()
             for document in unplanned:
                 for f in plan_route(document, meetings, decisions, as_of, calendar).steps:
                     known[(f.document_key, f.step_key)] = f
-        tokens = repo.list_feed_tokens()
+        tokens = uow.feeds.list_tokens()
         for person in people:
             if person.initials not in tokens:
-                tokens[person.initials] = repo.set_feed_token(person.initials, new_token(), now)
+                tokens[person.initials] = uow.feeds.set_token(person.initials, new_token(), now)
         feeds = build_feeds(
             bodies=bodies, documents=documents, forecasts=known, plans=plans, people=people,
             tokens={i: t.token for i, t in tokens.items()}, public_url=public_url, calendar=calendar,
         )
         events = {e.uid: e for feed in feeds for e in feed.events}
-        previous = repo.feed_event_states(events)
+        previous = uow.feeds.event_states(events)
         states = next_states(previous, events.values(), now)
-        repo.save_feed_event_states(changed_states(previous, states))
+        uow.feeds.save_event_states(changed_states(previous, states))
         uow.commit()
 
     stamps = {uid: (s.sequence, s.last_modified) for uid, s in states.items()}

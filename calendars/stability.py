@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from calendars.feeds import FeedEvent
-from governance_model.storage.repository import FeedEventState
+from governance_model.feed_state import FeedEventState
 
 
 def next_states(

@@ -21,6 +21,7 @@ from governance_model.model import (
 )
 from governance_model.reminders import Reminder, reminders_owed_over
 from governance_model.route_planner import MeetingIndex, plan_route
+from governance_model.ports import AbstractUnitOfWork
 from governance_model.working_days import WorkingCalendar
 
 MAX_CATCH_UP_NIGHTS = 366
@@ -91,23 +92,23 @@ def nights_to_run(last_run: NightlyRun | None, as_of: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((as_of - first).days + 1)]
 
 
-def snapshot_from(repo) -> Snapshot:
+def snapshot_from(uow: AbstractUnitOfWork) -> Snapshot:
     """Read a snapshot through a repository whose unit of work the caller has open."""
     return Snapshot(
-        documents=repo.list_documents(),
-        bodies=repo.list_bodies(),
-        decisions=repo.list_decisions(),
-        forecasts={(f.document_key, f.step_key): f for f in repo.list_step_forecasts()},
-        last_run=repo.last_nightly_run(),
-        plans=repo.list_plans(),
-        people=repo.list_people(),
-        conditions=repo.list_conditions(),
+        documents=uow.documents.list(),
+        bodies=uow.bodies.list(),
+        decisions=uow.documents.list_decisions(),
+        forecasts={(f.document_key, f.step_key): f for f in uow.documents.list_forecasts()},
+        last_run=uow.nightly_runs.last(),
+        plans=uow.plans.list(),
+        people=uow.people.list(),
+        conditions=uow.conditions.list(),
     )
 
 
 def load_snapshot(uow) -> Snapshot:
     with uow:
-        return snapshot_from(uow.repo)
+        return snapshot_from(uow)
 
 
 def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingCalendar | None = None) -> RouteUpdate:
@@ -162,10 +163,10 @@ def save_route_update(uow, update: RouteUpdate, finished_at: dt.datetime, remind
     summary = {**update.summary(), "reminders_owed": len(reminders)}
     run = NightlyRun(as_of=update.as_of, finished_at=finished_at, summary=summary)
     with uow:
-        uow.repo.save_step_forecasts(update.changed)
-        uow.repo.add_forecast_changes(update.reforecast)
-        uow.repo.queue_reminders(list(reminders))
-        uow.repo.record_nightly_run(run)
+        uow.documents.save_forecasts(update.changed)
+        uow.documents.add_forecast_changes(update.reforecast)
+        uow.outbox.queue(list(reminders))
+        uow.nightly_runs.record(run)
         uow.commit()
     return run
 

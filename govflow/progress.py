@@ -14,7 +14,7 @@ from pathlib import Path
 from governance_model.errors import LoadError, ModelError
 from governance_model.importing.progress_updates import ParsedUpdate, read_progress_updates
 from governance_model.model import ActionPlan, ProgressUpdate
-from governance_model.storage.repository import check_update, updates_to_add
+from governance_model.repository_rules import check_update, updates_to_add
 from govflow.services import _decode_utf8, _read_bytes
 
 AUDIT_KIND = "progress.updated"
@@ -59,9 +59,9 @@ def normalise_text(text: str) -> str:
 
 
 def _load_plan(uow, plan_key: str) -> ActionPlan:
-    plan = uow.repo.get_plan(plan_key)
+    plan = uow.plans.get(plan_key)
     if plan is None:
-        keys = ", ".join(p.key for p in uow.repo.list_plans()) or "none loaded"
+        keys = ", ".join(p.key for p in uow.plans.list()) or "none loaded"
         raise ModelError(f"no action plan {plan_key!r} (plans: {keys})")
     return plan
 
@@ -120,7 +120,7 @@ def _record(uow, plan: ActionPlan, entries: list[tuple[ParsedUpdate | None, Prog
         if update.action_complete and (update.recommendation_number, update.action_position) in completed_before:
             day = completed_before[update.recommendation_number, update.action_position][1]
             result.notes.append(f"{_label(update)} was already complete (on {day.isoformat()}); this update is kept as well")
-        uow.repo.add_progress_update(plan.key, update)
+        uow.plans.add_update(plan.key, update)
         details = {
             "recorded_on": update.recorded_on.isoformat(),
             "recommendation": update.recommendation_number,
@@ -130,7 +130,7 @@ def _record(uow, plan: ActionPlan, entries: list[tuple[ParsedUpdate | None, Prog
         }
         if parsed is not None:
             details.update(source=parsed.source, line=parsed.line)
-        uow.repo.add_audit_event(occurred_at=now, actor=actor, kind=AUDIT_KIND, subject=subject, reason=reason, details=details)
+        uow.audit.add(occurred_at=now, actor=actor, kind=AUDIT_KIND, subject=subject, reason=reason, details=details)
         stored.append(update)
         result.added.append(recorded)
 

@@ -16,6 +16,7 @@ from governance_model.errors import ModelError
 from governance_model.model import ActionPlan, StepForecast
 from governance_model.rag import PlanRag, judge_plan
 from governance_model.route_planner import MeetingIndex, RoutePlan, plan_route
+from governance_model.ports import AbstractUnitOfWork
 from governance_model.working_days import WorkingCalendar
 
 
@@ -50,11 +51,11 @@ def _routes(documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[
 def board_report(uow, body_code: str, as_of: dt.date, *, forecasts=None) -> BoardReport:
     """The Report to Board for `body_code`'s next meeting on or after `as_of`."""
     with uow:
-        body = uow.repo.get_body(body_code)
+        body = uow.bodies.get(body_code)
         if body is None:
-            codes = ", ".join(sorted(b.code for b in uow.repo.list_bodies()))
+            codes = ", ".join(sorted(b.code for b in uow.bodies.list()))
             raise ModelError(f"no body {body_code!r} (bodies: {codes or 'none loaded'})")
-        records = _Records.read(uow.repo)
+        records = _Records.read(uow)
     return records.board_report(body, as_of, forecasts)
 
 
@@ -72,16 +73,16 @@ class _Records:
     conditions: list
 
     @classmethod
-    def read(cls, repo) -> "_Records":
+    def read(cls, uow: AbstractUnitOfWork) -> "_Records":
         return cls(
-            bodies=repo.list_bodies(),
-            documents=repo.list_documents(),
-            decisions=repo.list_decisions(),
-            people={p.initials: p for p in repo.list_people()},
-            changes=repo.list_forecast_changes(),
-            events=repo.list_audit_events(),
-            plans=repo.list_plans(),
-            conditions=repo.list_conditions(),
+            bodies=uow.bodies.list(),
+            documents=uow.documents.list(),
+            decisions=uow.documents.list_decisions(),
+            people={p.initials: p for p in uow.people.list()},
+            changes=uow.documents.list_forecast_changes(),
+            events=uow.audit.list(),
+            plans=uow.plans.list(),
+            conditions=uow.conditions.list(),
         )
 
     def board_reports(self, bodies, as_of: dt.date, forecasts=None, judged: dict[str, PlanRag] | None = None) -> list[BoardReport]:
@@ -131,11 +132,11 @@ class _Records:
 def plan_report(uow, plan_key: str, as_of: dt.date) -> PlanReport:
     """An action plan judged on `as_of`: RAG with reasons for every action, recommendation and the plan."""
     with uow:
-        plan = uow.repo.get_plan(plan_key)
+        plan = uow.plans.get(plan_key)
         if plan is None:
-            keys = ", ".join(p.key for p in uow.repo.list_plans())
+            keys = ", ".join(p.key for p in uow.plans.list())
             raise ModelError(f"no action plan {plan_key!r} (plans: {keys or 'none loaded'})")
-        conditions = uow.repo.list_conditions()
+        conditions = uow.conditions.list()
     return PlanReport(plan, judge_plan(plan, as_of, conditions))
 
 
@@ -185,7 +186,7 @@ def write_reports(
     board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx."""
     out_dir = Path(out_dir)
     with uow_factory() as uow:
-        records = _Records.read(uow.repo)
+        records = _Records.read(uow)
     judged = [PlanReport(p, judge_plan(p, as_of, records.conditions)) for p in records.plans]
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
     bodies = sorted((b for b in records.bodies if b.code in used), key=lambda b: b.code)

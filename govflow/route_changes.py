@@ -18,15 +18,15 @@ class ChangeResult:
 
 
 def _reforecast(uow, as_of: dt.date, why: str) -> list[ForecastChange]:
-    update = advance_routes(snapshot_from(uow.repo), [as_of])
+    update = advance_routes(snapshot_from(uow), [as_of])
     changes = [replace(c, reason=f"{why}: {c.reason}") for c in update.reforecast]
-    uow.repo.save_step_forecasts(update.changed)
-    uow.repo.add_forecast_changes(changes)
+    uow.documents.save_forecasts(update.changed)
+    uow.documents.add_forecast_changes(changes)
     return changes
 
 
 def _audit(uow, now: dt.datetime, actor: str, kind: str, subject: str, reason: str, details: dict) -> None:
-    uow.repo.add_audit_event(occurred_at=now, actor=actor, kind=kind, subject=subject, reason=reason, details=details)
+    uow.audit.add(occurred_at=now, actor=actor, kind=kind, subject=subject, reason=reason, details=details)
 
 
 def _when(starts_at: dt.datetime | None) -> str:
@@ -36,7 +36,7 @@ def _when(starts_at: dt.datetime | None) -> str:
 def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Store what a body resolved on a step, and re-plan the route from it."""
     with uow:
-        document = uow.repo.get_document(decision.document_key)
+        document = uow.documents.get(decision.document_key)
         if document is None:
             raise ModelError(f"no document {decision.document_key!r}")
         step = next((s for s in document.route.steps if s.key == decision.step_key), None)
@@ -52,12 +52,12 @@ def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: 
             if step.body_code is None:
                 raise ModelError(f"step {step.key!r} is at no body: say which body decided (--body)")
             decision = replace(decision, body_code=step.body_code)
-        if uow.repo.get_body(decision.body_code) is None:
+        if uow.bodies.get(decision.body_code) is None:
             raise ModelError(f"no body {decision.body_code!r}")
-        if decision.meeting_key and uow.repo.get_meeting(decision.meeting_key) is None:
+        if decision.meeting_key and uow.bodies.get_meeting(decision.meeting_key) is None:
             raise ModelError(f"no meeting {decision.meeting_key!r}")
         decision = replace(decision, recorded_by=actor)
-        uow.repo.add_decision(decision)
+        uow.documents.add_decision(decision)
         description = f"{decision.outcome.value.replace('_', ' ')} at {decision.body_code} on {decision.decided_on.isoformat()}"
         _audit(uow, now, actor, "decision.recorded", f"{document.key}/{step.key}", reason,
                {"outcome": decision.outcome.value, "body": decision.body_code, "decided_on": decision.decided_on.isoformat(),
@@ -69,13 +69,13 @@ def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: 
 
 def _change_meeting(uow, key: str, change, *, kind: str, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     with uow:
-        meeting = uow.repo.get_meeting(key)
+        meeting = uow.bodies.get_meeting(key)
         if meeting is None:
             raise ModelError(f"no meeting {key!r}")
         before = replace(meeting)
         description = change(meeting)
         meeting.sequence = before.sequence + 1
-        uow.repo.save_meeting(meeting)
+        uow.bodies.save_meeting(meeting)
         _audit(uow, now, actor, kind, key, reason,
                {"from": before.starts_at.isoformat() if before.starts_at else None,
                 "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
@@ -128,12 +128,12 @@ def confirm_meeting(uow, key: str, starts_at: dt.datetime | None = None, **who) 
 def mark_step_done(uow, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Record that a step without a decision (a share, a consultation, a revision) is done."""
     with uow:
-        document = uow.repo.get_document(document_key)
+        document = uow.documents.get(document_key)
         if document is None:
             raise ModelError(f"no document {document_key!r}")
         if step_key not in {s.key for s in document.route.steps}:
             raise ModelError(f"document {document_key!r} has no step {step_key!r}")
-        uow.repo.set_step_done(document_key, step_key, done_on)
+        uow.documents.set_step_done(document_key, step_key, done_on)
         _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
         description = f"{step_key} done on {done_on.isoformat()}"
         changes = _reforecast(uow, as_of, description)
@@ -145,7 +145,7 @@ def record_condition(uow, condition: Condition, *, actor: str, reason: str, as_o
     """Record that something contingent actions wait for has happened ("DfE" published, "cabinet" decided):
     from then on those actions have a deadline and are reminded."""
     with uow:
-        uow.repo.save_condition(condition)
+        uow.conditions.save(condition)
         _audit(uow, now, actor, "condition.met", condition.name, reason, {"met_on": condition.met_on.isoformat(), "note": condition.note})
         uow.commit()
     return ChangeResult(f"condition {condition.name!r} met on {condition.met_on.isoformat()}")

@@ -123,22 +123,22 @@ def load_files(paths: Iterable[Path], uow) -> LoadSummary:
     """Read every file, check it all, then store it in one transaction: all of it or none of it."""
     paths = [Path(p) for p in paths]
     with uow:
-        stored_bodies = {b.code: b for b in uow.repo.list_bodies()}
-        known_people = {p.initials for p in uow.repo.list_people()}
+        stored_bodies = {b.code: b for b in uow.bodies.list()}
+        known_people = {p.initials for p in uow.people.list()}
         parsed = _parse(paths, set(stored_bodies), known_people)
         meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
         for document in parsed.documents:
             bind_meetings(document, meetings)
         for person in parsed.people:
-            uow.repo.save_person(person)
+            uow.people.save(person)
         for body in parsed.bodies:
-            uow.repo.save_body(body)
+            uow.bodies.save(body)
         for document in parsed.documents:
-            uow.repo.save_document(document)
+            uow.documents.save(document)
         for plan in parsed.plans:
-            uow.repo.save_plan(plan)
+            uow.plans.save(plan)
         if parsed.glossary.terms:
-            uow.repo.merge_glossary(parsed.glossary)
+            uow.glossary.merge(parsed.glossary)
         uow.commit()
     return LoadSummary(
         people=len(parsed.people),
@@ -179,11 +179,11 @@ class Status:
 def status(uow, as_of: dt.date) -> Status:
     """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
     with uow:
-        documents = uow.repo.list_documents()
-        bodies = uow.repo.list_bodies()
-        decisions = uow.repo.list_decisions()
-        plans = uow.repo.list_plans()
-        conditions = uow.repo.list_conditions()
+        documents = uow.documents.list()
+        bodies = uow.bodies.list()
+        decisions = uow.documents.list_decisions()
+        plans = uow.plans.list()
+        conditions = uow.conditions.list()
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
     plan_statuses = []
     for plan in plans:

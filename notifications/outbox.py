@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import sessionmaker
 
 from governance_model.model import Person
-from governance_model.storage.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage.unit_of_work import SqlUnitOfWork
 from notifications.delivery import Sender
 from notifications.digest import Describe, build_digest, working_day_describer
 from notifications.errors import DeliveryError
@@ -61,16 +62,16 @@ def send_pending(
     report = SendReport()
     while limit is None or report.sent + report.failed < limit:
         with uow_factory() as uow:
-            message = uow.repo.claim_next_message(now)
+            message = uow.outbox.claim_next(now)
             if message is None:
                 break
-            person = uow.repo.get_person(message.recipient) or Person(initials=message.recipient)
+            person = uow.people.get(message.recipient) or Person(initials=message.recipient)
             try:
                 digest = build_digest(person, message.reminders, describe, key=f"message-{message.id}")
                 sender.send(person, digest)
             except Exception as error:  # noqa: BLE001 - any failure leaves the message pending, recorded
                 reason = redact(str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}")
-                retry_at = uow.repo.mark_message_failed(message.id, reason, now)
+                retry_at = uow.outbox.mark_failed(message.id, reason, now)
                 uow.commit()
                 report.failed += 1
                 report.errors.append(f"message {message.id} for {message.recipient}: {reason}")
@@ -83,7 +84,7 @@ def send_pending(
                     reason,
                 )
                 continue
-            uow.repo.mark_message_sent(message.id, now, digest.reminder_keys)
+            uow.outbox.mark_sent(message.id, now, digest.reminder_keys)
             uow.commit()
             report.sent += 1
             logger.info("digest for %s sent (message %s, %s items)", message.recipient, message.id, len(digest.items))

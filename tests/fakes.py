@@ -1,9 +1,10 @@
 """In-memory stand-ins for the storage layer, for unit tests of services: no database, no mocks.
 
-`FakeUnitOfWork` keeps its data across `with` blocks (use one instance per test, like one database)
-and, like the real one, throws away everything done in a block that is left without `commit()`.
-`FakeRepository` follows the same rules as `SqlRepository` (shared from its module), and hands out
-copies, so changing a returned object changes nothing stored.
+`FakeUnitOfWork` keeps its data in one `FakeStore` across `with` blocks (use one instance per test,
+like one database) and, like the real one, throws away everything done in a block that is left
+without `commit()`. It holds one fake repository per aggregate, as the SQL unit of work does; each
+follows the same rules (governance_model/repository_rules.py, checked for both by tests/contract)
+and hands out copies, so changing a returned object changes nothing stored.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import dataclasses
 import datetime as dt
 from typing import Any, Iterable
 
+from governance_model.audit import AuditEvent, check_audit_time
 from governance_model.errors import ModelError
+from governance_model.feed_state import FeedEventState, FeedToken, check_feed_event_state
 from governance_model.model import (
     ActionPlan,
     Body,
@@ -28,43 +31,40 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
-from governance_model.storage.repository import (
-    LONDON,
+from governance_model.outbox_message import (
     PENDING,
     SENT,
-    AuditEvent,
-    FeedEventState,
-    FeedToken,
     OutboxMessage,
-    check_audit_time,
-    check_feed_event_state,
-    check_aware,
     check_message_pending,
-    condition_key,
+    retry_delay,
+    unique_reminders,
+)
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.repository_rules import (
+    LONDON,
+    check_aware,
     check_body,
     check_document,
     check_meeting,
     check_meeting_body,
     check_plan,
     check_update,
+    condition_key,
     forecast_order,
     latest_forecasts,
     meeting_order,
     no_meeting,
     no_step,
-    retry_delay,
     step_order,
     stored_reminder_days,
     stored_summary,
-    unique_reminders,
     unknown_steps,
     updates_to_add,
 )
-from governance_model.storage.unit_of_work import AbstractUnitOfWork
 
 
-class FakeRepository:
-    """Dictionaries of domain objects keyed by their natural keys."""
+class FakeStore:
+    """What a database would hold: dictionaries of domain objects keyed by their natural keys."""
 
     def __init__(self) -> None:
         self.bodies: dict[str, Body] = {}  # without meetings; those live in `meetings`
@@ -87,63 +87,74 @@ class FakeRepository:
         self.feed_events: dict[str, FeedEventState] = {}  # by UID
         self.feed_tokens: dict[str, FeedToken] = {}  # by initials
 
-    # bodies and meetings
 
-    def save_body(self, body: Body) -> None:
+class _FakeRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+
+class FakeBodyRepository(_FakeRepository):
+    """Bodies (kept without meetings) and meetings by key."""
+
+    def save(self, body: Body) -> None:
         check_body(body)
         reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
         for meeting in body.meetings:
-            known = self.meetings.get(meeting.key)
+            known = self.store.meetings.get(meeting.key)
             if known is not None and known.body_code != body.code:
                 raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
         stored = copy.deepcopy(body)
         stored.reminder_days = reminder_days
         for meeting in stored.meetings:
-            self.meetings[meeting.key] = _in_london(meeting)
+            self.store.meetings[meeting.key] = _in_london(meeting)
         stored.meetings = []
-        self.bodies[body.code] = stored
+        self.store.bodies[body.code] = stored
 
-    def get_body(self, code: str) -> Body | None:
-        if code not in self.bodies:
+    def get(self, code: str) -> Body | None:
+        if code not in self.store.bodies:
             return None
-        body = copy.deepcopy(self.bodies[code])
+        body = copy.deepcopy(self.store.bodies[code])
         body.meetings = sorted(
-            (copy.deepcopy(m) for m in self.meetings.values() if m.body_code == code), key=meeting_order
+            (copy.deepcopy(m) for m in self.store.meetings.values() if m.body_code == code), key=meeting_order
         )
         return body
 
-    def list_bodies(self) -> list[Body]:
-        return [self.get_body(code) for code in sorted(self.bodies)]  # type: ignore[misc]
+    def list(self) -> list[Body]:
+        return [self.get(code) for code in sorted(self.store.bodies)]  # type: ignore[misc]
 
     def get_meeting(self, key: str) -> Meeting | None:
-        return copy.deepcopy(self.meetings.get(key))
+        return copy.deepcopy(self.store.meetings.get(key))
 
     def save_meeting(self, meeting: Meeting) -> None:
         check_meeting(meeting)
-        known = self.meetings.get(meeting.key)
+        known = self.store.meetings.get(meeting.key)
         if known is None:
             raise no_meeting(meeting.key)
         check_meeting_body(meeting, known.body_code)
-        self.meetings[meeting.key] = _in_london(copy.deepcopy(meeting))
+        self.store.meetings[meeting.key] = _in_london(copy.deepcopy(meeting))
 
-    # people
 
-    def save_person(self, person: Person) -> None:
-        self.people[person.initials] = copy.deepcopy(person)
+class FakePersonRepository(_FakeRepository):
+    """People by initials."""
 
-    def get_person(self, initials: str) -> Person | None:
-        return copy.deepcopy(self.people.get(initials))
+    def save(self, person: Person) -> None:
+        self.store.people[person.initials] = copy.deepcopy(person)
 
-    def list_people(self) -> list[Person]:
-        return [copy.deepcopy(self.people[k]) for k in sorted(self.people)]
+    def get(self, initials: str) -> Person | None:
+        return copy.deepcopy(self.store.people.get(initials))
 
-    # documents
+    def list(self) -> list[Person]:
+        return [copy.deepcopy(self.store.people[k]) for k in sorted(self.store.people)]
 
-    def save_document(self, document: Document) -> None:
+
+class FakeDocumentRepository(_FakeRepository):
+    """Documents, decisions, step forecasts and re-forecasts."""
+
+    def save(self, document: Document) -> None:
         check_document(document)
         kept = {s.key for s in document.route.steps}
         decided = sorted(
-            {d.step_key for d in self.decisions if d.document_key == document.key and d.step_key not in kept}
+            {d.step_key for d in self.store.decisions if d.document_key == document.key and d.step_key not in kept}
         )
         if decided:
             raise ModelError(
@@ -152,67 +163,38 @@ class FakeRepository:
             )
         stored = copy.deepcopy(document)
         stored.route.steps.sort(key=step_order)
-        self.documents[document.key] = stored
+        self.store.documents[document.key] = stored
         # A step's forecast goes with the step (in the database, by ON DELETE CASCADE).
-        for key in [k for k in self.forecasts if k[0] == document.key and k[1] not in kept]:
-            del self.forecasts[key]
+        for key in [k for k in self.store.forecasts if k[0] == document.key and k[1] not in kept]:
+            del self.store.forecasts[key]
 
-    def get_document(self, key: str) -> Document | None:
-        return copy.deepcopy(self.documents.get(key))
+    def get(self, key: str) -> Document | None:
+        return copy.deepcopy(self.store.documents.get(key))
 
-    def list_documents(self) -> list[Document]:
-        return [copy.deepcopy(self.documents[k]) for k in sorted(self.documents)]
+    def list(self) -> list[Document]:
+        return [copy.deepcopy(self.store.documents[k]) for k in sorted(self.store.documents)]
 
     def set_step_done(self, document_key: str, step_key: str, done_on: dt.date | None) -> None:
-        document = self.documents.get(document_key)
+        document = self.store.documents.get(document_key)
         step = next((s for s in document.route.steps if s.key == step_key), None) if document else None
         if step is None:
             raise no_step(document_key, step_key)
         step.done_on = done_on
 
-    # plans
-
-    def save_plan(self, plan: ActionPlan) -> None:
-        check_plan(plan)
-        reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
-        stored_updates = self.plans[plan.key].updates if plan.key in self.plans else []
-        stored = copy.deepcopy(plan)
-        stored.reminder_days = reminder_days
-        stored.updates = _by_date(stored_updates + copy.deepcopy(updates_to_add(stored_updates, plan.updates)))
-        self.plans[plan.key] = stored
-
-    def add_progress_update(self, plan_key: str, update: ProgressUpdate) -> None:
-        plan = self.plans.get(plan_key)
-        if plan is None:
-            raise ModelError(f"no action plan {plan_key!r}")
-        check_update(plan_key, update, {r.number: r for r in plan.recommendations})
-        plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
-
-    def get_plan(self, key: str) -> ActionPlan | None:
-        plan = copy.deepcopy(self.plans.get(key))
-        return plan.apply_completions() if plan is not None else None
-
-    def list_plans(self) -> list[ActionPlan]:
-        return [copy.deepcopy(self.plans[k]).apply_completions() for k in sorted(self.plans)]
-
-    # decisions
-
     def add_decision(self, decision: Decision) -> None:
-        document = self.documents.get(decision.document_key)
+        document = self.store.documents.get(decision.document_key)
         if document is None or decision.step_key not in {s.key for s in document.route.steps}:
             raise ModelError(
                 f"cannot record a decision on step {decision.step_key!r} of document "
                 f"{decision.document_key!r}: no such step"
             )
-        self.decisions.append(copy.deepcopy(decision))
+        self.store.decisions.append(copy.deepcopy(decision))
 
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
-        chosen = [d for d in self.decisions if document_key is None or d.document_key == document_key]
+        chosen = [d for d in self.store.decisions if document_key is None or d.document_key == document_key]
         return copy.deepcopy(sorted(chosen, key=lambda d: d.decided_on))
 
-    # step forecasts, their history and the nightly runs
-
-    def save_step_forecasts(self, forecasts: Iterable[StepForecast]) -> None:
+    def save_forecasts(self, forecasts: Iterable[StepForecast]) -> None:
         latest = latest_forecasts(forecasts)
         steps = self._steps({document_key for document_key, _ in latest})
         missing = [key for key in latest if key not in steps]
@@ -220,12 +202,12 @@ class FakeRepository:
             raise unknown_steps(missing)
         for key, forecast in latest.items():
             # Stored as the database stores them: the state as a StepState, tentative as a bool.
-            self.forecasts[key] = dataclasses.replace(
+            self.store.forecasts[key] = dataclasses.replace(
                 forecast, state=StepState(forecast.state), tentative=bool(forecast.tentative)
             )
 
-    def list_step_forecasts(self, document_key: str | None = None) -> list[StepForecast]:
-        chosen = [f for f in self.forecasts.values() if document_key is None or f.document_key == document_key]
+    def list_forecasts(self, document_key: str | None = None) -> list[StepForecast]:
+        chosen = [f for f in self.store.forecasts.values() if document_key is None or f.document_key == document_key]
         steps = self._steps({f.document_key for f in chosen})
         return sorted(chosen, key=lambda f: forecast_order(f, steps))
 
@@ -233,95 +215,132 @@ class FakeRepository:
         return {
             (key, step.key): step
             for key in document_keys
-            if key in self.documents
-            for step in self.documents[key].route.steps
+            if key in self.store.documents
+            for step in self.store.documents[key].route.steps
         }
 
     def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None:
-        self.forecast_changes.extend(changes)  # frozen: no copy needed
+        self.store.forecast_changes.extend(changes)  # frozen: no copy needed
 
     def list_forecast_changes(self, document_key: str | None = None) -> list[ForecastChange]:
-        chosen = [c for c in self.forecast_changes if document_key is None or c.document_key == document_key]
+        chosen = [c for c in self.store.forecast_changes if document_key is None or c.document_key == document_key]
         return sorted(chosen, key=lambda c: c.recorded_on)  # stable: same day keeps the order added
 
-    def record_nightly_run(self, run: NightlyRun) -> None:
+
+class FakePlanRepository(_FakeRepository):
+    """Plans by key; updates only ever added."""
+
+    def save(self, plan: ActionPlan) -> None:
+        check_plan(plan)
+        reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
+        stored_updates = self.store.plans[plan.key].updates if plan.key in self.store.plans else []
+        stored = copy.deepcopy(plan)
+        stored.reminder_days = reminder_days
+        stored.updates = _by_date(stored_updates + copy.deepcopy(updates_to_add(stored_updates, plan.updates)))
+        self.store.plans[plan.key] = stored
+
+    def add_update(self, plan_key: str, update: ProgressUpdate) -> None:
+        plan = self.store.plans.get(plan_key)
+        if plan is None:
+            raise ModelError(f"no action plan {plan_key!r}")
+        check_update(plan_key, update, {r.number: r for r in plan.recommendations})
+        plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
+
+    def get(self, key: str) -> ActionPlan | None:
+        plan = copy.deepcopy(self.store.plans.get(key))
+        return plan.apply_completions() if plan is not None else None
+
+    def list(self) -> list[ActionPlan]:
+        return [copy.deepcopy(self.store.plans[k]).apply_completions() for k in sorted(self.store.plans)]
+
+
+class FakeNightlyRunRepository(_FakeRepository):
+    """Nightly runs by as-of date."""
+
+    def record(self, run: NightlyRun) -> None:
         summary = stored_summary(run)
-        self.nightly_runs[run.as_of] = NightlyRun(run.as_of, run.finished_at.astimezone(dt.timezone.utc), summary)
+        self.store.nightly_runs[run.as_of] = NightlyRun(run.as_of, run.finished_at.astimezone(dt.timezone.utc), summary)
 
-    def get_nightly_run(self, as_of: dt.date) -> NightlyRun | None:
-        return copy.deepcopy(self.nightly_runs.get(as_of))
+    def get(self, as_of: dt.date) -> NightlyRun | None:
+        return copy.deepcopy(self.store.nightly_runs.get(as_of))
 
-    def last_nightly_run(self) -> NightlyRun | None:
-        return self.get_nightly_run(max(self.nightly_runs)) if self.nightly_runs else None
+    def last(self) -> NightlyRun | None:
+        return self.get(max(self.store.nightly_runs)) if self.store.nightly_runs else None
 
-    # glossary
 
-    def merge_glossary(self, glossary: Glossary) -> None:
-        self.glossary.update(glossary.terms)
+class FakeGlossaryRepository(_FakeRepository):
+    """Acronyms, merged."""
 
-    def get_glossary(self) -> Glossary:
-        return Glossary(terms={k: self.glossary[k] for k in sorted(self.glossary)})
+    def merge(self, glossary: Glossary) -> None:
+        self.store.glossary.update(glossary.terms)
 
-    # conditions
+    def get(self) -> Glossary:
+        return Glossary(terms={k: self.store.glossary[k] for k in sorted(self.store.glossary)})
 
-    def save_condition(self, condition: Condition) -> None:
+
+class FakeConditionRepository(_FakeRepository):
+    """Conditions by case-folded name."""
+
+    def save(self, condition: Condition) -> None:
         key = condition_key(condition.name)
-        self.conditions[key] = dataclasses.replace(condition, name=condition.name.strip())
+        self.store.conditions[key] = dataclasses.replace(condition, name=condition.name.strip())
 
-    def list_conditions(self) -> list[Condition]:
-        return [self.conditions[k] for k in sorted(self.conditions)]
+    def list(self) -> list[Condition]:
+        return [self.store.conditions[k] for k in sorted(self.store.conditions)]
 
-    # the outbox
 
-    def queue_reminders(self, reminders: Iterable[Any]) -> int:
+class FakeOutboxRepository(_FakeRepository):
+    """Reminders by key and the messages that carry them."""
+
+    def queue(self, reminders: Iterable[Any]) -> int:
         new = 0
         for key, reminder in unique_reminders(reminders).items():
-            if key not in self.reminders:
-                self.reminders[key] = reminder  # frozen: no copy needed
-                self.reminder_messages[key] = None
+            if key not in self.store.reminders:
+                self.store.reminders[key] = reminder  # frozen: no copy needed
+                self.store.reminder_messages[key] = None
                 new += 1
         self._join_pending_messages()
         return new
 
     def _join_pending_messages(self) -> None:
-        for key, message_id in self.reminder_messages.items():
+        for key, message_id in self.store.reminder_messages.items():
             if message_id is not None:
                 continue
-            reminder = self.reminders[key]
+            reminder = self.store.reminders[key]
             pending = next(
-                (m for m in self.messages.values() if m.status == PENDING and m.recipient == reminder.recipient), None
+                (m for m in self.store.messages.values() if m.status == PENDING and m.recipient == reminder.recipient), None
             )
             if pending is None:
-                self.last_message_id += 1
+                self.store.last_message_id += 1
                 pending = OutboxMessage(
-                    id=self.last_message_id,
+                    id=self.store.last_message_id,
                     recipient=reminder.recipient,
                     status=PENDING,
                     attempts=0,
                     created_on=min(
                         r.night
-                        for k, r in self.reminders.items()
-                        if r.recipient == reminder.recipient and self.reminder_messages[k] is None
+                        for k, r in self.store.reminders.items()
+                        if r.recipient == reminder.recipient and self.store.reminder_messages[k] is None
                     ),
                 )
-                self.messages[pending.id] = pending
-            self.reminder_messages[key] = pending.id
+                self.store.messages[pending.id] = pending
+            self.store.reminder_messages[key] = pending.id
 
-    def claim_next_message(self, now: dt.datetime) -> OutboxMessage | None:
+    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
         check_aware(now, "claiming outbox messages at")
         due = [
             m
-            for m in self.messages.values()
+            for m in self.store.messages.values()
             if m.status == PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
         ]
         return self._with_reminders(min(due, key=lambda m: m.id)) if due else None
 
-    def mark_message_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
+    def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
         check_aware(sent_at, f"outbox message {message_id} sent at")
-        message = self.messages.get(message_id)
+        message = self.store.messages.get(message_id)
         check_message_pending(message_id, message.status if message else None)
         assert message is not None
-        self.messages[message_id] = dataclasses.replace(
+        self.store.messages[message_id] = dataclasses.replace(
             message,
             status=SENT,
             sent_at=sent_at.astimezone(dt.timezone.utc),
@@ -329,68 +348,72 @@ class FakeRepository:
             next_attempt_at=None,
         )
         shown = set(reminder_keys)
-        for key, attached_to in self.reminder_messages.items():
+        for key, attached_to in self.store.reminder_messages.items():
             if attached_to == message_id and key not in shown:
-                self.reminder_messages[key] = None
+                self.store.reminder_messages[key] = None
         self._join_pending_messages()
 
-    def mark_message_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
+    def mark_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
         check_aware(now, f"outbox message {message_id} failed at")
-        message = self.messages.get(message_id)
+        message = self.store.messages.get(message_id)
         check_message_pending(message_id, message.status if message else None)
         assert message is not None
         next_attempt_at = (now + retry_delay(message.attempts + 1)).astimezone(dt.timezone.utc)
-        self.messages[message_id] = dataclasses.replace(
+        self.store.messages[message_id] = dataclasses.replace(
             message, attempts=message.attempts + 1, last_error=error, next_attempt_at=next_attempt_at
         )
         return next_attempt_at
 
-    def list_messages(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
+    def list(self, *, status: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
         return [
             self._with_reminders(m)
-            for _, m in sorted(self.messages.items())
+            for _, m in sorted(self.store.messages.items())
             if (status is None or m.status == status) and (recipient is None or m.recipient == recipient)
         ]
 
     def _with_reminders(self, message: OutboxMessage) -> OutboxMessage:
-        attached = tuple(self.reminders[k] for k, m in self.reminder_messages.items() if m == message.id)
+        attached = tuple(self.store.reminders[k] for k, m in self.store.reminder_messages.items() if m == message.id)
         return dataclasses.replace(message, reminders=attached)
 
-    # audit trail
 
-    # calendar feeds
+class FakeFeedRepository(_FakeRepository):
+    """Feed event states by UID and feed tokens by initials."""
 
-    def feed_event_states(self, uids: Iterable[str] | None = None) -> dict[str, FeedEventState]:
+    def event_states(self, uids: Iterable[str] | None = None) -> dict[str, FeedEventState]:
         if uids is None:
-            return dict(self.feed_events)
-        return {uid: self.feed_events[uid] for uid in set(uids) if uid in self.feed_events}
+            return dict(self.store.feed_events)
+        return {uid: self.store.feed_events[uid] for uid in set(uids) if uid in self.store.feed_events}
 
-    def save_feed_event_states(self, states: Iterable[FeedEventState]) -> None:
+    def save_event_states(self, states: Iterable[FeedEventState]) -> None:
         states = list(states)
         for state in states:
             check_feed_event_state(state)
         for state in states:
-            self.feed_events[state.uid] = dataclasses.replace(
+            self.store.feed_events[state.uid] = dataclasses.replace(
                 state, last_modified=state.last_modified.astimezone(dt.timezone.utc)
             )
 
-    def get_feed_token(self, initials: str) -> FeedToken | None:
-        return self.feed_tokens.get(initials)
+    def get_token(self, initials: str) -> FeedToken | None:
+        return self.store.feed_tokens.get(initials)
 
-    def list_feed_tokens(self) -> dict[str, FeedToken]:
-        return dict(sorted(self.feed_tokens.items()))
+    def list_tokens(self) -> dict[str, FeedToken]:
+        return dict(sorted(self.store.feed_tokens.items()))
 
-    def set_feed_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken:
+    def set_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken:
         check_aware(at, "feed token time")
-        if any(t.token == token and i != initials for i, t in self.feed_tokens.items()):
+        if any(t.token == token and i != initials for i, t in self.store.feed_tokens.items()):
             raise ModelError("feed token already in use")
         at = at.astimezone(dt.timezone.utc)
-        known = self.feed_tokens.get(initials)
+        known = self.store.feed_tokens.get(initials)
         stored = FeedToken(initials, token, at, None) if known is None else dataclasses.replace(known, token=token, rotated_at=at)
-        self.feed_tokens[initials] = stored
+        self.store.feed_tokens[initials] = stored
         return stored
 
-    def add_audit_event(
+
+class FakeAuditRepository(_FakeRepository):
+    """Audit events, in the order added."""
+
+    def add(
         self,
         *,
         occurred_at: dt.datetime,
@@ -401,9 +424,9 @@ class FakeRepository:
         details: dict[str, Any] | None = None,
     ) -> AuditEvent:
         check_audit_time(occurred_at)
-        self.last_audit_id += 1
+        self.store.last_audit_id += 1
         event = AuditEvent(
-            id=self.last_audit_id,
+            id=self.store.last_audit_id,
             occurred_at=occurred_at.astimezone(dt.timezone.utc),
             actor=actor,
             kind=kind,
@@ -411,10 +434,10 @@ class FakeRepository:
             reason=reason,
             details=copy.deepcopy(details or {}),
         )
-        self.audit_events.append(event)
+        self.store.audit_events.append(event)
         return copy.deepcopy(event)
 
-    def list_audit_events(
+    def list(
         self,
         *,
         subject: str | None = None,
@@ -425,7 +448,7 @@ class FakeRepository:
     ) -> list[AuditEvent]:
         chosen = [
             e
-            for e in self.audit_events
+            for e in self.store.audit_events
             if (subject is None or e.subject == subject)
             and (kind is None or e.kind == kind)
             and (actor is None or e.actor == actor)
@@ -446,25 +469,41 @@ def _by_date(updates: list[ProgressUpdate]) -> list[ProgressUpdate]:
     return sorted(updates, key=lambda u: u.recorded_on)  # stable: same day keeps the order added
 
 
-class FakeUnitOfWork(AbstractUnitOfWork):
-    """A unit of work over a FakeRepository; `commits` counts the commits, for assertions."""
+_REPOSITORIES = {
+    "bodies": FakeBodyRepository,
+    "people": FakePersonRepository,
+    "documents": FakeDocumentRepository,
+    "plans": FakePlanRepository,
+    "nightly_runs": FakeNightlyRunRepository,
+    "glossary": FakeGlossaryRepository,
+    "conditions": FakeConditionRepository,
+    "outbox": FakeOutboxRepository,
+    "feeds": FakeFeedRepository,
+    "audit": FakeAuditRepository,
+}
 
-    def __init__(self, repo: FakeRepository | None = None):
-        self.repo = repo or FakeRepository()
+
+class FakeUnitOfWork(AbstractUnitOfWork):
+    """A unit of work over a FakeStore; `commits` counts the commits, for assertions."""
+
+    def __init__(self, store: FakeStore | None = None):
+        self.store = store or FakeStore()
+        for name, repository in _REPOSITORIES.items():
+            setattr(self, name, repository(self.store))
         self.commits = 0
         self._saved: dict[str, Any] | None = None
 
     def __enter__(self) -> FakeUnitOfWork:
-        self._saved = copy.deepcopy(self.repo.__dict__)
+        self._saved = copy.deepcopy(self.store.__dict__)
         return self
 
     def commit(self) -> None:
         self.commits += 1
-        self._saved = copy.deepcopy(self.repo.__dict__)
+        self._saved = copy.deepcopy(self.store.__dict__)
 
     def rollback(self) -> None:
         if self._saved is not None:
-            self.repo.__dict__.update(copy.deepcopy(self._saved))
+            self.store.__dict__.update(copy.deepcopy(self._saved))
 
     @property
     def committed(self) -> bool:

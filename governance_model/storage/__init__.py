@@ -1,6 +1,6 @@
-"""Storage: SQLAlchemy tables, the repository, the unit of work and Alembic migrations.
-
-The only package that talks to the database. Everything else sees domain objects:
+"""Storage: SQLAlchemy tables, the SQL repositories (one per aggregate), the unit of work and
+Alembic migrations. The only package that talks to the database. Everything else sees domain
+objects through the ports in governance_model/ports.py:
 
     from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
 
@@ -8,7 +8,7 @@ The only package that talks to the database. Everything else sees domain objects
     migrate(engine)                # alembic upgrade head
     uow = SqlUnitOfWork(make_session_factory(engine))
     with uow:
-        uow.repo.save_plan(plan)
+        uow.plans.save(plan)
         uow.commit()
 """
 from governance_model.storage.database import (
@@ -19,16 +19,9 @@ from governance_model.storage.database import (
     migrate,
     parse_database_url,
 )
-from governance_model.storage.repository import AuditEvent, FeedEventState, FeedToken, Repository, SqlRepository
-from governance_model.storage.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
+from governance_model.storage.unit_of_work import SqlUnitOfWork
 
 __all__ = [
-    "AbstractUnitOfWork",
-    "AuditEvent",
-    "FeedEventState",
-    "FeedToken",
-    "Repository",
-    "SqlRepository",
     "SqlUnitOfWork",
     "alembic_config",
     "is_current",

@@ -1,41 +1,40 @@
-"""The unit of work: the one place that opens a session, commits it, or rolls it back.
+"""The SQL unit of work: the one place that opens a session, commits it, or rolls it back, and
+hands each aggregate's SQL repository that session (the ports are in governance_model/ports.py).
 
     with uow:
-        uow.repo.save_plan(plan)
+        uow.plans.save(plan)
         uow.commit()
-
-Leaving the block without `commit()` — or through an exception — rolls back everything done in
-it, which is what makes a load all-or-nothing.
 """
 from __future__ import annotations
 
-import abc
 from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from governance_model.storage.repository import Repository, SqlRepository
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage.sql.audit import SqlAuditRepository
+from governance_model.storage.sql.bodies import SqlBodyRepository
+from governance_model.storage.sql.conditions import SqlConditionRepository
+from governance_model.storage.sql.documents import SqlDocumentRepository
+from governance_model.storage.sql.feeds import SqlFeedRepository
+from governance_model.storage.sql.glossary import SqlGlossaryRepository
+from governance_model.storage.sql.nightly_runs import SqlNightlyRunRepository
+from governance_model.storage.sql.outbox import SqlOutboxRepository
+from governance_model.storage.sql.people import SqlPersonRepository
+from governance_model.storage.sql.plans import SqlPlanRepository
 
-
-class AbstractUnitOfWork(abc.ABC):
-    """The interface services depend on; tests use the in-memory FakeUnitOfWork (tests/fakes.py)."""
-
-    repo: Repository
-
-    def __enter__(self) -> AbstractUnitOfWork:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        # After a commit there is nothing left to roll back; otherwise this discards everything.
-        self.rollback()
-
-    @abc.abstractmethod
-    def commit(self) -> None:
-        """Make everything done in this block permanent."""
-
-    @abc.abstractmethod
-    def rollback(self) -> None:
-        """Discard everything done since the block began (or since the last commit)."""
+_REPOSITORIES = {
+    "bodies": SqlBodyRepository,
+    "people": SqlPersonRepository,
+    "documents": SqlDocumentRepository,
+    "plans": SqlPlanRepository,
+    "nightly_runs": SqlNightlyRunRepository,
+    "glossary": SqlGlossaryRepository,
+    "conditions": SqlConditionRepository,
+    "outbox": SqlOutboxRepository,
+    "feeds": SqlFeedRepository,
+    "audit": SqlAuditRepository,
+}
 
 
 class SqlUnitOfWork(AbstractUnitOfWork):
@@ -49,7 +48,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         if self._session is not None:
             raise RuntimeError("this unit of work is already open; use a new one for a nested block")
         self._session = self.session_factory()
-        self.repo = SqlRepository(self._session)
+        for name, repository in _REPOSITORIES.items():
+            setattr(self, name, repository(self._session))
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -59,7 +59,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
             assert self._session is not None
             self._session.close()
             self._session = None
-            del self.repo
+            for name in _REPOSITORIES:
+                delattr(self, name)
 
     @property
     def session(self) -> Session:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from benchmarks.synthetic_councils import generate_councils, populate
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
-from governance_model.storage.repository import meeting_order
+from governance_model.repository_rules import meeting_order
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "nightly_benchmark.py"
@@ -37,13 +37,12 @@ def _read_back(url: str) -> dict:
     engine = make_engine(url)
     try:
         with SqlUnitOfWork(make_session_factory(engine)) as uow:
-            repo = uow.repo
             return {
-                "people": repo.list_people(),
-                "bodies": repo.list_bodies(),
-                "documents": repo.list_documents(),
-                "decisions": repo.list_decisions(),
-                "plans": repo.list_plans(),
+                "people": uow.people.list(),
+                "bodies": uow.bodies.list(),
+                "documents": uow.documents.list(),
+                "decisions": uow.documents.list_decisions(),
+                "plans": uow.plans.list(),
             }
     finally:
         engine.dispose()

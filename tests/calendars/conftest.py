@@ -63,8 +63,8 @@ def southend_uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     services.load_files([SOUTHEND], uow)
     with uow:
-        for person in uow.repo.list_people():
-            uow.repo.set_feed_token(person.initials, f"token-{person.initials}", STAMP)
+        for person in uow.people.list():
+            uow.feeds.set_token(person.initials, f"token-{person.initials}", STAMP)
         uow.commit()
     return uow
 

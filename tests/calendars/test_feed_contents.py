@@ -23,7 +23,7 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
-from governance_model.storage.repository import FeedEventState
+from governance_model.feed_state import FeedEventState
 from governance_model.when import When
 
 LONDON = ZoneInfo("Europe/London")

@@ -120,8 +120,8 @@ def vevent(path: Path, uid: str) -> str:
 
 def move_meeting(uow, key: str, to: dt.datetime) -> None:
     with uow:
-        meeting = uow.repo.get_meeting(key)
-        uow.repo.save_meeting(dataclasses.replace(meeting, starts_at=to))
+        meeting = uow.bodies.get_meeting(key)
+        uow.bodies.save_meeting(dataclasses.replace(meeting, starts_at=to))
         uow.commit()
 
 
@@ -148,8 +148,8 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled(southend, tmp_path: 
 
     build(southend, tmp_path)
     with southend:
-        meeting = southend.repo.get_meeting("SSPB-2022-05-05")
-        southend.repo.save_meeting(dataclasses.replace(meeting, status=MeetingStatus.CANCELLED))
+        meeting = southend.bodies.get_meeting("SSPB-2022-05-05")
+        southend.bodies.save_meeting(dataclasses.replace(meeting, status=MeetingStatus.CANCELLED))
         southend.commit()
     build(southend, tmp_path, now=LATER)
     event = vevent(tmp_path / "body" / "SSPB.ics", "meeting-SSPB-2022-05-05@govflow")
@@ -176,7 +176,7 @@ def test_a_person_without_a_token_gets_one(tmp_path: Path) -> None:
     services.load_files([SOUTHEND], uow)
     build(uow, tmp_path)
     with uow:
-        tokens = uow.repo.list_feed_tokens()
+        tokens = uow.feeds.list_tokens()
     assert set(tokens) >= {"GB", "BM", "SEC"}
     assert all(len(t.token) >= 43 for t in tokens.values())
     assert (tmp_path / "person" / f"{tokens['GB'].token}.ics").exists()
@@ -186,9 +186,9 @@ def test_an_exempt_document_loses_its_public_feed(southend, tmp_path: Path) -> N
     build(southend, tmp_path)
     assert (tmp_path / "document" / "send-strategy-2021-24.ics").exists()
     with southend:
-        document = southend.repo.get_document("send-strategy-2021-24")
+        document = southend.documents.get("send-strategy-2021-24")
         document.exempt = True
-        southend.repo.save_document(document)
+        southend.documents.save(document)
         southend.commit()
     build(southend, tmp_path, now=LATER)
     assert not (tmp_path / "document" / "send-strategy-2021-24.ics").exists()

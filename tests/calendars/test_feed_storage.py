@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from calendars.publish import publish
 from governance_model.errors import ModelError
-from governance_model.storage import FeedEventState
+from governance_model.feed_state import FeedEventState
 from govflow import services
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, SOUTHEND, STAMP
 from tests.fakes import FakeUnitOfWork
@@ -44,35 +44,35 @@ def test_feed_tokens_in_the_fake() -> None:
 def check_feed_event_states(any_uow) -> None:
     states = [FeedEventState(f"e{i}@govflow", f"{i:064x}", i, STAMP.astimezone(BST)) for i in range(3)]
     with any_uow() as uow:
-        uow.repo.save_feed_event_states(states)
+        uow.feeds.save_event_states(states)
         uow.commit()
     with any_uow() as uow:
-        got = uow.repo.feed_event_states(["e0@govflow", "e2@govflow", "missing@govflow"])
+        got = uow.feeds.event_states(["e0@govflow", "e2@govflow", "missing@govflow"])
     assert set(got) == {"e0@govflow", "e2@govflow"}
     assert got["e2@govflow"].sequence == 2 and got["e2@govflow"].content_hash == f"{2:064x}"
     assert got["e2@govflow"].last_modified == STAMP and got["e2@govflow"].last_modified.utcoffset() == dt.timedelta(0)
     with any_uow() as uow:
-        uow.repo.save_feed_event_states([FeedEventState("e0@govflow", "f" * 64, 1, LATER)])
+        uow.feeds.save_event_states([FeedEventState("e0@govflow", "f" * 64, 1, LATER)])
         uow.commit()
     with any_uow() as uow:
-        assert uow.repo.feed_event_states(["e0@govflow"])["e0@govflow"] == FeedEventState("e0@govflow", "f" * 64, 1, LATER)
-        assert len(uow.repo.feed_event_states()) == 3
+        assert uow.feeds.event_states(["e0@govflow"])["e0@govflow"] == FeedEventState("e0@govflow", "f" * 64, 1, LATER)
+        assert len(uow.feeds.event_states()) == 3
         with pytest.raises(ModelError):
-            uow.repo.save_feed_event_states([FeedEventState("x", "0", 0, dt.datetime(2021, 1, 1))])
+            uow.feeds.save_event_states([FeedEventState("x", "0", 0, dt.datetime(2021, 1, 1))])
 
 
 def check_feed_tokens(any_uow) -> None:
     with any_uow() as uow:
-        assert uow.repo.get_feed_token("GB") is None
-        uow.repo.set_feed_token("GB", "first", STAMP)
+        assert uow.feeds.get_token("GB") is None
+        uow.feeds.set_token("GB", "first", STAMP)
         uow.commit()
     with any_uow() as uow:
-        token = uow.repo.set_feed_token("GB", "second", LATER)
+        token = uow.feeds.set_token("GB", "second", LATER)
         uow.commit()
     assert (token.token, token.created_at, token.rotated_at) == ("second", STAMP, LATER)
     with any_uow() as uow:
-        assert uow.repo.get_feed_token("GB") == token
-        assert list(uow.repo.list_feed_tokens()) == ["GB"]
+        assert uow.feeds.get_token("GB") == token
+        assert list(uow.feeds.list_tokens()) == ["GB"]
 
 
 def test_publishing_through_the_database_is_stable(uow_factory, tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_publishing_through_the_database_is_stable(uow_factory, tmp_path: Path) 
     assert not any(p.written for p in second)
     assert [p.sha256 for p in first] == [p.sha256 for p in second]
     with uow_factory() as uow:
-        states = uow.repo.feed_event_states()
+        states = uow.feeds.event_states()
     assert "meeting-SSPB-2022-01-06@govflow" in states
     assert {s.last_modified for s in states.values()} == {STAMP}
 
@@ -98,12 +98,12 @@ def test_the_feeds_commands(uow_factory, database_url: str, tmp_path: Path, monk
     assert built.exit_code == 0, built.output
     assert "body/SSPB.ics" in built.output and "public" in built.output and "private" in built.output
     with uow_factory() as uow:
-        old = uow.repo.get_feed_token("GB").token
+        old = uow.feeds.get_token("GB").token
     rotated = runner.invoke(app, ["feeds", "token", "rotate", "GB"])
     assert rotated.exit_code == 0, rotated.output
     runner.invoke(app, ["feeds", "build", "--out", str(out), "--as-of", AS_OF.isoformat()])
     with uow_factory() as uow:
-        new = uow.repo.get_feed_token("GB").token
+        new = uow.feeds.get_token("GB").token
     assert new != old and not (out / "person" / f"{old}.ics").exists() and (out / "person" / f"{new}.ics").exists()
     paths = {e["path"] for e in json.loads((out / "index.json").read_text())["feeds"]}
     assert f"person/{new}.ics" in paths and f"person/{old}.ics" not in paths

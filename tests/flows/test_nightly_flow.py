@@ -61,7 +61,7 @@ def stored_state(database_url: str):
     engine = make_engine(database_url)
     try:
         with SqlUnitOfWork(make_session_factory(engine)) as uow:
-            return uow.repo.list_step_forecasts(), uow.repo.list_forecast_changes(), uow.repo.last_nightly_run()
+            return uow.documents.list_forecasts(), uow.documents.list_forecast_changes(), uow.nightly_runs.last()
     finally:
         engine.dispose()
 

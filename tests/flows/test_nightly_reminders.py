@@ -92,8 +92,8 @@ def test_two_nightly_runs_at_once_on_postgresql_deliver_every_reminder_exactly_o
     assert set(MARCH_ACTIONS) <= set(addresses)
     engine = make_engine(database_url)
     with SqlUnitOfWork(make_session_factory(engine)) as uow:
-        pending = uow.repo.list_messages(status="pending")
-        sent = uow.repo.list_messages(status="sent")
+        pending = uow.outbox.list(status="pending")
+        sent = uow.outbox.list(status="sent")
     engine.dispose()
     assert pending == []
     keys = [r.key for m in sent for r in m.reminders]

@@ -21,11 +21,11 @@ def snapshot(uow_factory):
     uow = uow_factory()
     with uow:
         return (
-            uow.repo.list_people(),
-            uow.repo.list_bodies(),
-            uow.repo.list_documents(),
-            uow.repo.list_plans(),
-            uow.repo.get_glossary(),
+            uow.people.list(),
+            uow.bodies.list(),
+            uow.documents.list(),
+            uow.plans.list(),
+            uow.glossary.get(),
         )
 
 
@@ -36,8 +36,8 @@ def test_seed_002_loads_sixteen_recommendations_with_owners_actions_and_measures
 
     uow = uow_factory()
     with uow:
-        plan = uow.repo.get_plan(PLAN_KEY)
-        glossary = uow.repo.get_glossary()
+        plan = uow.plans.get(PLAN_KEY)
+        glossary = uow.glossary.get()
     assert plan is not None
     assert [r.number for r in plan.recommendations] == plan_summary.numbers
     assert set(plan.owners) == {"GB", "BM", "LM", "CMc", "AP", "AK", "APD"}
@@ -72,9 +72,9 @@ def test_southend_example_loads_bodies_route_and_plan(uow_factory):
     assert summary.bodies == 9 and summary.documents == 1 and summary.steps == 16
     uow = uow_factory()
     with uow:
-        strategy = uow.repo.get_document("send-strategy-2021-24")
-        sspb = uow.repo.get_body("SSPB")
-        plan = uow.repo.get_plan(PLAN_KEY)
+        strategy = uow.documents.get("send-strategy-2021-24")
+        sspb = uow.bodies.get("SSPB")
+        plan = uow.plans.get(PLAN_KEY)
     assert strategy.route.step("hwbb").deadline == dt.date(2022, 3, 7)
     assert [m.starts_at.isoformat() for m in sspb.meetings][:3] == [
         "2021-10-06T14:00:00+01:00",

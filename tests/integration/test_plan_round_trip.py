@@ -21,7 +21,7 @@ AS_OF = dt.date(2022, 5, 1)
 
 def stored_plan(uow_factory, key):
     with uow_factory() as uow:
-        return uow.repo.get_plan(key)
+        return uow.plans.get(key)
 
 
 def test_plan_to_xlsx_and_back_gives_the_same_plan(uow_factory, tmp_path):
@@ -29,7 +29,7 @@ def test_plan_to_xlsx_and_back_gives_the_same_plan(uow_factory, tmp_path):
     with uow_factory() as uow:
         for number, day, position in (("11", dt.date(2022, 2, 14), 1), ("13", dt.date(2022, 4, 20), 5)):
             update = ProgressUpdate(number, day, done=["Done"], action_position=position, action_complete=True)
-            uow.repo.add_progress_update(PLAN_KEY, update)
+            uow.plans.add_update(PLAN_KEY, update)
         uow.commit()
     original = stored_plan(uow_factory, PLAN_KEY)
     done = {(r.number, a.position): a.done_on for r in original.recommendations for a in r.actions if a.done_on}

@@ -37,7 +37,7 @@ def southend(uow_factory):
 def stored(uow_factory, key=PLAN_KEY):
     uow = uow_factory()
     with uow:
-        return uow.repo.get_plan(key), uow.repo.list_audit_events(kind=progress.AUDIT_KIND)
+        return uow.plans.get(key), uow.audit.list(kind=progress.AUDIT_KIND)
 
 
 def action(plan, number, position):

@@ -152,15 +152,15 @@ def test_decisions_of_the_period_are_progress_at_the_next_meeting(uow_factory):
 def test_the_plan_report_on_1_may_2022_gives_every_recommendation_a_rag_and_its_reason(uow_factory, tmp_path):
     services.load_files([SOUTHEND], uow_factory())
     with uow_factory() as uow:
-        uow.repo.add_progress_update(PLAN, ProgressUpdate("11", D("2022-02-14"), done=["New chair of RAP appointed"], action_position=1, action_complete=True))
-        uow.repo.add_progress_update(PLAN, ProgressUpdate("14", D("2022-04-25"), done=["Learning review drafted"], next_steps=["Sign off at SENDOps"]))
+        uow.plans.add_update(PLAN, ProgressUpdate("11", D("2022-02-14"), done=["New chair of RAP appointed"], action_position=1, action_complete=True))
+        uow.plans.add_update(PLAN, ProgressUpdate("14", D("2022-04-25"), done=["Learning review drafted"], next_steps=["Sign off at SENDOps"]))
         uow.commit()
 
     report = reports.plan_report(uow_factory(), PLAN, D("2022-05-01"))
 
     judged = report.judged
     with uow_factory() as uow:
-        numbers = [r.number for r in uow.repo.get_plan(PLAN).recommendations]
+        numbers = [r.number for r in uow.plans.get(PLAN).recommendations]
     assert [r.number for r in judged.recommendations] == numbers and len(numbers) == 16
     assert all(isinstance(r.rag, Rag) and len(r.reason) > 10 for r in judged.recommendations)
     assert judged.recommendation("11").rag is Rag.COMPLETE
@@ -199,7 +199,7 @@ def test_the_cli_prints_the_plan_report_and_writes_csv_and_excel(database_url, t
 def test_the_html_reports_pass_axe_core_in_chromium(uow_factory, axe, tmp_path):
     services.load_files([SOUTHEND], uow_factory())
     with uow_factory() as uow:
-        uow.repo.add_progress_update(PLAN, ProgressUpdate("1", D("2022-03-01"), done=["Files <sampled> & reviewed"], difference=["Oversight"], action_position=1, action_complete=True))
+        uow.plans.add_update(PLAN, ProgressUpdate("1", D("2022-03-01"), done=["Files <sampled> & reviewed"], difference=["Oversight"], action_position=1, action_complete=True))
         uow.commit()
     board = reports.board_report(uow_factory(), "SSPB", D("2021-10-06"))
     plan = reports.plan_report(uow_factory(), PLAN, D("2022-05-01"))
@@ -222,9 +222,9 @@ def test_what_a_board_secretary_would_query(uow_factory, tmp_path):
     assert "Meeting date: to be confirmed (TBC March 22)" in education
     # Text that looks like markup stays text in the Markdown (the Prefect artifact renders it).
     with uow_factory() as uow:
-        document = uow.repo.get_document("send-strategy-2021-24")
+        document = uow.documents.get("send-strategy-2021-24")
         document.title = "SEND Strategy <draft> & plan"
-        uow.repo.save_document(document)
+        uow.documents.save(document)
         uow.commit()
     markdown = board_markdown(reports.board_report(uow_factory(), "SSPB", D("2021-10-06")))
     assert "## SEND Strategy &lt;draft&gt; &amp; plan" in markdown and "<draft>" not in markdown

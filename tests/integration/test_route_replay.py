@@ -49,7 +49,7 @@ def apply(uow_factory, day: dt.date, change) -> None:
 def forecasts(uow_factory) -> dict[str, tuple[str, str | None]]:
     uow = uow_factory()
     with uow:
-        return {f.step_key: (f.state.value, f.date.isoformat() if f.date else None) for f in uow.repo.list_step_forecasts(DOC)}
+        return {f.step_key: (f.state.value, f.date.isoformat() if f.date else None) for f in uow.documents.list_forecasts(DOC)}
 
 
 def replay(uow_factory, last: str, checkpoints=()):
@@ -98,9 +98,9 @@ def test_seed_000_replayed_ends_with_the_final_version_approved(uow_factory):
     assert end["cabinet"] == ("due", "2022-04-12")
     uow = uow_factory()
     with uow:
-        final = [d for d in uow.repo.list_decisions(DOC) if d.step_key == "sspb-final"]
-        events = uow.repo.list_audit_events(kind="decision.recorded")
-        runs = uow.repo.last_nightly_run()
+        final = [d for d in uow.documents.list_decisions(DOC) if d.step_key == "sspb-final"]
+        events = uow.audit.list(kind="decision.recorded")
+        runs = uow.nightly_runs.last()
     assert [(d.outcome, d.minute) for d in final] == [(DecisionOutcome.APPROVED, "RESOLVED that the SEND Strategy 2021-24 be approved")]
     assert len(events) == 5 and all(e.actor == "GB" for e in events)
     assert runs.as_of == D("2022-03-31")
@@ -114,7 +114,7 @@ def test_a_second_run_for_the_same_date_changes_nothing(uow_factory):
     def stored():
         uow = uow_factory()
         with uow:
-            return uow.repo.list_step_forecasts(), uow.repo.list_forecast_changes(), uow.repo.get_nightly_run(D("2021-10-06"))
+            return uow.documents.list_forecasts(), uow.documents.list_forecast_changes(), uow.nightly_runs.get(D("2021-10-06"))
 
     before = stored()
     second = run_nightly(uow_factory, D("2021-10-06"), NOW + dt.timedelta(hours=1))
@@ -144,7 +144,7 @@ def test_missed_nights_are_caught_up_as_if_each_night_had_run(uow_factory):
 
     def stored(uow):
         with uow:
-            return uow.repo.list_step_forecasts(), uow.repo.list_forecast_changes()
+            return uow.documents.list_forecasts(), uow.documents.list_forecast_changes()
 
     assert stored(uow_factory()) == stored(nightly_db)
 
@@ -161,9 +161,9 @@ def test_moving_a_meeting_keeps_the_old_date_the_new_date_and_the_reason(uow_fac
     assert all(c.reason.startswith("SSPB-2022-03-01 moved from Tue 01 Mar 2022 14:00 to Tue 08 Mar 2022 14:00") for c in result.reforecast)
     uow = uow_factory()
     with uow:
-        history = uow.repo.list_forecast_changes(DOC)
-        meeting = uow.repo.get_meeting("SSPB-2022-03-01")
-        (event,) = uow.repo.list_audit_events(kind="meeting.moved")
+        history = uow.documents.list_forecast_changes(DOC)
+        meeting = uow.bodies.get_meeting("SSPB-2022-03-01")
+        (event,) = uow.audit.list(kind="meeting.moved")
     assert {(c.step_key, c.recorded_on) for c in history} == {(k, D("2021-10-07")) for k in ("sspb-final", "hwbb", "cabinet")}
     assert meeting.sequence == 1 and meeting.day == D("2022-03-08")
     assert (event.actor, event.reason, event.subject) == ("SEC", "clash with budget council", "SSPB-2022-03-01")
@@ -198,7 +198,7 @@ def test_a_decision_that_names_nothing_real_is_refused_and_nothing_is_stored(uow
         route_changes.record_decision(uow_factory(), decision, actor="GB", reason="", as_of=D("2022-01-06"), now=NOW)
     uow = uow_factory()
     with uow:
-        assert uow.repo.list_decisions() == [] and uow.repo.list_audit_events() == []
+        assert uow.documents.list_decisions() == [] and uow.audit.list() == []
 
 
 def test_a_run_for_an_earlier_date_than_the_last_changes_nothing(uow_factory):
@@ -208,5 +208,5 @@ def test_a_run_for_an_earlier_date_than_the_last_changes_nothing(uow_factory):
     assert earlier.nights == [] and earlier.as_of == D("2021-10-06")
     uow = uow_factory()
     with uow:
-        assert uow.repo.last_nightly_run().as_of == D("2021-10-06")
-        assert uow.repo.get_nightly_run(D("2021-09-20")) is None
+        assert uow.nightly_runs.last().as_of == D("2021-10-06")
+        assert uow.nightly_runs.get(D("2021-09-20")) is None

@@ -35,7 +35,8 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
-from governance_model.storage import AbstractUnitOfWork, alembic_config, make_engine, migrate
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage import alembic_config, make_engine, migrate
 from governance_model.storage.tables import DocumentRow, ForecastChangeRow, StepForecastRow
 from governance_model.when import When
 from tests.fakes import FakeUnitOfWork
@@ -84,36 +85,36 @@ def new_fields_round_trip(uow_factory: UowFactory) -> None:
         DecisionOutcome.REFERRED_BACK, back_to="feedback", recorded_by="LM", minute="Referred back for more feedback."
     )
     with uow_factory() as uow:
-        uow.repo.save_body(body)
-        uow.repo.save_document(strategy())
-        uow.repo.add_decision(referred)
-        uow.repo.add_decision(decision(decided_on=dt.date(2022, 6, 15)))
+        uow.bodies.save(body)
+        uow.documents.save(strategy())
+        uow.documents.add_decision(referred)
+        uow.documents.add_decision(decision(decided_on=dt.date(2022, 6, 15)))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_body("SSPB") == body
-        assert uow.repo.list_bodies() == [body]
-        assert uow.repo.get_meeting("SSPB-2022-03") == body.meetings[2]
-        assert uow.repo.get_meeting("SSPB-2022-03").sequence == 3
-        assert uow.repo.get_meeting("SSPB-2022-01").sequence == 0
-        assert uow.repo.get_meeting("SSPB-2022-03-TBC") == body.meetings[1]
-        assert uow.repo.get_meeting("nothing") is None
-        assert uow.repo.list_decisions(DOC) == [referred, decision(decided_on=dt.date(2022, 6, 15))]
-        stored = uow.repo.list_decisions()[1]
+        assert uow.bodies.get("SSPB") == body
+        assert uow.bodies.list() == [body]
+        assert uow.bodies.get_meeting("SSPB-2022-03") == body.meetings[2]
+        assert uow.bodies.get_meeting("SSPB-2022-03").sequence == 3
+        assert uow.bodies.get_meeting("SSPB-2022-01").sequence == 0
+        assert uow.bodies.get_meeting("SSPB-2022-03-TBC") == body.meetings[1]
+        assert uow.bodies.get_meeting("nothing") is None
+        assert uow.documents.list_decisions(DOC) == [referred, decision(decided_on=dt.date(2022, 6, 15))]
+        stored = uow.documents.list_decisions()[1]
         assert (stored.back_to, stored.recorded_by) == (None, "")
 
 
 def forecasts_are_upserted_by_step(uow_factory: UowFactory) -> None:
     first = forecasts_for_strategy()
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_document(other_document())
-        uow.repo.save_step_forecasts(reversed(first))  # any order in, route order out
-        uow.repo.save_step_forecasts([StepForecast("another-doc", "b", StepState.PLANNED, None)])
+        uow.documents.save(strategy())
+        uow.documents.save(other_document())
+        uow.documents.save_forecasts(reversed(first))  # any order in, route order out
+        uow.documents.save_forecasts([StepForecast("another-doc", "b", StepState.PLANNED, None)])
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts(DOC) == first
-        assert uow.repo.list_step_forecasts() == [StepForecast("another-doc", "b", StepState.PLANNED, None)] + first
-        assert uow.repo.list_step_forecasts("nothing") == []
+        assert uow.documents.list_forecasts(DOC) == first
+        assert uow.documents.list_forecasts() == [StepForecast("another-doc", "b", StepState.PLANNED, None)] + first
+        assert uow.documents.list_forecasts("nothing") == []
 
     changed = list(first)
     changed[1] = dataclasses.replace(first[1], state=StepState.DONE, date=dt.date(2021, 12, 2), reason="done late")
@@ -121,38 +122,38 @@ def forecasts_are_upserted_by_step(uow_factory: UowFactory) -> None:
     moved_twice = dataclasses.replace(changed[2], date=dt.date(2022, 3, 28), meeting_key="SSPB-2022-03-TBC")
     with uow_factory() as uow:
         # Only the changed ones are given (as the nightly run does); a step given twice keeps the last.
-        uow.repo.save_step_forecasts([changed[1], changed[3], changed[2], moved_twice])
-        uow.repo.save_step_forecasts([StepForecast("another-doc", "a", StepState.DUE, dt.date(2022, 1, 4))])
-        uow.repo.save_step_forecasts([])
+        uow.documents.save_forecasts([changed[1], changed[3], changed[2], moved_twice])
+        uow.documents.save_forecasts([StepForecast("another-doc", "a", StepState.DUE, dt.date(2022, 1, 4))])
+        uow.documents.save_forecasts([])
         uow.commit()
     changed[2] = moved_twice
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts(DOC) == changed
-        assert uow.repo.list_step_forecasts("another-doc") == [
+        assert uow.documents.list_forecasts(DOC) == changed
+        assert uow.documents.list_forecasts("another-doc") == [
             StepForecast("another-doc", "a", StepState.DUE, dt.date(2022, 1, 4)),
             StepForecast("another-doc", "b", StepState.PLANNED, None),
         ]
-        assert all(type(f.state) is StepState for f in uow.repo.list_step_forecasts())
+        assert all(type(f.state) is StepState for f in uow.documents.list_forecasts())
 
 
 def forecasts_for_unknown_steps_are_refused(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_step_forecasts(forecasts_for_strategy())
+        uow.documents.save(strategy())
+        uow.documents.save_forecasts(forecasts_for_strategy())
         uow.commit()
     moved = [dataclasses.replace(f, date=dt.date(2023, 1, 1), reason="moved") for f in forecasts_for_strategy()]
     with uow_factory() as uow:
         with pytest.raises(ModelError, match=f"nothing/share-jcb, {DOC}/not-a-step"):
-            uow.repo.save_step_forecasts(
+            uow.documents.save_forecasts(
                 moved[:3] + [StepForecast("nothing", "share-jcb", StepState.DUE, None)]
                 + moved[3:] + [StepForecast(DOC, "not-a-step", StepState.DUE, None)]
             )
         # Refused before anything was written, and nothing is after the rollback either.
-        assert uow.repo.list_step_forecasts() == forecasts_for_strategy()
+        assert uow.documents.list_forecasts() == forecasts_for_strategy()
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts() == forecasts_for_strategy()
+        assert uow.documents.list_forecasts() == forecasts_for_strategy()
         with pytest.raises(ModelError, match="no stored route"):
-            uow.repo.save_step_forecasts([StepForecast(DOC, "nope", StepState.DUE, None)])
+            uow.documents.save_forecasts([StepForecast(DOC, "nope", StepState.DUE, None)])
 
 
 def forecast_changes_are_appended_in_order(uow_factory: UowFactory) -> None:
@@ -166,48 +167,48 @@ def forecast_changes_are_appended_in_order(uow_factory: UowFactory) -> None:
     other = change("b", "2022-01-05", None, "2022-02-01", "first forecast", document="another-doc")
     later = change("decide-sspb", "2022-03-01", "2022-03-07", "2022-03-28", "SSPB moved to 28 March")
     with uow_factory() as uow:
-        uow.repo.add_forecast_changes([march, late, tbc])
-        uow.repo.add_forecast_changes(iter([other]))
-        uow.repo.add_forecast_changes([])
+        uow.documents.add_forecast_changes([march, late, tbc])
+        uow.documents.add_forecast_changes(iter([other]))
+        uow.documents.add_forecast_changes([])
         uow.commit()
     with uow_factory() as uow:
-        uow.repo.add_forecast_changes([later, march])  # the same change again is a second record
+        uow.documents.add_forecast_changes([later, march])  # the same change again is a second record
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_forecast_changes() == [late, other, march, tbc, march, later]
-        assert uow.repo.list_forecast_changes(DOC) == [late, march, tbc, march, later]
-        assert uow.repo.list_forecast_changes("nothing") == []
+        assert uow.documents.list_forecast_changes() == [late, other, march, tbc, march, later]
+        assert uow.documents.list_forecast_changes(DOC) == [late, march, tbc, march, later]
+        assert uow.documents.list_forecast_changes("nothing") == []
 
 
 def nightly_runs_are_kept_one_per_date(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        assert uow.repo.last_nightly_run() is None
-        uow.repo.record_nightly_run(run("2022-03-07", steps_moved=3, documents_moved=[DOC]))
-        uow.repo.record_nightly_run(run("2022-03-05", steps_moved=0))
+        assert uow.nightly_runs.last() is None
+        uow.nightly_runs.record(run("2022-03-07", steps_moved=3, documents_moved=[DOC]))
+        uow.nightly_runs.record(run("2022-03-05", steps_moved=0))
         uow.commit()
     with uow_factory() as uow:
-        last = uow.repo.last_nightly_run()
+        last = uow.nightly_runs.last()
         assert last == run("2022-03-07", steps_moved=3, documents_moved=[DOC])
         assert last.finished_at.utcoffset() == dt.timedelta(0)  # read back in UTC
-        assert uow.repo.get_nightly_run(dt.date(2022, 3, 5)) == run("2022-03-05", steps_moved=0)
-        assert uow.repo.get_nightly_run(dt.date(2022, 3, 6)) is None
+        assert uow.nightly_runs.get(dt.date(2022, 3, 5)) == run("2022-03-05", steps_moved=0)
+        assert uow.nightly_runs.get(dt.date(2022, 3, 6)) is None
         # A replay of an earlier date, finished later, is not the last run: the latest date is.
-        uow.repo.record_nightly_run(run("2022-03-06", hour=23))
-        uow.repo.record_nightly_run(run("2022-03-07", hour=3, steps_moved=5, nights=["2022-03-07"]))
+        uow.nightly_runs.record(run("2022-03-06", hour=23))
+        uow.nightly_runs.record(run("2022-03-07", hour=3, steps_moved=5, nights=["2022-03-07"]))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.last_nightly_run() == run("2022-03-07", hour=3, steps_moved=5, nights=["2022-03-07"])
-        assert uow.repo.get_nightly_run(dt.date(2022, 3, 6)) == run("2022-03-06", hour=23)
+        assert uow.nightly_runs.last() == run("2022-03-07", hour=3, steps_moved=5, nights=["2022-03-07"])
+        assert uow.nightly_runs.get(dt.date(2022, 3, 6)) == run("2022-03-06", hour=23)
         with pytest.raises(ModelError, match="time zone"):
-            uow.repo.record_nightly_run(NightlyRun(dt.date(2022, 3, 8), dt.datetime(2022, 3, 8, 2, 0)))
+            uow.nightly_runs.record(NightlyRun(dt.date(2022, 3, 8), dt.datetime(2022, 3, 8, 2, 0)))
         with pytest.raises(ModelError, match="not JSON"):
-            uow.repo.record_nightly_run(run("2022-03-08", when=dt.date(2022, 3, 8)))
+            uow.nightly_runs.record(run("2022-03-08", when=dt.date(2022, 3, 8)))
 
 
 def saving_a_meeting_moves_it(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_body(sspb())
-        uow.repo.save_body(hwbb())
+        uow.bodies.save(sspb())
+        uow.bodies.save(hwbb())
         uow.commit()
     # 7 March 10:00 GMT → 4 April 10:00 BST; 15 June 14:00 BST → 30 October 00:30 BST, the night the
     # clocks go back, which is still 29 October in UTC; the TBC March window becomes a real date.
@@ -220,106 +221,106 @@ def saving_a_meeting_moves_it(uow_factory: UowFactory) -> None:
         status=MeetingStatus.SCHEDULED, location="Civic Centre", sequence=1,
     )
     with uow_factory() as uow:
-        uow.repo.save_meeting(to_bst)
-        uow.repo.save_meeting(late_night)
-        uow.repo.save_meeting(confirmed)
+        uow.bodies.save_meeting(to_bst)
+        uow.bodies.save_meeting(late_night)
+        uow.bodies.save_meeting(confirmed)
         uow.commit()
     with uow_factory() as uow:
-        moved = uow.repo.get_meeting("SSPB-2022-03")
+        moved = uow.bodies.get_meeting("SSPB-2022-03")
         assert moved == to_bst and moved.sequence == 0  # moving bumps nothing: the caller sets it
         assert moved.starts_at.utcoffset() == dt.timedelta(hours=1) and moved.starts_at.hour == 10
-        night = uow.repo.get_meeting("SSPB-2022-06")
+        night = uow.bodies.get_meeting("SSPB-2022-06")
         assert night == late_night and night.day == dt.date(2022, 10, 30)
         assert night.starts_at.astimezone(dt.timezone.utc).date() == dt.date(2022, 10, 29)
-        tbc = uow.repo.get_meeting("SSPB-2022-03-TBC")
+        tbc = uow.bodies.get_meeting("SSPB-2022-03-TBC")
         assert tbc == confirmed and tbc.when is None and tbc.sequence == 1
         assert tbc.starts_at.tzinfo == LONDON and tbc.starts_at.hour == 14  # GMT in March
-        body = uow.repo.get_body("SSPB")
+        body = uow.bodies.get("SSPB")
         assert [m.key for m in body.meetings] == ["SSPB-2022-01", "SSPB-2022-03-TBC", "SSPB-2022-03", "SSPB-2022-06"]
         assert body.meetings[0] == sspb().meetings[0]
-        assert uow.repo.get_body("HWBB") == hwbb()
+        assert uow.bodies.get("HWBB") == hwbb()
 
         with pytest.raises(ModelError, match="no meeting 'SSPB-2030-01'"):
-            uow.repo.save_meeting(Meeting("SSPB-2030-01", "SSPB", dt.datetime(2030, 1, 1, 10, tzinfo=LONDON)))
+            uow.bodies.save_meeting(Meeting("SSPB-2030-01", "SSPB", dt.datetime(2030, 1, 1, 10, tzinfo=LONDON)))
         with pytest.raises(ModelError, match="belongs to body 'SSPB', not 'HWBB'"):
-            uow.repo.save_meeting(dataclasses.replace(to_bst, body_code="HWBB"))
+            uow.bodies.save_meeting(dataclasses.replace(to_bst, body_code="HWBB"))
         with pytest.raises(ModelError, match="time zone"):
-            uow.repo.save_meeting(dataclasses.replace(to_bst, starts_at=dt.datetime(2022, 4, 4, 10, 0)))
+            uow.bodies.save_meeting(dataclasses.replace(to_bst, starts_at=dt.datetime(2022, 4, 4, 10, 0)))
 
 
 def steps_are_marked_done(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
+        uow.documents.save(strategy())
         uow.commit()
     with uow_factory() as uow:
-        before = uow.repo.get_document(DOC)  # read first: a stale copy must not hide the change
-        uow.repo.set_step_done(DOC, "feedback", dt.date(2021, 12, 2))
-        uow.repo.set_step_done(DOC, "share-jcb", None)
-        assert uow.repo.get_document(DOC).route.step("feedback").done_on == dt.date(2021, 12, 2)
+        before = uow.documents.get(DOC)  # read first: a stale copy must not hide the change
+        uow.documents.set_step_done(DOC, "feedback", dt.date(2021, 12, 2))
+        uow.documents.set_step_done(DOC, "share-jcb", None)
+        assert uow.documents.get(DOC).route.step("feedback").done_on == dt.date(2021, 12, 2)
         assert before.route.step("feedback").done_on is None
         uow.commit()
     expected = strategy()
     expected.route.step("feedback").done_on = dt.date(2021, 12, 2)
     expected.route.step("share-jcb").done_on = None
     with uow_factory() as uow:
-        assert uow.repo.get_document(DOC) == expected
+        assert uow.documents.get(DOC) == expected
         with pytest.raises(ModelError, match=f"document '{DOC}' has no step 'nope'"):
-            uow.repo.set_step_done(DOC, "nope", dt.date(2022, 1, 1))
+            uow.documents.set_step_done(DOC, "nope", dt.date(2022, 1, 1))
         with pytest.raises(ModelError, match="document 'nothing' has no step 'feedback'"):
-            uow.repo.set_step_done("nothing", "feedback", dt.date(2022, 1, 1))
-        uow.repo.set_step_done(DOC, "publish", dt.date(2022, 4, 1))  # left without commit
+            uow.documents.set_step_done("nothing", "feedback", dt.date(2022, 1, 1))
+        uow.documents.set_step_done(DOC, "publish", dt.date(2022, 4, 1))  # left without commit
     with uow_factory() as uow:
-        assert uow.repo.get_document(DOC) == expected
+        assert uow.documents.get(DOC) == expected
         # Saving the document again afterwards writes what it is given.
-        uow.repo.set_step_done(DOC, "publish", dt.date(2022, 4, 1))
-        uow.repo.save_document(strategy())
+        uow.documents.set_step_done(DOC, "publish", dt.date(2022, 4, 1))
+        uow.documents.save(strategy())
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_document(DOC) == strategy()
+        assert uow.documents.get(DOC) == strategy()
 
 
 def a_step_dropped_from_the_route_loses_its_forecast(uow_factory: UowFactory) -> None:
     history = ForecastChange(DOC, "publish", None, dt.date(2022, 4, 1), "first forecast", dt.date(2022, 1, 1))
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_step_forecasts(forecasts_for_strategy())
-        uow.repo.add_forecast_changes([history])
+        uow.documents.save(strategy())
+        uow.documents.save_forecasts(forecasts_for_strategy())
+        uow.documents.add_forecast_changes([history])
         uow.commit()
     shorter = strategy()
     shorter.route.steps = [s for s in shorter.route.steps if s.key != "publish"]
     with uow_factory() as uow:
-        uow.repo.save_document(shorter)
+        uow.documents.save(shorter)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts() == forecasts_for_strategy()[:-1]
-        assert uow.repo.list_forecast_changes() == [history]  # the history stays
-        uow.repo.save_document(strategy())  # the step comes back, without a forecast
+        assert uow.documents.list_forecasts() == forecasts_for_strategy()[:-1]
+        assert uow.documents.list_forecast_changes() == [history]  # the history stays
+        uow.documents.save(strategy())  # the step comes back, without a forecast
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts() == forecasts_for_strategy()[:-1]
-        uow.repo.save_step_forecasts(forecasts_for_strategy())
-        assert uow.repo.list_step_forecasts() == forecasts_for_strategy()
+        assert uow.documents.list_forecasts() == forecasts_for_strategy()[:-1]
+        uow.documents.save_forecasts(forecasts_for_strategy())
+        assert uow.documents.list_forecasts() == forecasts_for_strategy()
 
 
 def rollback_discards_route_states(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_body(sspb())
-        uow.repo.save_document(strategy())
+        uow.bodies.save(sspb())
+        uow.documents.save(strategy())
         uow.commit()
     with pytest.raises(RuntimeError, match="half-way"):
         with uow_factory() as uow:
-            uow.repo.save_step_forecasts(forecasts_for_strategy())
-            uow.repo.add_forecast_changes([ForecastChange(DOC, "feedback", None, None, "x", dt.date(2022, 1, 1))])
-            uow.repo.record_nightly_run(run("2022-01-01"))
-            uow.repo.save_meeting(dataclasses.replace(sspb().meetings[2], location="Moved", sequence=4))
-            uow.repo.set_step_done(DOC, "feedback", dt.date(2022, 1, 1))
+            uow.documents.save_forecasts(forecasts_for_strategy())
+            uow.documents.add_forecast_changes([ForecastChange(DOC, "feedback", None, None, "x", dt.date(2022, 1, 1))])
+            uow.nightly_runs.record(run("2022-01-01"))
+            uow.bodies.save_meeting(dataclasses.replace(sspb().meetings[2], location="Moved", sequence=4))
+            uow.documents.set_step_done(DOC, "feedback", dt.date(2022, 1, 1))
             raise RuntimeError("the night failed half-way")
     with uow_factory() as uow:
-        assert uow.repo.list_step_forecasts() == []
-        assert uow.repo.list_forecast_changes() == []
-        assert uow.repo.last_nightly_run() is None
-        assert uow.repo.get_body("SSPB") == sspb()
-        assert uow.repo.get_document(DOC) == strategy()
+        assert uow.documents.list_forecasts() == []
+        assert uow.documents.list_forecast_changes() == []
+        assert uow.nightly_runs.last() is None
+        assert uow.bodies.get("SSPB") == sspb()
+        assert uow.documents.get(DOC) == strategy()
 
 
 CONTRACT = [
@@ -353,18 +354,18 @@ def test_fake_route_storage_keeps_the_same_contract(check: Callable[[UowFactory]
 @database
 def test_deleting_a_document_deletes_its_forecasts_but_not_their_history(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_document(other_document())
-        uow.repo.save_step_forecasts(forecasts_for_strategy())
-        uow.repo.save_step_forecasts([StepForecast("another-doc", "a", StepState.DUE, None)])
-        uow.repo.add_forecast_changes([ForecastChange(DOC, "feedback", None, None, "x", dt.date(2022, 1, 1))])
+        uow.documents.save(strategy())
+        uow.documents.save(other_document())
+        uow.documents.save_forecasts(forecasts_for_strategy())
+        uow.documents.save_forecasts([StepForecast("another-doc", "a", StepState.DUE, None)])
+        uow.documents.add_forecast_changes([ForecastChange(DOC, "feedback", None, None, "x", dt.date(2022, 1, 1))])
         uow.commit()
     with uow_factory() as uow:
         uow.session.execute(delete(DocumentRow).where(DocumentRow.key == DOC))  # the database's cascade
         uow.commit()
         assert uow.session.scalar(select(func.count()).select_from(StepForecastRow)) == 1
         assert uow.session.scalar(select(func.count()).select_from(ForecastChangeRow)) == 1
-        assert uow.repo.list_step_forecasts() == [StepForecast("another-doc", "a", StepState.DUE, None)]
+        assert uow.documents.list_forecasts() == [StepForecast("another-doc", "a", StepState.DUE, None)]
 
 
 @database
@@ -388,11 +389,11 @@ def test_upgrading_from_0001_keeps_the_rows_and_fills_in_the_new_columns(databas
         from governance_model.storage import SqlUnitOfWork, make_session_factory
 
         with SqlUnitOfWork(make_session_factory(engine)) as uow:
-            assert uow.repo.get_meeting("SSPB-2022-03").sequence == 0
-            assert uow.repo.list_decisions() == [
+            assert uow.bodies.get_meeting("SSPB-2022-03").sequence == 0
+            assert uow.documents.list_decisions() == [
                 Decision("d", "s", "SSPB", DecisionOutcome.APPROVED, dt.date(2022, 3, 7), minute="RESOLVED")
             ]
-            assert uow.repo.list_step_forecasts() == [] and uow.repo.last_nightly_run() is None
+            assert uow.documents.list_forecasts() == [] and uow.nightly_runs.last() is None
     finally:
         engine.dispose()
 
@@ -421,13 +422,13 @@ def _many(uow: AbstractUnitOfWork, n: int) -> list[StepForecast]:
         key = f"doc-{i:03}"
         steps = [Step(f"s{p}", p, StepKind.REVIEW, "Review", when=When("date", dt.date(2022, 3, p), dt.date(2022, 3, p)))
                  for p in (1, 2, 3)]
-        uow.repo.save_document(Document(key, "Doc", route=Route(steps)))
-        uow.repo.add_decision(Decision(key, "s1", "B", DecisionOutcome.NOTED, dt.date(2022, 3, 1)))
-        uow.repo.save_body(Body(f"B{i:03}", "Body", meetings=[
+        uow.documents.save(Document(key, "Doc", route=Route(steps)))
+        uow.documents.add_decision(Decision(key, "s1", "B", DecisionOutcome.NOTED, dt.date(2022, 3, 1)))
+        uow.bodies.save(Body(f"B{i:03}", "Body", meetings=[
             Meeting(f"B{i:03}-{m}", f"B{i:03}", dt.datetime(2022, m, 1, 10, tzinfo=LONDON)) for m in (1, 2, 3, 4)
         ]))
         plan = peer_review_plan()
-        uow.repo.save_plan(dataclasses.replace(plan, key=f"plan-{i:03}", recommendations=[
+        uow.plans.save(dataclasses.replace(plan, key=f"plan-{i:03}", recommendations=[
             Recommendation("1", "r", actions=[Action(1, "a"), Action(2, "b")]), Recommendation("2", "r")
         ]))
         forecasts += [StepForecast(key, s.key, StepState.PLANNED, dt.date(2022, 3, s.position)) for s in steps]
@@ -445,12 +446,18 @@ def test_bulk_reads_and_writes_send_the_same_statements_for_10_or_60_documents(u
             uow.commit()
         with uow_factory() as uow:
             with statements_sent(uow) as sent:
-                uow.repo.save_step_forecasts(forecasts)
+                uow.documents.save_forecasts(forecasts)
             saves = len(sent)
             reads = {}
-            for name in ("list_documents", "list_bodies", "list_plans", "list_decisions", "list_step_forecasts"):
+            for name, read in (
+                ("documents.list", uow.documents.list),
+                ("bodies.list", uow.bodies.list),
+                ("plans.list", uow.plans.list),
+                ("documents.list_decisions", uow.documents.list_decisions),
+                ("documents.list_forecasts", uow.documents.list_forecasts),
+            ):
                 with statements_sent(uow) as sent:
-                    result = getattr(uow.repo, name)()
+                    result = read()
                 assert result, name
                 reads[name] = len(sent)
             uow.commit()
@@ -458,4 +465,6 @@ def test_bulk_reads_and_writes_send_the_same_statements_for_10_or_60_documents(u
     assert counts[0] == counts[1]
     saves, reads = counts[0]
     assert saves == 2  # find the step ids, then one executemany upsert
-    assert reads == {"list_documents": 3, "list_bodies": 2, "list_plans": 5, "list_decisions": 1, "list_step_forecasts": 1}
+    assert reads == {
+        "documents.list": 3, "bodies.list": 2, "plans.list": 5, "documents.list_decisions": 1, "documents.list_forecasts": 1
+    }

@@ -38,7 +38,8 @@ from governance_model.model import (
     Step,
     StepKind,
 )
-from governance_model.storage import AbstractUnitOfWork, is_current, make_engine, migrate
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage import is_current, make_engine, migrate
 from governance_model.storage.tables import (
     ActionPlanRow,
     Base,
@@ -271,15 +272,15 @@ def decision(outcome: DecisionOutcome = DecisionOutcome.APPROVED, **changes) -> 
 
 def body_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_body(sspb())
-        uow.repo.save_body(hwbb())
+        uow.bodies.save(sspb())
+        uow.bodies.save(hwbb())
         uow.commit()
     with uow_factory() as uow:
-        body = uow.repo.get_body("SSPB")
+        body = uow.bodies.get("SSPB")
         assert body == sspb()
-        assert [b.code for b in uow.repo.list_bodies()] == ["HWBB", "SSPB"]
-        assert uow.repo.list_bodies()[0] == hwbb()
-        assert uow.repo.get_body("JCB") is None
+        assert [b.code for b in uow.bodies.list()] == ["HWBB", "SSPB"]
+        assert uow.bodies.list()[0] == hwbb()
+        assert uow.bodies.get("JCB") is None
     bst, gmt = body.meetings[3].starts_at, body.meetings[2].starts_at
     assert bst.tzinfo == LONDON and bst.utcoffset() == dt.timedelta(hours=1) and bst.hour == 14
     assert gmt.tzinfo == LONDON and gmt.utcoffset() == dt.timedelta(0) and gmt.hour == 10
@@ -288,29 +289,29 @@ def body_round_trip(uow_factory: UowFactory) -> None:
 def person_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         for person in reversed(people()):
-            uow.repo.save_person(person)
+            uow.people.save(person)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_person("GB") == people()[0]
-        assert uow.repo.list_people() == people()
-        assert uow.repo.get_person("XX") is None
+        assert uow.people.get("GB") == people()[0]
+        assert uow.people.list() == people()
+        assert uow.people.get("XX") is None
         changed = dataclasses.replace(people()[1], email="lm@southend.example", apprise_urls=["mailto://lm@x.example"])
-        uow.repo.save_person(changed)
+        uow.people.save(changed)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_person("LM") == changed
-        assert len(uow.repo.list_people()) == 2
+        assert uow.people.get("LM") == changed
+        assert len(uow.people.list()) == 2
 
 
 def document_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
+        uow.documents.save(strategy())
         uow.commit()
     with uow_factory() as uow:
-        document = uow.repo.get_document("send-strategy-2022")
+        document = uow.documents.get("send-strategy-2022")
         assert document == strategy()
-        assert uow.repo.list_documents() == [strategy()]
-        assert uow.repo.get_document("nothing") is None
+        assert uow.documents.list() == [strategy()]
+        assert uow.documents.get("nothing") is None
     route = document.route
     assert route.step("share-jcb").waits_for == ()
     assert route.step("feedback").waits_for is None
@@ -322,21 +323,21 @@ def steps_come_back_in_position_order(uow_factory: UowFactory) -> None:
     shuffled = strategy()
     shuffled.route.steps.reverse()
     with uow_factory() as uow:
-        uow.repo.save_document(shuffled)
+        uow.documents.save(shuffled)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_document(shuffled.key) == strategy()
+        assert uow.documents.get(shuffled.key) == strategy()
 
 
 def plan_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_plan(peer_review_plan())
+        uow.plans.save(peer_review_plan())
         uow.commit()
     with uow_factory() as uow:
-        plan = uow.repo.get_plan("peer-review-2022")
+        plan = uow.plans.get("peer-review-2022")
         assert plan == peer_review_plan()
-        assert uow.repo.list_plans() == [peer_review_plan()]
-        assert uow.repo.get_plan("nothing") is None
+        assert uow.plans.list() == [peer_review_plan()]
+        assert uow.plans.get("nothing") is None
     assert plan.recommendation("6a").merged_with == ["6"]
     assert plan.recommendation("1").actions[1].when.every == "P3M"
     assert plan.recommendation("3").actions[0].when.depends_on == "DfE"
@@ -348,32 +349,32 @@ def decisions_are_listed_by_day(uow_factory: UowFactory) -> None:
     noted = decision(DecisionOutcome.NOTED, step_key="decide-hwbb", body_code="HWBB", meeting_key=None)
     other = Document(key="other", title="Other", route=Route([Step("s", 1, StepKind.DECIDE, "Decide")]))
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_document(other)
-        uow.repo.add_decision(decision())
-        uow.repo.add_decision(noted)
-        uow.repo.add_decision(deferred)
-        uow.repo.add_decision(Decision("other", "s", "SSPB", DecisionOutcome.REJECTED, dt.date(2022, 1, 1)))
+        uow.documents.save(strategy())
+        uow.documents.save(other)
+        uow.documents.add_decision(decision())
+        uow.documents.add_decision(noted)
+        uow.documents.add_decision(deferred)
+        uow.documents.add_decision(Decision("other", "s", "SSPB", DecisionOutcome.REJECTED, dt.date(2022, 1, 1)))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_decisions("send-strategy-2022") == [deferred, decision(), noted]
-        assert len(uow.repo.list_decisions()) == 4
-        assert uow.repo.list_decisions("nothing") == []
+        assert uow.documents.list_decisions("send-strategy-2022") == [deferred, decision(), noted]
+        assert len(uow.documents.list_decisions()) == 4
+        assert uow.documents.list_decisions("nothing") == []
         with pytest.raises(ModelError, match="no such step"):
-            uow.repo.add_decision(decision(step_key="not-a-step"))
+            uow.documents.add_decision(decision(step_key="not-a-step"))
         with pytest.raises(ModelError, match="no such step"):
-            uow.repo.add_decision(decision(document_key="nothing"))
+            uow.documents.add_decision(decision(document_key="nothing"))
 
 
 def glossary_is_merged(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.merge_glossary(Glossary({"SEND": "Special Educational Needs and Disabilities", "EHC": "Education"}))
+        uow.glossary.merge(Glossary({"SEND": "Special Educational Needs and Disabilities", "EHC": "Education"}))
         uow.commit()
     with uow_factory() as uow:
-        uow.repo.merge_glossary(Glossary({"EHC": "Education, Health and Care", "JCB": "Joint Commissioning Board"}))
+        uow.glossary.merge(Glossary({"EHC": "Education, Health and Care", "JCB": "Joint Commissioning Board"}))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_glossary() == Glossary(
+        assert uow.glossary.get() == Glossary(
             {
                 "EHC": "Education, Health and Care",
                 "JCB": "Joint Commissioning Board",
@@ -385,54 +386,54 @@ def glossary_is_merged(uow_factory: UowFactory) -> None:
 def audit_events_are_kept(uow_factory: UowFactory) -> None:
     at = dt.datetime(2022, 6, 15, 2, 0, tzinfo=LONDON)
     with uow_factory() as uow:
-        first = uow.repo.add_audit_event(
+        first = uow.audit.add(
             occurred_at=at, actor="nightly", kind="step.moved", subject="send-strategy-2022",
             reason="approved at SSPB", details={"from": "decide-sspb", "to": ["decide-hwbb", "review-scrutiny"]},
         )
-        uow.repo.add_audit_event(occurred_at=at - dt.timedelta(days=1), actor="LM", kind="meeting.moved", subject="SSPB-2022-06")
+        uow.audit.add(occurred_at=at - dt.timedelta(days=1), actor="LM", kind="meeting.moved", subject="SSPB-2022-06")
         uow.commit()
     assert first.id is not None and first.occurred_at == at and first.occurred_at.utcoffset() == dt.timedelta(0)
     with uow_factory() as uow:
-        events = uow.repo.list_audit_events()
+        events = uow.audit.list()
         assert [e.kind for e in events] == ["meeting.moved", "step.moved"]
         assert events[1] == first
-        assert uow.repo.list_audit_events(subject="send-strategy-2022") == [first]
-        assert uow.repo.list_audit_events(kind="meeting.moved", actor="LM")[0].details == {}
-        assert uow.repo.list_audit_events(since=at) == [first]
-        assert [e.kind for e in uow.repo.list_audit_events(until=at)] == ["meeting.moved"]
+        assert uow.audit.list(subject="send-strategy-2022") == [first]
+        assert uow.audit.list(kind="meeting.moved", actor="LM")[0].details == {}
+        assert uow.audit.list(since=at) == [first]
+        assert [e.kind for e in uow.audit.list(until=at)] == ["meeting.moved"]
         with pytest.raises(ModelError, match="time zone"):
-            uow.repo.add_audit_event(occurred_at=dt.datetime(2022, 1, 1), actor="x", kind="y", subject="z")
+            uow.audit.add(occurred_at=dt.datetime(2022, 1, 1), actor="x", kind="y", subject="z")
 
 
 def rollback_leaves_everything_unchanged(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_person(people()[0])
+        uow.people.save(people()[0])
         uow.commit()
     with pytest.raises(RuntimeError, match="half-way"):
         with uow_factory() as uow:
-            uow.repo.save_body(sspb())
-            uow.repo.save_document(strategy())
-            uow.repo.save_plan(peer_review_plan())
-            uow.repo.save_person(dataclasses.replace(people()[0], name="Changed"))
-            uow.repo.merge_glossary(Glossary({"SEND": "x"}))
-            uow.repo.add_audit_event(occurred_at=dt.datetime(2022, 1, 1, tzinfo=LONDON), actor="a", kind="k", subject="s")
+            uow.bodies.save(sspb())
+            uow.documents.save(strategy())
+            uow.plans.save(peer_review_plan())
+            uow.people.save(dataclasses.replace(people()[0], name="Changed"))
+            uow.glossary.merge(Glossary({"SEND": "x"}))
+            uow.audit.add(occurred_at=dt.datetime(2022, 1, 1, tzinfo=LONDON), actor="a", kind="k", subject="s")
             raise RuntimeError("the load failed half-way")
     with uow_factory() as uow:
-        uow.repo.save_plan(peer_review_plan())  # and leave without commit
+        uow.plans.save(peer_review_plan())  # and leave without commit
     with uow_factory() as uow:
-        assert uow.repo.list_bodies() == []
-        assert uow.repo.list_documents() == []
-        assert uow.repo.list_plans() == []
-        assert uow.repo.list_people() == [people()[0]]
-        assert uow.repo.get_glossary() == Glossary()
-        assert uow.repo.list_audit_events() == []
+        assert uow.bodies.list() == []
+        assert uow.documents.list() == []
+        assert uow.plans.list() == []
+        assert uow.people.list() == [people()[0]]
+        assert uow.glossary.get() == Glossary()
+        assert uow.audit.list() == []
 
 
 def upsert_replaces_children(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_body(sspb())
-        uow.repo.save_document(strategy())
-        uow.repo.save_plan(peer_review_plan())
+        uow.bodies.save(sspb())
+        uow.documents.save(strategy())
+        uow.plans.save(peer_review_plan())
         uow.commit()
 
     moved = Meeting("SSPB-2022-03", "SSPB", dt.datetime(2022, 3, 28, 10, 0, tzinfo=LONDON), location="Teams")
@@ -460,38 +461,38 @@ def upsert_replaces_children(uow_factory: UowFactory) -> None:
     ]
 
     with uow_factory() as uow:
-        uow.repo.save_body(body)
-        uow.repo.save_document(document)
-        uow.repo.save_plan(plan)
+        uow.bodies.save(body)
+        uow.documents.save(document)
+        uow.plans.save(plan)
         uow.commit()
     with uow_factory() as uow:
-        stored = uow.repo.get_body("SSPB")
+        stored = uow.bodies.get("SSPB")
         assert stored.name == "SEND Partnership Board"
         assert [m.key for m in stored.meetings] == ["SSPB-2022-01", "SSPB-2022-03-TBC", "SSPB-2022-03", "SSPB-2022-06", "SSPB-2022-09"]
         assert [m for m in stored.meetings if m.key == "SSPB-2022-03"] == [moved]
-        assert uow.repo.get_document(document.key) == document
-        assert uow.repo.get_plan(plan.key) == plan
+        assert uow.documents.get(document.key) == document
+        assert uow.plans.get(plan.key) == plan
 
 
 def progress_updates_survive_a_plan_resave(uow_factory: UowFactory) -> None:
     later = ProgressUpdate(recommendation_number="6a", recorded_on=dt.date(2022, 2, 15), next_steps=["Commission translations"])
     with uow_factory() as uow:
-        uow.repo.save_plan(peer_review_plan())
-        uow.repo.add_progress_update("peer-review-2022", later)
+        uow.plans.save(peer_review_plan())
+        uow.plans.add_update("peer-review-2022", later)
         uow.commit()
     with uow_factory() as uow:
-        uow.repo.save_plan(dataclasses.replace(peer_review_plan(), updates=[], recommendations=[]))
+        uow.plans.save(dataclasses.replace(peer_review_plan(), updates=[], recommendations=[]))
         uow.commit()
     with uow_factory() as uow:
-        uow.repo.save_plan(peer_review_plan())  # the same updates again: nothing is doubled
+        uow.plans.save(peer_review_plan())  # the same updates again: nothing is doubled
         uow.commit()
     with uow_factory() as uow:
         first, second = peer_review_plan().updates
-        assert uow.repo.get_plan("peer-review-2022").updates == [first, later, second]
+        assert uow.plans.get("peer-review-2022").updates == [first, later, second]
         with pytest.raises(ModelError, match="no action plan"):
-            uow.repo.add_progress_update("nothing", later)
+            uow.plans.add_update("nothing", later)
         with pytest.raises(ModelError, match="no recommendation '99'"):
-            uow.repo.add_progress_update("peer-review-2022", dataclasses.replace(later, recommendation_number="99"))
+            uow.plans.add_update("peer-review-2022", dataclasses.replace(later, recommendation_number="99"))
 
 
 def repeated_keys_are_refused(uow_factory: UowFactory) -> None:
@@ -507,24 +508,24 @@ def repeated_keys_are_refused(uow_factory: UowFactory) -> None:
     elsewhere = dataclasses.replace(hwbb(), meetings=[dataclasses.replace(sspb().meetings[0], body_code="HWBB")])
     with uow_factory() as uow:
         with pytest.raises(ModelError, match="SSPB-2022-01"):
-            uow.repo.save_body(body)
+            uow.bodies.save(body)
         with pytest.raises(ModelError, match="'6a'"):
-            uow.repo.save_plan(plan)
+            uow.plans.save(plan)
         with pytest.raises(ModelError, match="'12'"):
-            uow.repo.save_document(document)
+            uow.documents.save(document)
         with pytest.raises(ModelError, match="share-jcb"):
-            uow.repo.save_document(route_twice)
+            uow.documents.save(route_twice)
         with pytest.raises(ModelError, match="time zone"):
-            uow.repo.save_body(naive)
-        uow.repo.save_body(sspb())
+            uow.bodies.save(naive)
+        uow.bodies.save(sspb())
         with pytest.raises(ModelError, match="already belongs to body 'SSPB'"):
-            uow.repo.save_body(elsewhere)
+            uow.bodies.save(elsewhere)
 
 
 def decided_steps_cannot_be_dropped(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.add_decision(decision())
+        uow.documents.save(strategy())
+        uow.documents.add_decision(decision())
         uow.commit()
     shorter = strategy()
     shorter.route.steps = [s for s in shorter.route.steps if s.key != "decide-sspb"]
@@ -532,7 +533,7 @@ def decided_steps_cannot_be_dropped(uow_factory: UowFactory) -> None:
         step.waits_for = None if step.waits_for else step.waits_for
     with uow_factory() as uow:
         with pytest.raises(ModelError, match="decide-sspb have decisions recorded"):
-            uow.repo.save_document(shorter)
+            uow.documents.save(shorter)
 
 
 CONTRACT = [
@@ -570,7 +571,7 @@ def test_fake_storage_keeps_the_same_contract(check: Callable[[UowFactory], None
 @database
 def test_meeting_times_are_stored_in_utc(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_body(sspb())
+        uow.bodies.save(sspb())
         uow.commit()
         stored = uow.session.execute(text("SELECT starts_at FROM meetings WHERE key = 'SSPB-2022-06'")).scalar_one()
     if isinstance(stored, str):  # SQLite keeps the UTC wall time as text
@@ -582,14 +583,14 @@ def test_meeting_times_are_stored_in_utc(uow_factory: UowFactory) -> None:
 @database
 def test_step_ids_survive_a_resave(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
+        uow.documents.save(strategy())
         uow.commit()
         before = dict(uow.session.execute(select(StepRow.key, StepRow.id)).all())
     document = strategy()
     document.route.steps[0].title = "Share the draft"
     document.route.steps.pop()
     with uow_factory() as uow:
-        uow.repo.save_document(document)
+        uow.documents.save(document)
         uow.commit()
         after = dict(uow.session.execute(select(StepRow.key, StepRow.id)).all())
     assert after == {key: id_ for key, id_ in before.items() if key != "publish"}
@@ -598,10 +599,10 @@ def test_step_ids_survive_a_resave(uow_factory: UowFactory) -> None:
 @database
 def test_deleting_a_document_cascades_to_its_children(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.add_decision(decision())
-        uow.repo.save_body(sspb())
-        uow.repo.save_plan(peer_review_plan())
+        uow.documents.save(strategy())
+        uow.documents.add_decision(decision())
+        uow.bodies.save(sspb())
+        uow.plans.save(peer_review_plan())
         uow.commit()
     with uow_factory() as uow:
         # Plain SQL deletes, so it is the database's ON DELETE CASCADE at work, not the ORM's.
@@ -676,10 +677,10 @@ def test_unique_keys_are_enforced(statements, uow_factory: UowFactory) -> None:
 @database
 def test_the_same_natural_key_may_repeat_under_different_parents(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_document(strategy())
-        uow.repo.save_document(dataclasses.replace(strategy(), key="another-strategy"))
-        uow.repo.save_plan(peer_review_plan())
-        uow.repo.save_plan(dataclasses.replace(peer_review_plan(), key="another-plan"))
+        uow.documents.save(strategy())
+        uow.documents.save(dataclasses.replace(strategy(), key="another-strategy"))
+        uow.plans.save(peer_review_plan())
+        uow.plans.save(dataclasses.replace(peer_review_plan(), key="another-plan"))
         uow.commit()
         assert uow.session.scalar(select(func.count()).select_from(StepRow)) == 12
         assert uow.session.scalar(select(func.count()).select_from(RecommendationRow)) == 10

@@ -202,17 +202,17 @@ def three_people_reminders() -> list[Reminder]:
 def save_people(uow_factory: Callable, people=PEOPLE.values()) -> None:
     with uow_factory() as uow:
         for person in people:
-            uow.repo.save_person(person)
+            uow.people.save(person)
         uow.commit()
 
 
 def queue(uow_factory: Callable, reminders: list[Reminder]) -> int:
     with uow_factory() as uow:
-        new = uow.repo.queue_reminders(reminders)
+        new = uow.outbox.queue(reminders)
         uow.commit()
     return new
 
 
 def messages(uow_factory: Callable, **where):
     with uow_factory() as uow:
-        return uow.repo.list_messages(**where)
+        return uow.outbox.list(**where)

@@ -124,8 +124,8 @@ def test_with_nothing_configured_the_outbox_fills_the_mailbox_folder(tmp_path: P
     uow = FakeUnitOfWork()
     with uow:
         for person in PEOPLE.values():
-            uow.repo.save_person(person)
-        uow.repo.queue_reminders(three_people_reminders())
+            uow.people.save(person)
+        uow.outbox.queue(three_people_reminders())
         uow.commit()
     report = send_pending(lambda: uow, sender, NOW)
     assert (report.sent, report.failed) == (3, 0)

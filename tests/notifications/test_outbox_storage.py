@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from governance_model.errors import ModelError
 from governance_model.model import Action, ActionPlan, Body, Condition, Recommendation
-from governance_model.storage import AbstractUnitOfWork, make_engine, migrate
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage import make_engine, migrate
 from governance_model.storage.database import alembic_config
-from governance_model.storage.repository import retry_delay
+from governance_model.outbox_message import retry_delay
 from governance_model.storage.tables import MessageRow
 from tests.fakes import FakeUnitOfWork
 from tests.notifications.support import NIGHT, NOW, reminder, three_people_reminders
@@ -46,29 +47,29 @@ def reminder_settings_round_trip(uow_factory: UowFactory) -> None:
         ],
     )
     with uow_factory() as uow:
-        uow.repo.save_body(Body(code="SSPB", name="SEND Strategic Partnership Board", reminder_days=(7, 2)))
-        uow.repo.save_body(Body(code="JCB", name="Joint Commissioning Board"))
-        uow.repo.save_plan(plan)
+        uow.bodies.save(Body(code="SSPB", name="SEND Strategic Partnership Board", reminder_days=(7, 2)))
+        uow.bodies.save(Body(code="JCB", name="Joint Commissioning Board"))
+        uow.plans.save(plan)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.get_body("SSPB").reminder_days == (7, 2)
-        assert uow.repo.get_body("JCB").reminder_days is None
-        stored = uow.repo.get_plan("peer-review")
+        assert uow.bodies.get("SSPB").reminder_days == (7, 2)
+        assert uow.bodies.get("JCB").reminder_days is None
+        stored = uow.plans.get("peer-review")
         assert (stored.owner, stored.reminder_days) == ("GB", (10, 5, 0))
         assert [a.done_on for a in stored.recommendations[0].actions] == [dt.date(2022, 3, 1), None]
-        assert uow.repo.list_plans()[0] == stored
+        assert uow.plans.list()[0] == stored
         with pytest.raises(ModelError, match="whole working days"):
-            uow.repo.save_body(Body(code="X", name="X", reminder_days=(7, -1)))
+            uow.bodies.save(Body(code="X", name="X", reminder_days=(7, -1)))
 
 
 def conditions_are_one_per_name_whatever_the_case(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.save_condition(Condition("DfE", dt.date(2022, 2, 1), "guidance published"))
-        uow.repo.save_condition(Condition("cabinet", dt.date(2022, 3, 7)))
-        uow.repo.save_condition(Condition("dfe ", dt.date(2022, 2, 3), "final guidance"))
+        uow.conditions.save(Condition("DfE", dt.date(2022, 2, 1), "guidance published"))
+        uow.conditions.save(Condition("cabinet", dt.date(2022, 3, 7)))
+        uow.conditions.save(Condition("dfe ", dt.date(2022, 2, 3), "final guidance"))
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.list_conditions() == [
+        assert uow.conditions.list() == [
             Condition("cabinet", dt.date(2022, 3, 7), ""),
             Condition("dfe", dt.date(2022, 2, 3), "final guidance"),
         ]
@@ -77,15 +78,15 @@ def conditions_are_one_per_name_whatever_the_case(uow_factory: UowFactory) -> No
 def reminders_are_queued_once_into_one_message_per_person(uow_factory: UowFactory) -> None:
     reminders = three_people_reminders()
     with uow_factory() as uow:
-        assert uow.repo.queue_reminders(reminders + reminders[:2]) == 6  # a key given twice counts once
+        assert uow.outbox.queue(reminders + reminders[:2]) == 6  # a key given twice counts once
         uow.commit()
     with uow_factory() as uow:
-        assert uow.repo.queue_reminders(reminders) == 0
+        assert uow.outbox.queue(reminders) == 0
         later = reminder("GB", "step:x/late", "Late addition", dt.date(2022, 5, 3), night=NIGHT + dt.timedelta(days=1))
-        assert uow.repo.queue_reminders([later]) == 1
+        assert uow.outbox.queue([later]) == 1
         uow.commit()
     with uow_factory() as uow:
-        messages = uow.repo.list_messages()
+        messages = uow.outbox.list()
     assert sorted((m.recipient, m.status, m.attempts, len(m.reminders)) for m in messages) == [
         ("BM", "pending", 0, 2),
         ("GB", "pending", 0, 4),
@@ -100,59 +101,59 @@ def reminders_are_queued_once_into_one_message_per_person(uow_factory: UowFactor
 
 def claiming_follows_the_backoff(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        uow.repo.queue_reminders(three_people_reminders())
+        uow.outbox.queue(three_people_reminders())
         uow.commit()
     with uow_factory() as uow:
-        first = uow.repo.claim_next_message(NOW)
-        retry_at = uow.repo.mark_message_failed(first.id, "relay said no", NOW)
+        first = uow.outbox.claim_next(NOW)
+        retry_at = uow.outbox.mark_failed(first.id, "relay said no", NOW)
         uow.commit()
     assert retry_at == NOW + dt.timedelta(minutes=5)
     with uow_factory() as uow:
-        second = uow.repo.claim_next_message(NOW)
+        second = uow.outbox.claim_next(NOW)
         assert second.id != first.id
-        uow.repo.mark_message_sent(second.id, NOW, [r.key for r in second.reminders])
-        third = uow.repo.claim_next_message(NOW)
+        uow.outbox.mark_sent(second.id, NOW, [r.key for r in second.reminders])
+        third = uow.outbox.claim_next(NOW)
         assert third.id not in (first.id, second.id)
-        uow.repo.mark_message_sent(third.id, NOW, [r.key for r in third.reminders])
-        assert uow.repo.claim_next_message(NOW) is None  # the failed one is not due yet
+        uow.outbox.mark_sent(third.id, NOW, [r.key for r in third.reminders])
+        assert uow.outbox.claim_next(NOW) is None  # the failed one is not due yet
         uow.commit()
     with uow_factory() as uow:
-        again = uow.repo.claim_next_message(NOW + dt.timedelta(minutes=5))
+        again = uow.outbox.claim_next(NOW + dt.timedelta(minutes=5))
         assert (again.id, again.attempts, again.last_error) == (first.id, 1, "relay said no")
         assert again.next_attempt_at == NOW + dt.timedelta(minutes=5)
         with pytest.raises(ModelError, match="is sent, not pending"):
-            uow.repo.mark_message_sent(second.id, NOW, [])
+            uow.outbox.mark_sent(second.id, NOW, [])
         with pytest.raises(ModelError, match="no outbox message 999"):
-            uow.repo.mark_message_failed(999, "x", NOW)
+            uow.outbox.mark_failed(999, "x", NOW)
     with uow_factory() as uow:
-        assert [m.id for m in uow.repo.list_messages(status="sent")] == sorted([second.id, third.id])
-        assert [m.sent_at for m in uow.repo.list_messages(status="sent")] == [NOW, NOW]
-        assert [m.id for m in uow.repo.list_messages(status="pending")] == [first.id]
+        assert [m.id for m in uow.outbox.list(status="sent")] == sorted([second.id, third.id])
+        assert [m.sent_at for m in uow.outbox.list(status="sent")] == [NOW, NOW]
+        assert [m.id for m in uow.outbox.list(status="pending")] == [first.id]
 
 
 def a_reminder_not_in_the_sent_digest_goes_in_the_next_message(uow_factory: UowFactory) -> None:
     early, late = three_people_reminders()[0], reminder("GB", "step:x/late", "Late", dt.date(2022, 5, 3))
     with uow_factory() as uow:
-        uow.repo.queue_reminders([early])
+        uow.outbox.queue([early])
         uow.commit()
     with uow_factory() as uow:
-        claimed = uow.repo.claim_next_message(NOW)
-        uow.repo.queue_reminders([late])  # joins the pending message the digest was rendered from
-        uow.repo.mark_message_sent(claimed.id, NOW, [early.key])
+        claimed = uow.outbox.claim_next(NOW)
+        uow.outbox.queue([late])  # joins the pending message the digest was rendered from
+        uow.outbox.mark_sent(claimed.id, NOW, [early.key])
         uow.commit()
     with uow_factory() as uow:
-        sent, pending = uow.repo.list_messages()
+        sent, pending = uow.outbox.list()
     assert (sent.status, sent.reminders) == ("sent", (early,))
     assert (pending.status, pending.recipient, pending.reminders) == ("pending", "GB", (late,))
 
 
 def nothing_queued_means_nothing_to_claim(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
-        assert uow.repo.queue_reminders([]) == 0
-        assert uow.repo.claim_next_message(NOW) is None
-        assert uow.repo.list_messages() == []
+        assert uow.outbox.queue([]) == 0
+        assert uow.outbox.claim_next(NOW) is None
+        assert uow.outbox.list() == []
         with pytest.raises(ModelError, match="without a time zone"):
-            uow.repo.claim_next_message(NOW.replace(tzinfo=None))
+            uow.outbox.claim_next(NOW.replace(tzinfo=None))
 
 
 CONTRACT = [
@@ -191,14 +192,14 @@ def test_a_claimed_message_is_skipped_not_waited_for(database_url: str, uow_fact
     if database_url.startswith("sqlite"):
         pytest.skip("row locks are PostgreSQL's: SQLite has one writer")
     with uow_factory() as uow:
-        uow.repo.queue_reminders(three_people_reminders())
+        uow.outbox.queue(three_people_reminders())
         uow.commit()
     with uow_factory() as first, uow_factory() as second:
-        held = first.repo.claim_next_message(NOW)
+        held = first.outbox.claim_next(NOW)
         second.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # a wait would fail, not hang
-        other = second.repo.claim_next_message(NOW)
+        other = second.outbox.claim_next(NOW)
         assert other is not None and other.id != held.id
-        third = second.repo.claim_next_message(NOW)  # its own claim is locked by itself: not skipped
+        third = second.outbox.claim_next(NOW)  # its own claim is locked by itself: not skipped
         assert third.id == other.id
 
 
@@ -208,31 +209,31 @@ def test_queueing_while_a_digest_is_being_sent_loses_nothing(database_url: str, 
     goes in a new message, never into the one already on its way."""
     early, late = three_people_reminders()[0], reminder("GB", "step:x/late", "Late", dt.date(2022, 5, 3))
     with uow_factory() as uow:
-        uow.repo.queue_reminders([early])
+        uow.outbox.queue([early])
         uow.commit()
     errors: list[BaseException] = []
 
     def queue_late() -> None:
         try:
             with uow_factory() as uow:
-                uow.repo.queue_reminders([late])
+                uow.outbox.queue([late])
                 uow.commit()
         except BaseException as error:  # reported in the test's thread
             errors.append(error)
 
     with uow_factory() as sending:
-        claimed = sending.repo.claim_next_message(NOW)
+        claimed = sending.outbox.claim_next(NOW)
         queueing = threading.Thread(target=queue_late)
         queueing.start()
         time.sleep(0.5)  # on PostgreSQL the queueing now waits for the message's row lock
         if not database_url.startswith("sqlite"):
             assert queueing.is_alive()
-        sending.repo.mark_message_sent(claimed.id, NOW, [r.key for r in claimed.reminders])
+        sending.outbox.mark_sent(claimed.id, NOW, [r.key for r in claimed.reminders])
         sending.commit()
     queueing.join(10)
     assert not errors, errors
     with uow_factory() as uow:
-        sent, pending = uow.repo.list_messages()
+        sent, pending = uow.outbox.list()
     assert (sent.status, sent.reminders) == ("sent", (early,))
     assert (pending.status, pending.reminders) == ("pending", (late,))
 
@@ -248,7 +249,7 @@ def test_one_pending_message_per_recipient_and_unique_reminder_keys(uow_factory:
         with pytest.raises(IntegrityError):
             uow.session.execute(insert(MessageRow), [{**row, "status": "lost"}])
     with uow_factory() as uow:
-        uow.repo.queue_reminders(three_people_reminders())
+        uow.outbox.queue(three_people_reminders())
         uow.commit()
         with pytest.raises(IntegrityError):
             uow.session.execute(
@@ -263,7 +264,7 @@ def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: U
     from alembic import command
 
     with uow_factory() as uow:
-        uow.repo.queue_reminders(three_people_reminders())
+        uow.outbox.queue(three_people_reminders())
         uow.commit()
     engine = make_engine(database_url)
     try:
@@ -275,5 +276,5 @@ def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: U
     finally:
         engine.dispose()
     with uow_factory() as uow:
-        assert uow.repo.list_messages() == []
-        assert uow.repo.queue_reminders(three_people_reminders()) == 6
+        assert uow.outbox.list() == []
+        assert uow.outbox.queue(three_people_reminders()) == 6

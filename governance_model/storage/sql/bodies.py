@@ -1,0 +1,159 @@
+"""Bodies and their meetings in SQL."""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
+
+from governance_model.errors import ModelError
+from governance_model.model import Body, Meeting, MeetingStatus
+from governance_model.repository_rules import (
+    LONDON,
+    check_body,
+    check_meeting,
+    check_meeting_body,
+    meeting_order,
+    no_meeting,
+    stored_reminder_days,
+)
+from governance_model.storage.sql.common import SqlRepository, rows_of, when_of
+from governance_model.storage.tables import BodyRow, MeetingRow, store_when, when_from_values
+
+
+class SqlBodyRepository(SqlRepository):
+    """Bodies by code with their meetings; meetings by key."""
+
+    def save(self, body: Body) -> None:
+        """Upsert a body by code and its meetings by key; meetings not listed are left alone."""
+        check_body(body)
+        row = self.session.scalar(select(BodyRow).where(BodyRow.code == body.code))
+        if row is None:
+            row = BodyRow(code=body.code)
+            self.session.add(row)
+        row.name = body.name
+        row.secretary = body.secretary
+        row.papers_lead_days = body.papers_lead_days
+        row.meeting_rule = body.meeting_rule
+        row.exempt = body.exempt
+        reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
+        row.reminder_days = list(reminder_days) if reminder_days is not None else None
+        keys = [m.key for m in body.meetings]
+        existing = {
+            m.key: m for m in self.session.scalars(select(MeetingRow).where(MeetingRow.key.in_(keys)))
+        }
+        for meeting in body.meetings:
+            meeting_row = existing.get(meeting.key)
+            if meeting_row is None:
+                meeting_row = MeetingRow(key=meeting.key)
+                row.meetings.append(meeting_row)
+            elif meeting_row.body is not row:
+                raise ModelError(
+                    f"meeting key {meeting.key!r} already belongs to body {meeting_row.body.code!r}"
+                )
+            _store_meeting(meeting_row, meeting)
+        self.session.flush()
+
+    def get(self, code: str) -> Body | None:
+        bodies = _load_bodies(self.session, BodyRow.code == code)
+        return bodies[0] if bodies else None
+
+    def list(self) -> list[Body]:
+        return _load_bodies(self.session)
+
+    def get_meeting(self, key: str) -> Meeting | None:
+        meetings = _load_meetings(self.session, MeetingRow.key == key)
+        return meetings[0][1] if meetings else None
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        """Update a stored meeting by key: its start, window, status, location and sequence.
+
+        The sequence is stored as given: moving a meeting does not bump it; the caller does."""
+        check_meeting(meeting)
+        row = self.session.scalar(
+            select(MeetingRow).where(MeetingRow.key == meeting.key).options(joinedload(MeetingRow.body))
+        )
+        if row is None:
+            raise no_meeting(meeting.key)
+        check_meeting_body(meeting, row.body.code)
+        _store_meeting(row, meeting)
+        self.session.flush()
+
+
+_MEETING_STATUSES = {status.value: status for status in MeetingStatus}
+
+
+def _store_meeting(row: MeetingRow, meeting: Meeting) -> None:
+    row.starts_at = meeting.starts_at
+    row.status = MeetingStatus(meeting.status).value
+    row.location = meeting.location
+    row.sequence = meeting.sequence
+    store_when(row, meeting.when)
+
+
+def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -> list[tuple[int, Meeting]]:
+    """(body id, meeting) pairs; `where` is a condition on MeetingRow or BodyRow."""
+    query = select(
+        MeetingRow.body_id,
+        BodyRow.code,
+        MeetingRow.key,
+        MeetingRow.starts_at,
+        MeetingRow.status,
+        MeetingRow.location,
+        MeetingRow.sequence,
+        *when_of(MeetingRow),
+    ).select_from(MeetingRow).join(BodyRow, MeetingRow.body_id == BodyRow.id)
+    if where is not None:
+        query = query.where(where)
+    statuses = _MEETING_STATUSES
+    return [
+        (
+            body_id,
+            Meeting(
+                key=key,
+                body_code=body_code,
+                starts_at=starts_at.astimezone(LONDON) if starts_at is not None else None,
+                when=when_from_values(*when),
+                status=statuses[status],
+                location=location,
+                sequence=sequence,
+            ),
+        )
+        for body_id, body_code, key, starts_at, status, location, sequence, *when in rows_of(session, query)
+    ]
+
+
+def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> list[Body]:
+    query = select(
+        BodyRow.id,
+        BodyRow.code,
+        BodyRow.name,
+        BodyRow.secretary,
+        BodyRow.papers_lead_days,
+        BodyRow.meeting_rule,
+        BodyRow.exempt,
+        BodyRow.reminder_days,
+    )
+    if where is not None:
+        query = query.where(where)
+    bodies = {
+        id_: Body(
+            code=code,
+            name=name,
+            secretary=secretary,
+            papers_lead_days=papers_lead_days,
+            meeting_rule=meeting_rule,
+            exempt=exempt,
+            reminder_days=tuple(reminder_days) if reminder_days is not None else None,
+        )
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days in rows_of(
+            session, query
+        )
+    }
+    if not bodies:
+        return []
+    for body_id, meeting in _load_meetings(session, where):
+        body = bodies.get(body_id)  # None: added by another transaction since the first SELECT
+        if body is not None:
+            body.meetings.append(meeting)
+    for body in bodies.values():
+        body.meetings.sort(key=meeting_order)
+    return sorted(bodies.values(), key=lambda b: b.code)
