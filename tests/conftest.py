@@ -37,14 +37,25 @@ _unreachable: dict[str, str] = {}  # PostgreSQL URL → why it could not be reac
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "database_url" in getattr(item, "fixturenames", ()):
+        callspec = getattr(item, "callspec", None)
+        on_a_database = "database_url" in getattr(item, "fixturenames", ()) or (
+            callspec is not None and callspec.params.get("uow_factory", FAKE) != FAKE  # tests/contract
+        )
+        if on_a_database:
             item.add_marker(pytest.mark.database)
+
+
+FAKE = "fake"  # the in-memory fake (tests/fakes.py), beside the databases in tests/contract
 
 
 @pytest.fixture(params=_TARGETS, ids=[_target_id(t) for t in _TARGETS])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a migrated, empty database (SQLite file, or a PostgreSQL schema of its own)."""
-    target: str = request.param
+    yield from open_database(request.param, tmp_path)
+
+
+def open_database(target: str, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of a migrated, empty database for `target` (see GOVFLOW_TEST_DATABASE_URL)."""
     if target == "sqlite" or make_url(target).get_backend_name() == "sqlite":
         url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
         migrate(url)
@@ -90,10 +101,19 @@ def _postgresql_schema(target: str) -> Iterator[str]:
 @pytest.fixture
 def uow_factory(database_url: str) -> Iterator[Callable[[], SqlUnitOfWork]]:
     """A callable that returns a fresh SqlUnitOfWork on the test's database."""
-    engine = make_engine(database_url)
+    yield from sql_units_of_work(database_url)
+
+
+def sql_units_of_work(url: str) -> Iterator[Callable[[], SqlUnitOfWork]]:
+    engine = make_engine(url)
     session_factory = make_session_factory(engine)
     yield lambda: SqlUnitOfWork(session_factory)
     engine.dispose()
+
+
+def database_targets() -> list[tuple[str, str]]:
+    """(target, id) of each database the tests run on: `sqlite` and PostgreSQL URLs."""
+    return [(target, _target_id(target)) for target in _TARGETS]
 
 
 _DATABASE_OUTCOMES: dict[str, dict[str, int]] = {}

@@ -1,78 +1,18 @@
-"""Feed event states and feed tokens in the database (SQLite and PostgreSQL), the same in the fake;
-publishing through the real unit of work; the `govflow feeds` commands."""
+"""Publishing feeds through the real unit of work (SQLite and PostgreSQL) and the `govflow feeds`
+commands; what the feeds store is in the repository contract (tests/contract/test_feeds.py)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from calendars.publish import publish
-from governance_model.errors import ModelError
-from governance_model.feed_state import FeedEventState
 from govflow import services
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, SOUTHEND, STAMP
-from tests.fakes import FakeUnitOfWork
 
 LATER = STAMP + dt.timedelta(hours=5)
-BST = dt.timezone(dt.timedelta(hours=1))
-
-
-def fake_factory():
-    uow = FakeUnitOfWork()
-    return lambda: uow
-
-
-def test_feed_event_states_in_the_database(uow_factory) -> None:
-    check_feed_event_states(uow_factory)
-
-
-def test_feed_event_states_in_the_fake() -> None:
-    check_feed_event_states(fake_factory())
-
-
-def test_feed_tokens_in_the_database(uow_factory) -> None:
-    check_feed_tokens(uow_factory)
-
-
-def test_feed_tokens_in_the_fake() -> None:
-    check_feed_tokens(fake_factory())
-
-
-def check_feed_event_states(any_uow) -> None:
-    states = [FeedEventState(f"e{i}@govflow", f"{i:064x}", i, STAMP.astimezone(BST)) for i in range(3)]
-    with any_uow() as uow:
-        uow.feeds.save_event_states(states)
-        uow.commit()
-    with any_uow() as uow:
-        got = uow.feeds.event_states(["e0@govflow", "e2@govflow", "missing@govflow"])
-    assert set(got) == {"e0@govflow", "e2@govflow"}
-    assert got["e2@govflow"].sequence == 2 and got["e2@govflow"].content_hash == f"{2:064x}"
-    assert got["e2@govflow"].last_modified == STAMP and got["e2@govflow"].last_modified.utcoffset() == dt.timedelta(0)
-    with any_uow() as uow:
-        uow.feeds.save_event_states([FeedEventState("e0@govflow", "f" * 64, 1, LATER)])
-        uow.commit()
-    with any_uow() as uow:
-        assert uow.feeds.event_states(["e0@govflow"])["e0@govflow"] == FeedEventState("e0@govflow", "f" * 64, 1, LATER)
-        assert len(uow.feeds.event_states()) == 3
-        with pytest.raises(ModelError):
-            uow.feeds.save_event_states([FeedEventState("x", "0", 0, dt.datetime(2021, 1, 1))])
-
-
-def check_feed_tokens(any_uow) -> None:
-    with any_uow() as uow:
-        assert uow.feeds.get_token("GB") is None
-        uow.feeds.set_token("GB", "first", STAMP)
-        uow.commit()
-    with any_uow() as uow:
-        token = uow.feeds.set_token("GB", "second", LATER)
-        uow.commit()
-    assert (token.token, token.created_at, token.rotated_at) == ("second", STAMP, LATER)
-    with any_uow() as uow:
-        assert uow.feeds.get_token("GB") == token
-        assert list(uow.feeds.list_tokens()) == ["GB"]
 
 
 def test_publishing_through_the_database_is_stable(uow_factory, tmp_path: Path) -> None:
