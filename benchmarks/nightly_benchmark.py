@@ -266,7 +266,7 @@ def verdict(value: float, target: float, unit: str, applies: bool) -> str:
 
 
 def parent_main(args: argparse.Namespace) -> int:
-    from benchmarks.synthetic_councils import populate
+    from benchmarks.synthetic_database import populate
 
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="govflow-nightly-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(args)
 
     sys.path.insert(0, str(ROOT))
-    from benchmarks.synthetic_councils import populate
+    from benchmarks.synthetic_database import populate
 
     workdir = Path(tempfile.mkdtemp(prefix="govflow-reports-bench-"))
     try:

@@ -7,20 +7,14 @@ number of councils fit in one database. Dates are real `When` readings of phrase
 "15 March 22", "TBC", "October/November 21" or "Quarterly wef Jan 2022" over the council year
 September 2021 – August 2022; decisions and completed steps are recorded up to `recorded_until`.
 
-    python benchmarks/synthetic_councils.py sqlite:////tmp/councils.sqlite3 --councils 150
-
-`write_councils(url, councils, method="core")` inserts with SQLAlchemy Core executemany (fast);
-`method="repository"` goes through the unit of work and repository as the loader does. Both read
-back through the repository identically (tests/benchmarks checks this).
+benchmarks/synthetic_database.py writes them into a database.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +23,34 @@ from zoneinfo import ZoneInfo
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.synthetic_wording import (
+    ACTION_WHENS,
+    ACTIONS,
+    BODIES,
+    DECIDE_BODIES,
+    DOCUMENT_KINDS,
+    DOCUMENT_TITLES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LOCATIONS,
+    MEASURES,
+    MINUTES,
+    MONTH_ABBR,
+    MONTH_NAMES,
+    ORDINALS,
+    RECOMMENDATIONS,
+    REVIEW_BODIES,
+    ROLES,
+    ROUTE_FOR_KIND,
+    ROUTES,
+    SHARE_BODIES,
+    TIMES,
+    UPDATE_DEVELOP,
+    UPDATE_DIFFERENCE,
+    UPDATE_DONE,
+    UPDATE_NEXT,
+    WEEKDAYS,
+)
 from governance_model.meeting_rules import read_meeting_rule
 from governance_model.model import (
     Action,
@@ -37,7 +59,6 @@ from governance_model.model import (
     Decision,
     DecisionOutcome,
     Document,
-    DocumentKind,
     DocumentVersion,
     Measure,
     Meeting,
@@ -67,166 +88,6 @@ ACTIONS_PER_PLAN = 60
 BODIES_PER_COUNCIL = 20
 MEETINGS_PER_YEAR = 10
 PEOPLE_PER_COUNCIL = 24
-
-MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December"]  # fmt: skip
-MONTH_ABBR = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-# code, name, papers lead (working days); the first eight sit on most routes.
-BODIES = [
-    ("JCB", "Joint Commissioning Board", 5),
-    ("SENDOps", "SEND Operations Board", 3),
-    ("SSPB", "SEND Strategic Partnership Board", 5),
-    ("Scrutiny", "People Scrutiny Committee", 10),
-    ("Cabinet", "Cabinet", 10),
-    ("HWBB", "Health and Wellbeing Board", 5),
-    ("CSIB", "Children's Services Improvement Board", 5),
-    ("EducationBoard", "Education Board", 5),
-    ("ImprovementBoard", "SEND Improvement Board", 5),
-    ("SchoolsForum", "Schools Forum", 7),
-    ("CYPPB", "Children and Young People's Partnership Board", 5),
-    ("HOSC", "Health Overview and Scrutiny Committee", 10),
-    ("ICB", "Integrated Care Board", 7),
-    ("SCP", "Safeguarding Children Partnership", 5),
-    ("CorporateParenting", "Corporate Parenting Panel", 5),
-    ("Audit", "Audit and Governance Committee", 10),
-    ("FullCouncil", "Full Council", 10),
-    ("PCF", "Parent Carer Forum", 3),
-    ("HighNeeds", "High Needs Block Working Group", 3),
-    ("CLT", "Corporate Leadership Team", 2),
-]
-SHARE_BODIES = ["JCB", "SENDOps", "SSPB", "CSIB", "EducationBoard", "PCF", "CLT", "HighNeeds", "CYPPB", "SCP"]
-REVIEW_BODIES = ["Scrutiny", "HOSC", "ImprovementBoard", "SSPB", "Audit", "CorporateParenting"]
-DECIDE_BODIES = ["SSPB", "Cabinet", "HWBB", "Scrutiny", "FullCouncil", "ICB", "SchoolsForum", "CSIB"]
-LOCATIONS = ["Civic Centre, Committee Room 1", "Civic Centre, Council Chamber", "Town Hall, Room 4",
-             "Microsoft Teams", "Civic Centre, Committee Room 3", ""]  # fmt: skip
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday"]
-ORDINALS = ["first", "second", "third", "fourth", "last"]
-TIMES = ["09:30", "10:00", "13:30", "14:00", "18:30"]
-
-FIRST_NAMES = ["Gary", "Beth", "Lucy", "Claire", "Amir", "Priya", "David", "Helen", "Sam", "Rachel", "Tom",
-               "Fatima", "Neil", "Joanne", "Kwame", "Sarah", "Mark", "Aisha", "Paul", "Emma", "Ian", "Grace",
-               "Owen", "Nadia", "Rob", "Wendy"]  # fmt: skip
-LAST_NAMES = ["Bloom", "Morris", "Lane", "McCarthy", "Patel", "Okafor", "Hughes", "Shaw", "Turner", "Ahmed",
-              "Wright", "Doyle", "Evans", "Khan", "Baker", "Reid", "Foster", "Grant", "Young", "Clarke",
-              "Mensah", "Price", "Walsh", "Bennett"]  # fmt: skip
-ROLES = ["Head of SEND", "Director of Children's Services", "Designated Clinical Officer", "Inclusion Lead",
-         "Principal Educational Psychologist", "Commissioning Manager", "Service Manager, Children with Disabilities",
-         "Participation Officer", "Finance Business Partner", "Head of Early Help"]  # fmt: skip
-
-DOCUMENT_TITLES = {
-    DocumentKind.STRATEGY: ["SEND Strategy 2022-25", "Inclusion Strategy", "Preparing for Adulthood Strategy",
-                            "Autism Strategy", "Early Help Strategy", "Sufficiency Strategy",
-                            "Emotional Wellbeing and Mental Health Strategy", "Joint Commissioning Strategy"],
-    DocumentKind.ACTION_PLAN: ["Peer Review Implementation Plan", "Written Statement of Action",
-                               "Accelerated Progress Plan", "Local Offer Improvement Plan", "Transport Action Plan"],
-    DocumentKind.REPORT: ["Report to Board: SEND Strategy progress", "Annual SEND Report", "High Needs Block Update",
-                          "Area Inspection Readiness Report", "Annual Report of the Partnership",
-                          "EHCP Timeliness Report", "Tribunal Trends Report"],
-    DocumentKind.POLICY: ["Home to School Transport Policy", "Personal Budgets Policy", "Exclusions Policy",
-                          "Short Breaks Statement"],
-}  # fmt: skip
-DOCUMENT_KINDS = [DocumentKind.STRATEGY] * 3 + [DocumentKind.ACTION_PLAN] * 2 + [DocumentKind.REPORT] * 4 + [DocumentKind.POLICY]
-
-# A route template: (kind, where, waits_for as positions or None for "the step before", title).
-# `where` picks the body: "share", "review", "decide", "maybe-share" (60% at a body), None (no body).
-ROUTES = {
-    "strategy": [
-        (StepKind.SHARE, "share", None, "Version {v} of the {title} shared with {body}"),
-        (StepKind.FEEDBACK, "maybe-share", None, "Members of {body} invited to give final feedback on Version {v}"),
-        (StepKind.REVIEW, None, (0,), "Peer review undertaken and outcome shared"),
-        (StepKind.REVISE, None, (1, 2), "{title} updated to reflect feedback and the peer review"),
-        (StepKind.CONSULT, "maybe-share", None, "Wider public consultation on the final draft {title}"),
-        (StepKind.DECIDE, "decide", None, "Sign off of the {title} at {body}"),
-        (StepKind.DECIDE, "decide", (4,), "{title} to {body} for approval"),
-        (StepKind.PUBLISH, "maybe-decide", (5, 6), "{title} published on the Local Offer"),
-    ],
-    "report": [
-        (StepKind.SHARE, "share", None, "{title} shared with {body}"),
-        (StepKind.REVIEW, "review", None, "{title} reviewed at {body}"),
-        (StepKind.FEEDBACK, None, (0,), "Partners' feedback on the {title}"),
-        (StepKind.REVISE, None, (1, 2), "{title} revised"),
-        (StepKind.DECIDE, "decide", None, "{title} to {body} for decision"),
-        (StepKind.DECIDE, "decide", (3,), "{title} to {body} for endorsement"),
-        (StepKind.SHARE, "share", (4, 5), "{title} shared with {body} for information"),
-        (StepKind.PUBLISH, None, None, "{title} published"),
-    ],
-    "policy": [
-        (StepKind.WORKSHOP, "maybe-share", None, "Co-production workshop on the {title}"),
-        (StepKind.SHARE, "share", None, "Draft {title} shared with {body}"),
-        (StepKind.CONSULT, "maybe-share", None, "Consultation on the draft {title}"),
-        (StepKind.REVISE, None, None, "{title} revised after consultation"),
-        (StepKind.REVIEW, "review", None, "{title} reviewed at {body}"),
-        (StepKind.DECIDE, "decide", None, "{title} to {body} for approval"),
-        (StepKind.DECIDE, "decide", (3,), "{title} to {body} for sign off"),
-        (StepKind.PUBLISH, None, (5, 6), "{title} published"),
-    ],
-}
-ROUTE_FOR_KIND = {
-    DocumentKind.STRATEGY: "strategy",
-    DocumentKind.ACTION_PLAN: "policy",
-    DocumentKind.REPORT: "report",
-    DocumentKind.POLICY: "policy",
-}
-
-RECOMMENDATIONS = [
-    "Enable the Portfolio Holder to regularly sample casework as part of performance monitoring",
-    "Consider developing training on cross-party scrutiny and challenge of SEND",
-    "Use the feedback from the peer challenge to refresh the draft SEND Strategy",
-    "Increase the pace of support and challenge to schools to embed the graduated response",
-    "Develop clear timescales and outcome measures for the joint commissioning roadmap",
-    "Ensure there is a clear system wide understanding of the graduated response",
-    "Reduce the number of refusals to assess at the initial stages of EHC needs assessment",
-    "Review and rewrite the threshold of need document and ensure everyone understands the pathway",
-    "Introduce specific training for staff working in SEND on neurodiversity",
-    "Carry out an audit of children and young people where neurodiversity is a possibility",
-    "Strengthen co-production with parent carers at every level of the partnership",
-    "Improve the timeliness and quality of Education, Health and Care Plans",
-    "Develop the Local Offer so that families can find what they need",
-    "Improve transitions into adulthood for young people with SEND",
-    "Make sure the voice of children and young people shapes commissioning",
-]
-ACTIONS = [
-    "Establish access to files and samples", "Portfolio Holder undertakes first review of case files",
-    "Needs analysis undertaken with all elected members", "Incremental training programme devised",
-    "Training delivery confirmed", "Current content fully reviewed", "Co-production from student voice commissioned",
-    "Parent groups consulted", "Format and scope of revised strategy confirmed", "Cabinet sign off new strategy",
-    "Shared Expectations guidance simplified and promoted", "Schools engaged in the wider inclusion project",
-    "Build on the new continuum of need when published by the DfE", "Review of data and process mapping for panel",
-    "Clear guidelines produced for pre-panel evidence gathering", "Roadmap reviewed and revised with timelines",
-    "Roadmap signed off by the partnership board", "Progress of roadmap tracked by SENDOps",
-    "Orientation events run for parents", "Publish new pathway document on the Local Offer site",
-    "Audit workshop takes place with parents", "Guidelines developed with parents",
-]  # fmt: skip
-MEASURES = [
-    "Portfolio Holder reports back to CSIB on a quarterly basis", "Feedback on training confirms members' needs met",
-    "New strategy formally published", "Schools' graduated offer published on their websites",
-    "Number of instances of missing evidence reduces over time", "Revised roadmap in place",
-    "Feedback from parents indicates the pathway is clear and understood", "All relevant staff complete training by July",
-    "Percentage of EHCPs issued within 20 weeks rises", "Fewer complaints received by councillors",
-]  # fmt: skip
-# Action When phrases as the plans write them (seed 002), read against "When (2022)"; weights by repetition.
-ACTION_WHENS = (
-    ["Jan", "Feb", "March", "April", "May", "June", "July", "Sept"] * 4
-    + ["Feb/July", "April/July", "March/April", "Sept/Oct"] * 2
-    + ["Quarterly wef Jan 2022", "6 times a year", "Monthly", "Termly", "Annually"]
-    + ["DfE contingent", "cabinet contingent", "Wef Feb onwards", "Feb onwards", "From March", "Ongoing"]
-    + ["TBC", "Summer term", "Autumn term", "End of March", "By July", "Oct half term"]
-)
-UPDATE_DONE = [
-    "Revised the membership of SEND specific meetings to widen multi-agency representation",
-    "Strengthened reporting from key area leads to the Health and Wellbeing Board",
-    "Co-produced the area partnership's draft self-evaluation",
-    "Created a Headteachers SEND Forum",
-]
-UPDATE_DIFFERENCE = [
-    "Clearer functions for reporting and tracking progress across meetings",
-    "Board members have clearer oversight of the delivery of SEND services",
-    "Schools are more engaged with the shaping of services",
-]
-UPDATE_DEVELOP = ["Senior leadership teams need to get better at quality assurance"]
-UPDATE_NEXT = ["The strategic action plan will be reviewed in light of the self-evaluation"]
-
 
 @dataclass
 class Council:
@@ -535,17 +396,6 @@ def _history(rng: random.Random, document: Document, meetings: MeetingIndex, rec
     return decisions
 
 
-MINUTES = {
-    DecisionOutcome.APPROVED: "RESOLVED that the {title} be approved.",
-    DecisionOutcome.APPROVED_WITH_AMENDMENTS: "RESOLVED that the {title} be approved subject to the amendments set out in the minute.",
-    DecisionOutcome.ENDORSED: "RESOLVED that the {title} be endorsed.",
-    DecisionOutcome.NOTED: "RESOLVED that the {title} be noted.",
-    DecisionOutcome.DEFERRED: "RESOLVED that consideration of the {title} be deferred to the next meeting.",
-    DecisionOutcome.REFERRED_BACK: "RESOLVED that the {title} be referred back to officers for revision.",
-    DecisionOutcome.REJECTED: "RESOLVED that the {title} be not approved.",
-}
-
-
 def _decision(document: Document, step: Step, meeting: Meeting, outcome: DecisionOutcome) -> Decision:
     return Decision(
         document_key=document.key,
@@ -614,192 +464,3 @@ def _plan(rng: random.Random, code: str, number: int, owners: list[str], recorde
         recommendations=recommendations,
         updates=sorted(updates, key=lambda u: u.recorded_on),
     )
-
-
-# ---- writing ------------------------------------------------------------------------------------
-
-
-def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[Council]) -> None:
-    """Store each council through the unit of work and repository, one transaction per council."""
-    for council in councils:
-        with uow_factory() as uow:
-            for person in council.people:
-                uow.people.save(person)
-            for body in council.bodies:
-                uow.bodies.save(body)
-            for document in council.documents:
-                uow.documents.save(document)
-            for plan in council.plans:
-                uow.plans.save(plan)
-            for decision in council.decisions:
-                uow.documents.add_decision(decision)
-            uow.commit()
-
-
-def _when_values(value: When | None, prefix: str = "when") -> dict:
-    if value is None:
-        return {f"{prefix}_{name}": None for name in ("kind", "start", "end", "every", "depends_on", "tentative", "text")}
-    return {
-        f"{prefix}_kind": value.kind,
-        f"{prefix}_start": value.start,
-        f"{prefix}_end": value.end,
-        f"{prefix}_every": value.every,
-        f"{prefix}_depends_on": value.depends_on,
-        f"{prefix}_tentative": value.tentative,
-        f"{prefix}_text": value.text,
-    }
-
-
-def write_with_core(engine, councils: Iterable[Council], batch: int = 10) -> None:
-    """Store councils with SQLAlchemy Core executemany into the repository's tables, `batch`
-    councils a transaction. Rows hold exactly what the repository would write."""
-    pending: list[Council] = []
-    for council in councils:
-        pending.append(council)
-        if len(pending) >= batch:
-            _core_batch(engine, pending)
-            pending = []
-    if pending:
-        _core_batch(engine, pending)
-
-
-def _core_batch(engine, councils: list[Council]) -> None:
-    from sqlalchemy import insert
-
-    from governance_model.storage import tables as t
-
-    def many(table, rows: list[dict], ids: bool = False) -> list[int]:
-        if not rows:
-            return []
-        # Only the columns this schema has (the tables grow with migrations).
-        rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
-        if ids:
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(connection.execute(statement, rows).scalars())
-        connection.execute(insert(table), rows)
-        return []
-
-    with engine.begin() as connection:
-        many(t.PersonRow.__table__, [
-            {"initials": p.initials, "name": p.name, "role": p.role, "email": p.email, "apprise_urls": list(p.apprise_urls)}
-            for c in councils for p in c.people
-        ])  # fmt: skip
-
-        bodies = [b for c in councils for b in c.bodies]
-        body_ids = many(t.BodyRow.__table__, [
-            {"code": b.code, "name": b.name, "secretary": b.secretary, "papers_lead_days": b.papers_lead_days,
-             "meeting_rule": b.meeting_rule, "exempt": b.exempt}
-            for b in bodies
-        ], ids=True)  # fmt: skip
-        many(t.MeetingRow.__table__, [
-            {"key": m.key, "body_id": body_id, "starts_at": m.starts_at, "status": MeetingStatus(m.status).value,
-             "location": m.location, "sequence": m.sequence, **_when_values(m.when)}
-            for b, body_id in zip(bodies, body_ids) for m in b.meetings
-        ])  # fmt: skip
-
-        documents = [d for c in councils for d in c.documents]
-        document_ids = many(t.DocumentRow.__table__, [
-            {"key": d.key, "title": d.title, "kind": DocumentKind(d.kind).value, "owner": d.owner, "dated": d.dated,
-             "exempt": d.exempt}
-            for d in documents
-        ], ids=True)  # fmt: skip
-        many(t.DocumentVersionRow.__table__, [
-            {"document_id": doc_id, "ordinal": ordinal, "number": v.number, "label": v.label, "dated": v.dated}
-            for d, doc_id in zip(documents, document_ids) for ordinal, v in enumerate(d.versions)
-        ])  # fmt: skip
-        steps = [(d.key, doc_id, s) for d, doc_id in zip(documents, document_ids) for s in d.route.steps]
-        step_ids = many(t.StepRow.__table__, [
-            {"document_id": doc_id, "key": s.key, "position": s.position, "kind": StepKind(s.kind).value,
-             "title": s.title, "body_code": s.body_code, "owner": s.owner,
-             "waits_for": list(s.waits_for) if s.waits_for is not None else None,
-             "meeting_key": s.meeting_key, "done_on": s.done_on, **_when_values(s.when)}
-            for _, doc_id, s in steps
-        ], ids=True)  # fmt: skip
-        step_id = {(doc_key, s.key): sid for (doc_key, _, s), sid in zip(steps, step_ids)}
-        many(t.DecisionRow.__table__, [
-            {"step_id": step_id[(d.document_key, d.step_key)], "body_code": d.body_code,
-             "outcome": DecisionOutcome(d.outcome).value, "decided_on": d.decided_on, "meeting_key": d.meeting_key,
-             "minute": d.minute, "back_to": d.back_to, "recorded_by": d.recorded_by}
-            for c in councils for d in c.decisions
-        ])  # fmt: skip
-
-        plans = [p for c in councils for p in c.plans]
-        plan_ids = many(t.ActionPlanRow.__table__, [
-            {"key": p.key, "title": p.title, "context_date": p.context_date, "source": p.source} for p in plans
-        ], ids=True)  # fmt: skip
-        recs = [(plan_id, ordinal, r) for p, plan_id in zip(plans, plan_ids) for ordinal, r in enumerate(p.recommendations)]
-        rec_ids = many(t.RecommendationRow.__table__, [
-            {"plan_id": plan_id, "ordinal": ordinal, "number": r.number, "text": r.text, "owner": r.owner,
-             "note": r.note, "merged_with": list(r.merged_with), "aligned_with": list(r.aligned_with)}
-            for plan_id, ordinal, r in recs
-        ], ids=True)  # fmt: skip
-        many(t.ActionRow.__table__, [
-            {"recommendation_id": rec_id, "ordinal": ordinal, "position": a.position, "text": a.text, "owner": a.owner,
-             **_when_values(a.when)}
-            for (_, _, r), rec_id in zip(recs, rec_ids) for ordinal, a in enumerate(r.actions)
-        ])  # fmt: skip
-        many(t.MeasureRow.__table__, [
-            {"recommendation_id": rec_id, "ordinal": ordinal, "position": m.position, "text": m.text}
-            for (_, _, r), rec_id in zip(recs, rec_ids) for ordinal, m in enumerate(r.measures)
-        ])  # fmt: skip
-        many(t.ProgressUpdateRow.__table__, [
-            {"plan_id": plan_id, "recommendation_number": u.recommendation_number, "recorded_on": u.recorded_on,
-             "action_position": u.action_position, "author": u.author, "done": list(u.done),
-             "difference": list(u.difference), "to_develop": list(u.to_develop), "next_steps": list(u.next_steps)}
-            for p, plan_id in zip(plans, plan_ids) for u in p.updates
-        ])  # fmt: skip
-
-
-def populate(
-    url: str,
-    councils: int = DEFAULT_COUNCILS,
-    seed: int = DEFAULT_SEED,
-    method: str = "core",
-    recorded_until: dt.date = RECORDED_UNTIL,
-    migrate_first: bool = True,
-) -> dict[str, int]:
-    """Migrate the database at `url` and write `councils` synthetic councils into it; returns the
-    number of each kind of record written."""
-    from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
-
-    engine = make_engine(url)
-    try:
-        if migrate_first:
-            migrate(engine)
-        totals: dict[str, int] = {}
-
-        def counted() -> Iterator[Council]:
-            for council in generate_councils(councils, seed, recorded_until):
-                for name, n in council.counts().items():
-                    totals[name] = totals.get(name, 0) + n
-                yield council
-
-        if method == "core":
-            write_with_core(engine, counted())
-        elif method == "repository":
-            session_factory = make_session_factory(engine)
-            write_with_repository(lambda: SqlUnitOfWork(session_factory), counted())
-        else:
-            raise ValueError(f"unknown method {method!r}: expected 'core' or 'repository'")
-        return totals
-    finally:
-        engine.dispose()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("url", help="database URL, e.g. sqlite:////tmp/councils.sqlite3")
-    parser.add_argument("--councils", type=int, default=DEFAULT_COUNCILS)
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--method", choices=["core", "repository"], default="core")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    totals = populate(args.url, args.councils, args.seed, args.method)
-    seconds = time.perf_counter() - started
-    print(f"wrote {args.councils} councils in {seconds:.1f} s ({args.method}): "
-          + ", ".join(f"{n} {name}" for name, n in totals.items()))  # fmt: skip
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

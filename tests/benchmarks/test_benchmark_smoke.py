@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.synthetic_councils import generate_councils, populate
-from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
+from benchmarks.synthetic_councils import generate_councils
+from benchmarks.synthetic_database import populate
 from governance_model.repository_rules import meeting_order
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "nightly_benchmark.py"
