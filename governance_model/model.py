@@ -125,6 +125,9 @@ class Step:
     waits_for: tuple[str, ...] | None = None  # None: the step before it; () waits for nothing
     meeting_key: str | None = None
     done_on: dt.date | None = None
+    # An input that does not block: a consultee, a "for information" share, an advisory board. It is
+    # chased and shown, but the steps after it never wait for it.
+    advisory: bool = False
 
     @property
     def deadline(self) -> dt.date | None:
@@ -144,11 +147,26 @@ class Route:
         raise ModelError(f"no step {key!r} in this route")
 
     def prerequisites(self, step: Step) -> tuple[str, ...]:
-        """Keys of the steps `step` waits for (by default the one before it)."""
+        """Keys of the steps `step` waits for: those it names, or by default the nearest step before
+        it that is not advisory (an advisory step holds nothing up, so nothing waits for it unnamed)."""
         if step.waits_for is not None:
             return step.waits_for
-        before = [s for s in self.steps if s.position < step.position]
+        before = [s for s in self.steps if s.position < step.position and not s.advisory]
         return (max(before, key=lambda s: s.position).key,) if before else ()
+
+    def blocking_prerequisites(self, step: Step) -> tuple[str, ...]:
+        """The prerequisites that hold `step` up: named advisory steps inform it but never block it."""
+        advisory = {s.key for s in self.steps if s.advisory}
+        return tuple(key for key in self.prerequisites(step) if key not in advisory)
+
+    def followers(self, step: Step) -> list[Step]:
+        """The steps `step` must be finished before: those that name it or wait for it by default.
+        An advisory step no one names informs the first step after it that is not advisory."""
+        named = [s for s in self.steps if s is not step and step.key in self.prerequisites(s)]
+        if named or not step.advisory:
+            return named
+        after = [s for s in self.steps if s.position > step.position and not s.advisory]
+        return [min(after, key=lambda s: s.position)] if after else []
 
     def validate(self) -> None:
         keys = [s.key for s in self.steps]
@@ -338,6 +356,9 @@ class StepForecast:
     meeting_key: str | None = None
     tentative: bool = False
     reason: str = ""
+    # Kept on its date (a dated meeting) although what it waits for cannot be shown to finish in
+    # time; `reason` says which step and why.
+    at_risk: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from governance_model.model import (
     Document,
     Meeting,
     MeetingStatus,
+    Route,
     Step,
     StepForecast,
     StepKind,
@@ -36,6 +37,7 @@ ONWARD = frozenset(
     {DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_AMENDMENTS, DecisionOutcome.ENDORSED, DecisionOutcome.NOTED}
 )
 FINISHED = frozenset({StepState.DONE, StepState.SKIPPED})
+FINISHED_OR_STOPPED = FINISHED | {StepState.STOPPED}
 
 
 @dataclass
@@ -169,119 +171,271 @@ def plan_route(
     mine = [d for d in decisions if d.document_key == document.key]
     history, rejected = _replay(document, mine, as_of)
     route = document.route
-    finish: dict[str, dt.date | None] = {}
+    steps = sorted(route.steps, key=lambda s: s.position)
+    times = _Finish()
     done_keys: set[str] = set()
-    out: list[StepForecast] = []
-    for step in sorted(route.steps, key=lambda s: s.position):
+    out: dict[str, StepForecast] = {}
+    by_followers: list[Step] = []  # no date of their own and no body: dated from what follows them
+    for step in steps:
         h = history[step.key]
         if h.done_on is not None:
-            finish[step.key] = h.done_on
+            times.done(step.key, h.done_on)
             done_keys.add(step.key)
             reason = f"{h.outcome.value.replace('_', ' ')} at {h.decided_at}" if h.outcome else f"done on {h.done_on.isoformat()}"
-            out.append(StepForecast(document.key, step.key, StepState.DONE, h.done_on, step.meeting_key, False, reason))
+            out[step.key] = StepForecast(document.key, step.key, StepState.DONE, h.done_on, step.meeting_key, False, reason)
             continue
         if rejected is not None:
-            finish[step.key] = None
+            times.unknown(step.key)
             reason = f"rejected at {rejected.body_code} on {rejected.decided_on.isoformat()}"
-            out.append(StepForecast(document.key, step.key, StepState.STOPPED, None, None, False, reason))
+            out[step.key] = StepForecast(document.key, step.key, StepState.STOPPED, None, None, False, reason)
             continue
-        waits = tuple(route.prerequisites(step)) + tuple(sorted(h.extra_waits - {step.key}))
-        forecast = _forecast(step, h, waits, finish, meetings, calendar, as_of)
+        waits = tuple(route.blocking_prerequisites(step)) + tuple(sorted(h.extra_waits - {step.key}))
+        if _dated_by_followers(step, h):
+            # What follows it says when it is due; meanwhile it holds up nothing beyond its own inputs.
+            times.open_through(step.key, waits, as_of)
+            by_followers.append(step)
+            continue
+        forecast = _forecast(step, h, waits, times, meetings, calendar, as_of)
         ready = all(k in done_keys for k in waits)
-        date, meeting, reason, tentative = forecast
-        if date is None:
-            state = StepState.PLANNED
-        elif ready:
-            state = StepState.OVERDUE if date < as_of else StepState.DUE
-        else:
-            state = StepState.SCHEDULED if meeting is not None else StepState.PLANNED
+        out[step.key] = _stated(document.key, step, forecast, ready, as_of, h)
         # An open step finishes no earlier than today: what waits for it is re-planned from there.
-        finish[step.key] = None if date is None else max(date, as_of)
-        if h.reopened_by:
-            reason = f"{h.reopened_by}; {reason}"
-        out.append(
-            StepForecast(document.key, step.key, state, date, meeting.key if meeting else None, tentative, reason)
-        )
-    return RoutePlan(document.key, as_of, tuple(out), stopped=rejected is not None)
+        times.open(step.key, forecast.date, _known_earliest(step, h, waits, times, forecast, meetings, calendar, as_of), as_of)
+    for step in reversed(by_followers):
+        waits = tuple(route.blocking_prerequisites(step)) + tuple(sorted(history[step.key].extra_waits - {step.key}))
+        forecast = _before_followers(step, route, out, meetings, calendar)
+        out[step.key] = _stated(document.key, step, forecast, all(k in done_keys for k in waits), as_of, history[step.key])
+    return RoutePlan(document.key, as_of, tuple(out[s.key] for s in steps), stopped=rejected is not None)
+
+
+@dataclass
+class _Forecast:
+    date: dt.date | None
+    meeting: Meeting | None
+    reason: str
+    tentative: bool
+    firm: bool = False  # the date is fixed (a dated meeting it is tied to), not the planner's guess
+    at_risk: bool = False
+
+
+class _Finish:
+    """When each step finishes, as what waits for it sees it: `forecast` (the planner's best guess)
+    and `firm` (the latest day it is known it cannot finish before: done, today for an open step,
+    the dated meeting it is tied to, or what its own inputs are known to need)."""
+
+    def __init__(self) -> None:
+        self.forecast: dict[str, dt.date | None] = {}
+        self.firm: dict[str, dt.date | None] = {}
+
+    def done(self, key: str, day: dt.date) -> None:
+        self.forecast[key] = self.firm[key] = day
+
+    def unknown(self, key: str) -> None:
+        self.forecast[key] = self.firm[key] = None
+
+    def open(self, key: str, date: dt.date | None, known_earliest: dt.date, as_of: dt.date) -> None:
+        self.forecast[key] = None if date is None else max(date, as_of)
+        self.firm[key] = known_earliest
+
+    def open_through(self, key: str, waits: tuple[str, ...], as_of: dt.date) -> None:
+        """A step dated by its followers: it passes on its inputs' finish (no earlier than today)."""
+        if any(self.forecast.get(k) is None for k in waits):
+            self.forecast[key] = None
+        else:
+            self.forecast[key] = max([as_of, *(self.forecast[k] for k in waits)])  # type: ignore[type-var]
+        self.firm[key] = max([as_of, *(self.firm[k] for k in waits if self.firm.get(k) is not None)])
+
+    def unknown_among(self, waits: tuple[str, ...]) -> list[str]:
+        return [k for k in waits if self.forecast.get(k) is None]
+
+    def ready(self, waits: tuple[str, ...]) -> dt.date | None:
+        return max((self.forecast[k] for k in waits if self.forecast.get(k) is not None), default=None)
+
+    def firm_ready(self, waits: tuple[str, ...]) -> dt.date | None:
+        return max((self.firm[k] for k in waits if self.firm.get(k) is not None), default=None)
+
+    def latest(self, waits: tuple[str, ...], firm: bool = False) -> str:
+        times = self.firm if firm else self.forecast
+        dated = [k for k in waits if times.get(k) is not None]
+        return max(dated, key=lambda k: times[k]) if dated else ""  # type: ignore[arg-type,return-value]
+
+
+def _known_earliest(
+    step: Step,
+    h: _StepHistory,
+    waits: tuple[str, ...],
+    times: _Finish,
+    forecast: _Forecast,
+    meetings: MeetingIndex,
+    calendar: WorkingCalendar,
+    as_of: dt.date,
+) -> dt.date:
+    """The earliest day an open step can be known to finish, from facts only (what is done, today,
+    the dated meeting it is kept on, papers lead times), never from forecasts: what waits for it
+    slips only past this."""
+    inputs = times.firm_ready(waits)
+    if h.reopened_on is not None:
+        inputs = max(inputs or h.reopened_on, h.reopened_on)
+    floor = max(as_of, inputs or as_of)
+    if step.body_code is None:
+        return floor
+    if forecast.firm and forecast.date is not None:  # kept on the dated meeting it is tied to
+        return max(floor, forecast.date)
+    # Not the first meeting in the diary after that: which meeting it goes to is the planner's guess.
+    earliest = calendar.add_working_days(inputs, meetings.lead_days(step.body_code)) if inputs else floor
+    return max(as_of, earliest)
+
+
+def _dated_by_followers(step: Step, h: _StepHistory) -> bool:
+    """A step at no body with no date of its own (and not re-opened or deferred onto one)."""
+    own = step.when.end if step.when else None
+    return step.body_code is None and own is None and h.reopened_on is None
+
+
+def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_of: dt.date, h: _StepHistory) -> StepForecast:
+    if forecast.date is None:
+        state = StepState.PLANNED
+    elif ready:
+        state = StepState.OVERDUE if forecast.date < as_of else StepState.DUE
+    else:
+        state = StepState.SCHEDULED if forecast.meeting is not None else StepState.PLANNED
+    reason = f"{h.reopened_by}; {forecast.reason}" if h.reopened_by else forecast.reason
+    return StepForecast(
+        document_key,
+        step.key,
+        state,
+        forecast.date,
+        forecast.meeting.key if forecast.meeting else None,
+        forecast.tentative,
+        reason,
+        at_risk=forecast.at_risk,
+    )
+
+
+def _before_followers(
+    step: Step, route: Route, planned: Mapping[str, StepForecast], meetings: MeetingIndex, calendar: WorkingCalendar
+) -> _Forecast:
+    """A step with no date of its own and no body is due in time for the steps that follow it: by
+    the papers deadline of the first of them (its date less its body's papers lead time)."""
+    due: list[tuple[dt.date, str]] = []
+    for follower in route.followers(step):
+        forecast = planned.get(follower.key)
+        if forecast is None or forecast.date is None or forecast.state in FINISHED_OR_STOPPED:
+            continue
+        lead = meetings.lead_days(follower.body_code) if follower.body_code else 0
+        papers = calendar.add_working_days(forecast.date, -lead) if lead else forecast.date
+        where = f" at {follower.body_code}" if follower.body_code else ""
+        lead_words = f", papers {lead} working days before" if lead else ""
+        due.append((papers, f"in time for {follower.key}{where} on {forecast.date.isoformat()}{lead_words}"))
+    if not due:
+        return _Forecast(None, None, "no date given, and what follows it has no date yet", True)
+    date, reason = min(due)
+    return _Forecast(date, None, reason, True)
 
 
 def _forecast(
     step: Step,
     h: _StepHistory,
     waits: tuple[str, ...],
-    finish: Mapping[str, dt.date | None],
+    times: _Finish,
     meetings: MeetingIndex,
     calendar: WorkingCalendar,
     as_of: dt.date,
-) -> tuple[dt.date | None, Meeting | None, str, bool]:
-    """(date, meeting, reason, tentative) for a step that is not finished."""
-    unknown = [k for k in waits if finish.get(k) is None]
-    ready = max((finish[k] for k in waits if finish.get(k) is not None), default=None)
+) -> _Forecast:
+    """When a step that is not finished will happen, and why."""
+    unknown = times.unknown_among(waits)
+    ready = times.ready(waits)
     if h.reopened_on is not None:
         # Re-opened by a referral or amendments: nothing of it can happen before that day.
         ready = max(ready or h.reopened_on, h.reopened_on)
     when = step.when
     own_tentative = bool(when and (when.tentative or when.kind == "tbc"))
+    tied = meetings.by_key.get(step.meeting_key) if step.meeting_key and step.body_code else None
+    if tied is not None and tied.starts_at is not None and tied.status is not MeetingStatus.CANCELLED and h.deferred_on is None:
+        return _on_fixed_meeting(step, tied, waits, times, meetings, calendar, h, own_tentative)
     if unknown:
         # Something it waits for has no date yet, so neither has this step.
-        return None, None, f"waits for {', '.join(unknown)}, which has no date yet", True
+        return _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True)
     if step.body_code is None:
         own = when.end if when and when.end else None
-        if own is None and ready is None:
-            return None, None, "no date given", True
-        if own is not None and (ready is None or own >= ready):
-            return own, None, f"by {when.text}", own_tentative
+        if own is None:  # re-opened with no date of its own: from the day it was re-opened
+            return _Forecast(ready, None, f"after {times.latest(waits) or 'being re-opened'}", True)
+        if ready is None or own >= ready:
+            return _Forecast(own, None, f"by {when.text}", own_tentative)
         # It cannot start until what it waits for is done: it slips, keeping the length it had.
         length = (when.end - when.start) if when and when.start and when.end else dt.timedelta(0)
-        after = _latest(waits, finish) or "being re-opened"
-        slipped = ready + length
+        after = times.latest(waits) or "being re-opened"
         planned = f", planned {when.text!r}" if when and when.text else ""
-        return slipped, None, f"after {after} ({ready.isoformat()}){planned}", True
+        return _Forecast(ready + length, None, f"after {after} ({ready.isoformat()}){planned}", True)
     lead = meetings.lead_days(step.body_code)
     earliest = calendar.add_working_days(ready, lead) if ready is not None else None
     why_earliest = (
-        f"papers {lead} working days after {_latest(waits, finish)} (forecast {ready.isoformat()})" if ready is not None else ""
+        f"papers {lead} working days after {times.latest(waits)} (forecast {ready.isoformat()})" if ready is not None else ""
     )
     if h.deferred_on is not None:
         start = max(h.deferred_on + dt.timedelta(days=1), earliest or h.deferred_on)
         meeting = meetings.first_on_or_after(step.body_code, start)
         return _at(meeting, f"{h.deferred_note}: next {step.body_code} meeting", step, forecast=False)
-    tied = meetings.by_key.get(step.meeting_key) if step.meeting_key else None
     if tied is not None:
         if tied.status is MeetingStatus.CANCELLED:
             day = tied.day or (when.start if when else None) or as_of
             meeting = meetings.first_after(step.body_code, max(day, earliest or day))
             return _at(meeting, f"{step.body_code} meeting of {tied.key} cancelled: next meeting", step)
-        if tied.starts_at is None:
-            return tied.day, None, f"{step.body_code} meeting {tied.key} not yet fixed ({tied.when.text if tied.when else 'TBC'})", True
-        if ready is not None and tied.day < ready:
-            # What it waits for now finishes after its meeting: the next one that leaves the lead time.
-            meeting = meetings.first_on_or_after(step.body_code, earliest)
-            return _at(meeting, f"{tied.key} too soon: {why_earliest}", step)
-        return tied.day, tied, f"{step.body_code} meeting on {tied.day.isoformat()}", own_tentative or tied.status is MeetingStatus.TENTATIVE
+        return _Forecast(tied.day, None, f"{step.body_code} meeting {tied.key} not yet fixed ({tied.when.text if tied.when else 'TBC'})", True)
     start = earliest
     if when is not None and when.start is not None and (start is None or when.start > start):
         start = when.start
     if start is None:
         if when is not None and when.kind == "tbc":
-            return None, None, f"{step.body_code}: date to be confirmed", True
+            return _Forecast(None, None, f"{step.body_code}: date to be confirmed", True)
         start = as_of
     meeting = meetings.first_on_or_after(step.body_code, start)
     reason = f"first {step.body_code} meeting after {why_earliest}" if earliest is not None and start == earliest else f"first {step.body_code} meeting from {start.isoformat()}"
     return _at(meeting, reason, step)
 
 
-def _at(meeting: Meeting | None, reason: str, step: Step, forecast: bool = True) -> tuple[dt.date | None, Meeting | None, str, bool]:
+def _on_fixed_meeting(
+    step: Step,
+    tied: Meeting,
+    waits: tuple[str, ...],
+    times: _Finish,
+    meetings: MeetingIndex,
+    calendar: WorkingCalendar,
+    h: _StepHistory,
+    own_tentative: bool,
+) -> _Forecast:
+    """A step tied to a dated meeting keeps that date. It slips only when what it waits for is known
+    to finish after the meeting (done late, or itself fixed later); when that is only forecast, or
+    not known at all, the step stays and is at risk, saying which step and why."""
+    assert step.body_code is not None
+    firm = times.firm_ready(waits)
+    if h.reopened_on is not None:
+        firm = max(firm or h.reopened_on, h.reopened_on)
+    if firm is not None and tied.day < firm:
+        lead = meetings.lead_days(step.body_code)
+        earliest = calendar.add_working_days(firm, lead)
+        late = times.latest(waits, firm=True) or "being re-opened"
+        meeting = meetings.first_on_or_after(step.body_code, earliest)
+        return _at(meeting, f"{tied.key} too soon: papers {lead} working days after {late} ({firm.isoformat()})", step)
+    reason = f"{step.body_code} meeting on {tied.day.isoformat()}"
+    tentative = own_tentative or tied.status is MeetingStatus.TENTATIVE
+    unknown = times.unknown_among(waits)
+    if unknown:
+        return _Forecast(tied.day, tied, f"{reason}; at risk: waits for {', '.join(unknown)}, which has no date yet", tentative, True, True)
+    ready = times.ready(waits)
+    if ready is not None and tied.day < ready:
+        late = times.latest(waits)
+        return _Forecast(
+            tied.day, tied, f"{reason}; at risk: {late} is forecast for {ready.isoformat()}, after this meeting", tentative, True, True
+        )
+    return _Forecast(tied.day, tied, reason, tentative, True)
+
+
+def _at(meeting: Meeting | None, reason: str, step: Step, forecast: bool = True) -> _Forecast:
     """A step placed on `meeting`; a placement the planner chose (not the route's own) is a forecast."""
     if meeting is None:
-        return None, None, f"{reason}: no {step.body_code} meeting in the diary yet", True
+        return _Forecast(None, None, f"{reason}: no {step.body_code} meeting in the diary yet", True)
     tentative = forecast or meeting.status is MeetingStatus.TENTATIVE
-    return meeting.day, meeting, f"{reason} ({meeting.day.isoformat()})", tentative
-
-
-def _latest(waits: tuple[str, ...], finish: Mapping[str, dt.date | None]) -> str:
-    dated = [k for k in waits if finish.get(k) is not None]
-    return max(dated, key=lambda k: finish[k]) if dated else ""
+    return _Forecast(meeting.day, meeting, f"{reason} ({meeting.day.isoformat()})", tentative)
 
 
 def bind_meetings(document: Document, meetings: MeetingIndex) -> list[str]:

@@ -203,7 +203,7 @@ class FakeDocumentRepository(_FakeRepository):
         for key, forecast in latest.items():
             # Stored as the database stores them: the state as a StepState, tentative as a bool.
             self.store.forecasts[key] = dataclasses.replace(
-                forecast, state=StepState(forecast.state), tentative=bool(forecast.tentative)
+                forecast, state=StepState(forecast.state), tentative=bool(forecast.tentative), at_risk=bool(forecast.at_risk)
             )
 
     def list_forecasts(self, document_key: str | None = None) -> list[StepForecast]:

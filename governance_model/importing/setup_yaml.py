@@ -260,7 +260,7 @@ class _Reader:
         return document
 
     def step(self, node: Any, position: int, context: dt.date) -> Step:
-        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting", "done"}, {"key", "kind", "title"})
+        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting", "done", "advisory"}, {"key", "kind", "title"})
         try:
             kind = StepKind(str(node["kind"]))
         except ValueError:
@@ -272,6 +272,9 @@ class _Reader:
         waits = node.get("waits_for")
         if isinstance(waits, str):
             waits = [waits]
+        advisory = node.get("advisory", False)
+        if not isinstance(advisory, bool):
+            raise self.fail(node, "'advisory' must be true (an input that informs but never holds up what follows) or false", "advisory", advisory)
         return Step(
             key=str(node["key"]),
             position=position,
@@ -283,6 +286,7 @@ class _Reader:
             waits_for=None if waits is None else tuple(str(w) for w in waits),
             meeting_key=node.get("meeting"),
             done_on=done,
+            advisory=advisory,
         )
 
     def reminder_days(self, node: _Node) -> tuple[int, ...] | None:

@@ -225,6 +225,7 @@ class StepRow(Base):
     waits_for: Mapped[Optional[list[str]]] = mapped_column(JSON(none_as_null=True))
     meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
     done_on: Mapped[Optional[dt.date]]
+    advisory: Mapped[bool] = mapped_column(server_default=false(), default=False)
     when_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
     when_start: Mapped[Optional[dt.date]]
     when_end: Mapped[Optional[dt.date]] = mapped_column(index=True)
@@ -267,6 +268,7 @@ class StepForecastRow(Base):
     meeting_key: Mapped[Optional[str]] = mapped_column(String(KEY))
     tentative: Mapped[bool]
     reason: Mapped[str] = mapped_column(Text)
+    at_risk: Mapped[bool] = mapped_column(server_default=false(), default=False)
 
 
 class ForecastChangeRow(Base):

@@ -243,3 +243,18 @@ def test_a_step_dropped_from_the_route_loses_its_forecast(uow_factory: UowFactor
         assert uow.documents.list_forecasts() == forecasts_for_strategy()[:-1]
         uow.documents.save_forecasts(forecasts_for_strategy())
         assert uow.documents.list_forecasts() == forecasts_for_strategy()
+
+
+def test_advisory_steps_and_at_risk_forecasts_round_trip(uow_factory: UowFactory) -> None:
+    document = strategy()
+    document.route.steps[2].advisory = True
+    at_risk = StepForecast(DOC, document.route.steps[-1].key, StepState.SCHEDULED, dt.date(2022, 3, 7), tentative=True,
+                           reason="HWBB meeting on 2022-03-07; at risk: waits for x, which has no date yet", at_risk=True)  # fmt: skip
+    with uow_factory() as uow:
+        uow.documents.save(document)
+        uow.documents.save_forecasts([at_risk])
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.documents.get(DOC)
+        assert stored == document and [s.advisory for s in stored.route.steps].count(True) == 1
+        assert uow.documents.list_forecasts(DOC) == [at_risk]

@@ -95,6 +95,7 @@ class SqlDocumentRepository(SqlRepository):
             step_row.waits_for = list(step.waits_for) if step.waits_for is not None else None
             step_row.meeting_key = step.meeting_key
             step_row.done_on = step.done_on
+            step_row.advisory = bool(step.advisory)
             store_when(step_row, step.when)
             step_rows.append(step_row)
         row.steps = step_rows
@@ -202,6 +203,7 @@ class SqlDocumentRepository(SqlRepository):
                 "meeting_key": forecast.meeting_key,
                 "tentative": bool(forecast.tentative),
                 "reason": forecast.reason,
+                "at_risk": bool(forecast.at_risk),
             }
             for key, forecast in latest.items()
         ]
@@ -231,6 +233,7 @@ class SqlDocumentRepository(SqlRepository):
                 StepForecastRow.meeting_key,
                 StepForecastRow.tentative,
                 StepForecastRow.reason,
+                StepForecastRow.at_risk,
             )
             .select_from(StepForecastRow)
             .join(StepRow, StepForecastRow.step_id == StepRow.id)
@@ -249,8 +252,9 @@ class SqlDocumentRepository(SqlRepository):
                 meeting_key=meeting_key,
                 tentative=bool(tentative),
                 reason=reason,
+                at_risk=bool(at_risk),
             )
-            for doc_key, step_key, _, state, date, meeting_key, tentative, reason in rows
+            for doc_key, step_key, _, state, date, meeting_key, tentative, reason, at_risk in rows
         ]
 
     def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None:
@@ -340,6 +344,7 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
         StepRow.waits_for,
         StepRow.meeting_key,
         StepRow.done_on,
+        StepRow.advisory,
         *when_of(StepRow),
     )
     if where is not None:
@@ -350,7 +355,7 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
         if document is not None:
             document.versions.append(DocumentVersion(number=number, label=label, dated=dated))
     step_kinds = _STEP_KINDS
-    for document_id, key, position, kind, title, body_code, owner, waits_for, meeting_key, done_on, *when in (
+    for document_id, key, position, kind, title, body_code, owner, waits_for, meeting_key, done_on, advisory, *when in (
         rows_of(session, steps)
     ):
         document = documents.get(document_id)
@@ -367,6 +372,7 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
                     waits_for=tuple(waits_for) if waits_for is not None else None,
                     meeting_key=meeting_key,
                     done_on=done_on,
+                    advisory=bool(advisory),
                 )
             )
     for document in documents.values():
