@@ -1,5 +1,6 @@
 """Rules for phrases that name a month or longer: 'March 22', '2022', 'next year', '2021-24',
-'2022/23' (a financial year), 'academic year 2021/22', 'Q3 2022', 'Autumn'."""
+'2022/23' (a financial year), 'academic year 2021/22', 'Q3 2022', 'Autumn', 'the new year', and
+the days 'before Christmas'."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ from typing import Any, Mapping, Sequence
 from dateutil.relativedelta import relativedelta
 
 from governance_model.when.failures import Unreadable, Wrong
-from governance_model.when.phrases import RELATIVE
+from governance_model.when.phrases import BEFORE_CHRISTMAS, NEW_YEAR, RELATIVE
 from governance_model.when.spans import Span, fixed, month_days, months_days
 from governance_model.when.tokeniser import Cursor, Token
 from governance_model.when.vocabulary import MONTHS, SEASONS
@@ -74,13 +75,18 @@ def financial_year(tokens: Sequence[Token]) -> Span:
     return fixed(dt.date(first, 4, 1), dt.date(first + 1, 3, 31), grain="months")
 
 
+_ACADEMIC_YEAR_PREFIXES = {("academic", "year"), ("the", "academic", "year"), ("school", "year"), ("the", "school", "year")}
+_ACADEMIC_YEAR_SUFFIXES = {("academic", "year"), ("school", "year")}
+
+
 def academic_year(tokens: Sequence[Token]) -> Span:
+    """'academic year 2021/22', '2021/22 academic year', 'the 2012-13 school year': September to August."""
     c = Cursor(tokens)
-    prefixed = bool(c.take_phrase({("academic", "year"), ("the", "academic", "year")}))
+    prefixed = bool(c.take_phrase(_ACADEMIC_YEAR_PREFIXES))
     first = c.take_financial_year()
     if first is None:
         raise Unreadable()
-    if not prefixed and not c.take_phrase({("academic", "year")}):
+    if not prefixed and not c.take_phrase(_ACADEMIC_YEAR_SUFFIXES):
         raise Unreadable()
     c.finish()
     return fixed(dt.date(first, 9, 1), dt.date(first + 1, 8, 31), grain="months")
@@ -115,11 +121,36 @@ def season(tokens: Sequence[Token]) -> Span:
 
 
 def _name_and_year(tokens: Sequence[Token], names: Mapping[str, Any]) -> tuple[Any, int | None]:
-    """'March 22', 'Autumn': what `names` says the word means, and the year if one is written."""
+    """'March 22', 'Autumn', 'the Autumn of 2023': what `names` says the word means, and the year
+    if one is written."""
     c = Cursor(tokens)
     meaning = c.take_from(names)
     if meaning is None:
         raise Unreadable()
-    year = c.take_year()
+    said_of = c.take_word("of")
+    year = c.take_year(short=not said_of)
+    if said_of and year is None:
+        raise Unreadable()
     c.finish()
     return meaning, year
+
+
+def new_year(tokens: Sequence[Token]) -> Span:
+    """'the new year', 'in the new year': January, the first that ends on or after the context
+    (as 'January' with no year reads); with a year written, that year's January."""
+    c = Cursor(tokens)
+    if not c.take_phrase(NEW_YEAR):
+        raise Unreadable()
+    year = c.take_year(short=False)
+    c.finish()
+    return Span(lambda y: month_days(y, 1), year=year, grain="month")
+
+
+def before_christmas(tokens: Sequence[Token]) -> Span:
+    """'before Christmas', 'before Christmas 2022': 1 to 24 December."""
+    c = Cursor(tokens)
+    if not c.take_phrase(BEFORE_CHRISTMAS):
+        raise Unreadable()
+    year = c.take_year(short=False)
+    c.finish()
+    return Span(lambda y: (dt.date(y, 12, 1), dt.date(y, 12, 24)), year=year, grain="days")

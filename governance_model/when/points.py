@@ -1,5 +1,6 @@
 """Points: the rules for phrases that cover known days, in the order they are tried, and the rules
-that build a point from others ('October/November 21', 'by 6 March', 'end of Q2 2022')."""
+that build a point from others ('October/November 21', 'by 6 March', 'end of Q2 2022', 'first half
+of 2024', 'late 2024 or early 2025', 'noon on 3 June')."""
 from __future__ import annotations
 
 import calendar
@@ -8,11 +9,26 @@ from typing import Callable, Sequence
 
 from dateutil.relativedelta import relativedelta
 
-from governance_model.school_terms import SchoolTerms
-from governance_model.when import days, periods
-from governance_model.when.failures import Unreadable, Wrong, first_that_reads
-from governance_model.when.phrases import PART_DAYS, PART_INDEX, PARTS, SAME_AS_PREFIXES, SAME_AS_SUFFIXES
-from governance_model.when.school_breaks import HALF_TERM, TERM, read_school_break
+from governance_model.school_terms import SchoolTerms, TermNotFound
+from governance_model.when import days, periods, weeks
+from governance_model.when.clock import at_time
+from governance_model.when.failures import NotInYear, Unreadable, Wrong, first_that_reads
+from governance_model.when.phrases import (
+    DEADLINE_PREFIXES,
+    HALVES,
+    PART_DAYS,
+    PART_INDEX,
+    PARTS,
+    SAME_AS_PREFIXES,
+    SAME_AS_SUFFIXES,
+)
+from governance_model.when.school_breaks import (
+    HALF_TERM,
+    TERM,
+    read_half_of_term,
+    read_school_break,
+    read_school_holiday,
+)
 from governance_model.when.spans import ONE_DAY, DaySpan, Span, fixed, format_day
 from governance_model.when.tokeniser import Cursor, Token, split_prefix, split_suffix
 from governance_model.when.vocabulary import RANGE_SEPARATORS
@@ -24,6 +40,16 @@ class PointReader:
     def __init__(self, context: dt.date, terms: Callable[[], SchoolTerms]):
         self.context = context
         self.terms = terms
+        self.used_estimate = False  # whether any term date tried came from the rule, not a table
+
+    def school_dates(self, kind: str, name: str, academic_year_starting: int) -> DaySpan:
+        """A term or half term from the table (the shipped one estimates the years it lacks)."""
+        try:
+            span, estimated = self.terms().find(kind, name, academic_year_starting)
+        except TermNotFound as exc:
+            raise NotInYear(str(exc)) from None
+        self.used_estimate = self.used_estimate or estimated
+        return span
 
     def point(self, tokens: Sequence[Token]) -> Span:
         if not tokens:
@@ -40,11 +66,18 @@ class PointReader:
             lambda: periods.year_range(tokens),
             lambda: periods.quarter(tokens),
             lambda: periods.season(tokens),
-            lambda: read_school_break(tokens, TERM, self.terms),
-            lambda: read_school_break(tokens, HALF_TERM, self.terms),
+            lambda: periods.new_year(tokens),
+            lambda: periods.before_christmas(tokens),
+            lambda: read_school_break(tokens, TERM, self.school_dates),
+            lambda: read_school_break(tokens, HALF_TERM, self.school_dates),
+            lambda: read_school_holiday(tokens, self.school_dates),
+            lambda: read_half_of_term(tokens, self.school_dates),
+            lambda: weeks.week(tokens, self.point, self.context),
             lambda: self.range(tokens),
             lambda: self.same_as(tokens),
             lambda: self.part_of(tokens),
+            lambda: self.half_of(tokens),
+            lambda: at_time(tokens, self.point),
         )
 
     def range(self, tokens: Sequence[Token]) -> Span:
@@ -61,6 +94,16 @@ class PointReader:
         for i, token in enumerate(body):
             if token.norm in separators and 0 < i < len(body) - 1:
                 attempts.append(lambda i=i: self.join(body[:i], body[i + 1 :]))
+        return first_that_reads(*attempts)
+
+    def either(self, tokens: Sequence[Token]) -> Span:
+        """'late 2024 or early 2025', 'October or November': from the first day of the one to the
+        last of the other."""
+        attempts = [
+            lambda i=i: self.join(tokens[:i], tokens[i + 1 :])
+            for i, token in enumerate(tokens)
+            if token.norm == "or" and 0 < i < len(tokens) - 1
+        ]
         return first_that_reads(*attempts)
 
     def join(self, left_tokens: Sequence[Token], right_tokens: Sequence[Token]) -> Span:
@@ -115,7 +158,11 @@ class PointReader:
         return Span(to_right_year, year=right.year)
 
     def same_as(self, tokens: Sequence[Token]) -> Span:
-        rests = [*split_prefix(tokens, SAME_AS_PREFIXES), *split_suffix(tokens, SAME_AS_SUFFIXES)]
+        rests = [
+            *split_prefix(tokens, SAME_AS_PREFIXES),
+            *split_prefix(tokens, DEADLINE_PREFIXES),
+            *split_suffix(tokens, SAME_AS_SUFFIXES),
+        ]
         return first_that_reads(*(lambda rest=rest: self.point(rest) for rest in rests))
 
     def part_of(self, tokens: Sequence[Token]) -> Span:
@@ -146,3 +193,28 @@ class PointReader:
 
             return Span(months_of_span, year=inner.year, grain="days")
         raise Wrong(f"'{' '.join(words)}' only divides a month, a year, a quarter or a season")
+
+    def half_of(self, tokens: Sequence[Token]) -> Span:
+        """'first half of 2024' (January to June), 'the second half of March' (16th to the end):
+        whole months when the span has an even number of them, else days (the first half the
+        shorter). The halves of a school term are read with the terms."""
+        c = Cursor(tokens)
+        words = c.take_phrase(HALVES)
+        if words is None:
+            raise Unreadable()
+        second = HALVES[words] == 1
+        inner = self.point(c.rest())
+
+        def halves(y: int) -> DaySpan:
+            start, end = inner.days(y)
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            whole_months = start.day == 1 and end + ONE_DAY == (start + relativedelta(months=months))
+            if whole_months and months % 2 == 0:
+                middle = start + relativedelta(months=months // 2)
+            else:
+                middle = start + dt.timedelta(days=((end - start).days + 1) // 2)
+            return (middle, end) if second else (start, middle - ONE_DAY)
+
+        if inner.grain == "day":
+            raise Wrong(f"'{' '.join(words)}' divides a span of days, not one day")
+        return Span(halves, year=inner.year, grain="days", weekday=None)

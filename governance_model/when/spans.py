@@ -70,20 +70,33 @@ def resolve(span: Span, context: dt.date) -> DaySpan:
     raise problem or Wrong("no year near the context date fits")
 
 
+WEEKDAY_REACH = 3  # a weekday with a day and month picks a year at most this far from the context's
+
+
 def _resolve_by_weekday(span: Span, context: dt.date) -> DaySpan:
-    # Forwards first, then backwards, alternating, up to seven years away.
-    ahead = next((y for y in range(context.year, context.year + 9) if _ends_after(span, y, context)), context.year)
-    for distance in range(8):
+    """The year near the context in which the day has the weekday written: from the first such day
+    on or after the context, outwards (forwards first), no more than WEEKDAY_REACH years from it."""
+    lowest, highest = context.year - WEEKDAY_REACH, context.year + WEEKDAY_REACH
+    ahead = next((y for y in range(context.year, highest + 1) if _ends_after(span, y, context)), context.year)
+    for distance in range(2 * WEEKDAY_REACH + 2):
         for year in (ahead + distance, ahead - 1 - distance):
-            try:
-                return span.checked(year)
-            except NotInYear:
-                continue
-    example = span.days(ahead)[0]
-    raise Wrong(
-        f"no year within seven of {context.year} has {calendar.month_name[example.month]} {example.day}"
-        f" on a {calendar.day_name[span.weekday]}"
-    )
+            if lowest <= year <= highest:
+                try:
+                    return span.checked(year)
+                except NotInYear:
+                    continue
+    example = _first_day(span, range(lowest, highest + 1))
+    day = f"{example.day} {calendar.month_name[example.month]}" if example else "that day"
+    raise Wrong(f"{day} is not a {calendar.day_name[span.weekday]} in any year from {lowest} to {highest}")
+
+
+def _first_day(span: Span, years: range) -> dt.date | None:
+    for year in years:
+        try:
+            return span.days(year)[0]
+        except NotInYear:
+            continue
+    return None
 
 
 def _ends_after(span: Span, year: int, context: dt.date) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from governance_model.when.failures import Unreadable
-from governance_model.when.vocabulary import COMPOUNDS, NUMBER_WORDS
+from governance_model.when.vocabulary import COMPOUNDS, NUMBER_WORDS, TENS, UNIT_NUMBERS
 
 _TOKEN = re.compile(
     r"""
@@ -89,7 +89,10 @@ class Cursor:
         return None
 
     def take_phrase(self, phrases: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
-        for phrase in sorted(phrases, key=len, reverse=True):
+        token = self.peek()
+        if token is None:
+            return None
+        for phrase in _longest_first(phrases, token.norm, 0):
             words = self.tokens[self.i : self.i + len(phrase)]
             if len(words) == len(phrase) and all(t.norm == w for t, w in zip(words, phrase)):
                 self.i += len(phrase)
@@ -129,7 +132,16 @@ class Cursor:
         if token is not None and token.kind == "number" and len(token.norm) <= 3 and int(token.norm) > 0:
             self.i += 1
             return int(token.norm)
-        return self.take_from(NUMBER_WORDS)
+        value = self.take_from(NUMBER_WORDS)
+        if value is not None and token.norm in TENS:  # "twenty-eight", "twenty eight"
+            after_tens = self.i
+            self.take_word("-")
+            units = self.take_from(UNIT_NUMBERS)
+            if units is None:
+                self.i = after_tens
+            else:
+                value += units
+        return value
 
     def take_financial_year(self, separators: tuple[str, ...] = ("/", "-")) -> int | None:
         """'2022/23', '2022-23', '2022/2023' or '22/23': the year it starts."""
@@ -153,16 +165,37 @@ class Cursor:
             raise Unreadable()
 
 
+_INDEXES: dict[tuple[int, int], tuple[Any, dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _longest_first(phrases, word: str, end: int) -> list[tuple[str, ...]]:
+    """The phrases whose first (`end` 0) or last (`end` -1) word is `word`, longest first. The
+    phrase tables are read on every attempt of every rule, so each is indexed once by that word."""
+    if len(phrases) <= 4:  # small sets written in place: not worth an index
+        return [p for p in sorted(phrases, key=len, reverse=True) if p and p[end] == word]
+    cached = _INDEXES.get((id(phrases), end))
+    if cached is None or cached[0] is not phrases:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted(phrases, key=len, reverse=True):
+            index.setdefault(phrase[end], []).append(phrase)
+        cached = _INDEXES[id(phrases), end] = (phrases, index)
+    return cached[1].get(word, [])
+
+
 def split_prefix(tokens: Sequence[Token], phrases) -> Iterable[Sequence[Token]]:
     """Each way `tokens` begins with one of `phrases`: what follows it."""
-    for phrase in sorted(phrases, key=len, reverse=True):
+    if not tokens:
+        return
+    for phrase in _longest_first(phrases, tokens[0].norm, 0):
         if len(tokens) > len(phrase) and all(t.norm == w for t, w in zip(tokens, phrase)):
             yield tokens[len(phrase) :]
 
 
 def split_suffix(tokens: Sequence[Token], phrases) -> Iterable[Sequence[Token]]:
     """Each way `tokens` ends with one of `phrases`: what comes before it."""
-    for phrase in sorted(phrases, key=len, reverse=True):
+    if not tokens:
+        return
+    for phrase in _longest_first(phrases, tokens[-1].norm, -1):
         tail = tokens[len(tokens) - len(phrase) :]
         if len(tokens) > len(phrase) and all(t.norm == w for t, w in zip(tail, phrase)):
             yield tokens[: len(tokens) - len(phrase)]

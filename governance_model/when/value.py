@@ -5,20 +5,33 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-WhenKind = Literal["date", "window", "recurring", "tbc", "contingent", "ongoing"]
+WhenKind = Literal["date", "window", "recurring", "tbc", "contingent", "ongoing", "relative"]
 
 
 @dataclass(frozen=True)
 class When:
-    """The reading of one date phrase. `text` is always the original words, unchanged."""
+    """The reading of one date phrase. `text` is always the original words, unchanged.
+
+    kind `relative`: the dates depend on something not yet dated ("12 weeks after Cabinet",
+    "within 28 days of the decision", "two weeks before the meeting", "a six-week consultation"):
+    `start` and `end` are None, `duration` says how far from `anchor` the deadline falls (negative
+    before it: "-P2W"), and `anchor` names what it is counted from (None: the step it follows).
+    A phrase with its own start keeps its kind and gives its length as `duration` too ("eight-week
+    consultation from 11 July 2019": a window of P8W). Any kind may have `depends_on` ("March 2022
+    (subject to Cabinet approval)": a window that also waits for something); `contingent` is the one
+    that waits with no date at all. `estimated`: the reading used school-term dates estimated by
+    rule, not published ones (see `governance_model.school_terms`)."""
 
     kind: WhenKind
     start: dt.date | None
     end: dt.date | None
     every: str | None = None  # ISO 8601 duration of a recurring When, e.g. "P3M"
-    depends_on: str | None = None  # what a contingent When waits for ("DfE", "cabinet")
+    depends_on: str | None = None  # what it waits for ("DfE", "Cabinet approval")
     tentative: bool = False
     text: str = ""
+    estimated: bool = False  # school-term dates from the rule, not from a table
+    duration: str | None = None  # ISO 8601 length, e.g. "P8W"; "-P2W" for two weeks before the anchor
+    anchor: str | None = None  # what a relative When is counted from ("decision", "Cabinet", "meeting")
 
     @property
     def deadline(self) -> dt.date | None:
@@ -31,8 +44,11 @@ class When:
             "start": self.start.isoformat() if self.start else None,
             "end": self.end.isoformat() if self.end else None,
             "every": self.every,
+            "duration": self.duration,
+            "anchor": self.anchor,
             "depends_on": self.depends_on,
             "tentative": self.tentative,
+            "estimated": self.estimated,
             "text": self.text,
         }
 
@@ -46,4 +62,35 @@ class When:
             depends_on=data.get("depends_on"),
             tentative=bool(data.get("tentative", False)),
             text=data.get("text", ""),
+            estimated=bool(data.get("estimated", False)),
+            duration=data.get("duration"),
+            anchor=data.get("anchor"),
+        )
+
+
+@dataclass
+class Reading:
+    """A reading while the grammar builds it (the When without its text)."""
+
+    kind: WhenKind
+    start: dt.date | None = None
+    end: dt.date | None = None
+    every: str | None = None
+    depends_on: str | None = None
+    tentative: bool = False
+    duration: str | None = None
+    anchor: str | None = None
+
+    def when(self, text: str, estimated: bool) -> When:
+        return When(
+            kind=self.kind,
+            start=self.start,
+            end=self.end,
+            every=self.every,
+            depends_on=self.depends_on,
+            tentative=self.tentative,
+            text=text,
+            estimated=estimated,
+            duration=self.duration,
+            anchor=self.anchor,
         )

@@ -17,8 +17,13 @@ WEEKDAYS = {
 }  # fmt: skip
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
 }  # fmt: skip
+# "twenty-eight": a tens word, a dash or not, then one of these.
+TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "ninety"}
+UNIT_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 # Meteorological seasons: first month and how many months. Winter runs into the next year.
@@ -42,6 +47,17 @@ ISO_UNIT_LETTERS = {"days": "D", "weeks": "W", "months": "M", "years": "Y"}
 COUNTED_RECURRENCES = {"weekly": "W", "monthly": "M", "yearly": "Y"}
 # "6 times a year": how many months apart, for the counts that divide a year evenly.
 TIMES_A_YEAR = {1: "P1Y", 2: "P6M", 3: "P4M", 4: "P3M", 6: "P2M", 12: "P1M", 26: "P2W", 52: "P1W"}
+# "once a term": three terms a year, so termly is every four months (as "termly" reads).
+TIMES_A_TERM = {1: "P4M", 2: "P2M"}
+
+# School holidays: the term each follows and the term after it ("the summer holidays" run from the
+# day after the summer term to the day before the autumn term).
+SCHOOL_HOLIDAYS = {"summer": ("summer", "autumn"), "christmas": ("autumn", "spring"), "easter": ("spring", "summer")}
+HOLIDAY_WORDS = {"holiday", "holidays", "hols", "break", "recess"}
+
+# Times of day a deadline may give ("by noon on 3 June"): a reading keeps the day; the text the time.
+TIME_WORDS = {"noon", "midday", "midnight"}
+TIME_SUFFIXES = {"am", "pm", "noon", "midday", "hrs", "hours", "h"}
 
 RANGE_SEPARATORS = {"-", "/", "to", "until", "till", "through", "and", "&"}
 

@@ -247,6 +247,10 @@ def test_reading_round_trips_through_json():
         "depends_on": None,
         "tentative": False,
         "text": "Quarterly wef Jan 2022",
+        # The fields issue 11 added: a reading with none of them says so.
+        "estimated": False,
+        "duration": None,
+        "anchor": None,
     }
 
 
@@ -442,3 +446,58 @@ def test_unreadable_cell_quotes_the_cell_and_the_part(cell, part):
     assert caught.value.text == cell
     if part:
         assert repr(part) in str(caught.value)
+
+
+# --- terms of a year the table does not hold: estimated by rule, never taken from another year
+# (issue 11, fault 4: "autumn term" read in 2011 was autumn 2019, "summer term" in 2019 summer 2020)
+
+
+def test_a_term_the_table_does_not_hold_is_estimated_never_another_years():
+    autumn = read_when("autumn term", dt.date(2011, 1, 1))
+    assert (autumn.kind, autumn.start, autumn.end, autumn.estimated) == (
+        "window", dt.date(2011, 9, 5), dt.date(2011, 12, 20), True
+    )
+    summer = read_when("summer term", dt.date(2019, 1, 1))
+    assert (summer.start, summer.end, summer.estimated) == (dt.date(2019, 4, 23), dt.date(2019, 7, 22), True)
+    assert read_when("autumn term", dt.date(2011, 1, 1)).to_json()["estimated"] is True
+
+
+def test_every_reading_that_used_an_estimated_term_says_so():
+    for text in ("October half term", "Autumn term 2011", "after the summer holidays", "first half of the spring term"):
+        assert read_when(text, dt.date(2010, 11, 11)).estimated, text
+
+
+def test_a_reading_from_the_table_is_not_estimated_even_if_an_estimate_was_tried():
+    # 2018's autumn term (estimated) ends before the context; 2019's is in the table.
+    autumn = read_when("autumn term", dt.date(2019, 1, 1))
+    assert (autumn.start, autumn.end, autumn.estimated) == (dt.date(2019, 9, 4), dt.date(2019, 12, 20), False)
+    assert not read_when("Autumn Term 21", dt.date(2021, 10, 5)).estimated
+    assert not read_when("15 March 2022", dt.date(2021, 10, 5)).estimated
+
+
+def test_a_council_table_is_not_extended_by_estimates():
+    terms = SchoolTerms.from_yaml(COUNCIL_TERMS)
+    with pytest.raises(WhenError) as caught:
+        read_when("autumn term", dt.date(2011, 1, 1), terms=terms)
+    assert "no academic year" in str(caught.value)
+
+
+def test_a_term_too_far_from_any_table_is_an_error():
+    with pytest.raises(WhenError) as caught:
+        read_when("autumn term 1985", dt.date(2021, 9, 1))
+    assert "'autumn term 1985'" in str(caught.value) and "1990/91 to 2049/50" in str(caught.value)
+
+
+def test_a_weekday_is_looked_for_only_three_years_either_side_of_the_context():
+    with pytest.raises(WhenError) as caught:
+        read_when("Friday 29 February", dt.date(2022, 1, 1))
+    assert "29 February is not a Friday in any year from 2019 to 2025" in str(caught.value)
+
+
+def test_a_phrase_no_rule_reads_names_the_families_govflow_reads():
+    with pytest.raises(WhenError) as caught:
+        read_when("soonish", dt.date(2021, 9, 1))
+    message = str(caught.value)
+    assert "'soonish'" in message
+    for family in ("w/c 24 October 2022", "first half of 2024", "12 weeks after Cabinet", "in writing by", "subject to"):
+        assert family in message
