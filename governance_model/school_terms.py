@@ -216,7 +216,7 @@ class SchoolTerms:
                 )
 
             def fail(message: str, field: str, text: str, places=places) -> None:
-                _published_place(places[field], source)(message, 1, text)
+                _published_place(places[field.split(".")[0]], source)(message, 1, text)
 
             years[starting] = _academic_year(starting, spans, fail)
         return cls(years, source, estimates_other_years=estimates_other_years)
@@ -351,6 +351,9 @@ def published_meaning(name: str, start: dt.date) -> tuple[str, str] | str | None
     if not half and _HOLIDAY_WORDS & set(words):
         return None
     seasons = [w for w in words if w in HALF_TERM_ALIASES or w in TERM_ALIASES]
+    known = _TERM_NAME_WORDS | set(HALF_TERM_ALIASES) | set(TERM_ALIASES) | ({"half"} | _HOLIDAY_WORDS if half else set())
+    if any(not w.isdigit() and w not in known for w in words):
+        return "not a term, a half term or a holiday: name it like 'Autumn term', 'October half term' or 'Christmas holiday'"
     if half:
         named = {HALF_TERM_ALIASES[w] for w in seasons if w in HALF_TERM_ALIASES}
         by_month = _HALF_TERM_BY_MONTH.get(start.month)
@@ -364,8 +367,7 @@ def published_meaning(name: str, start: dt.date) -> tuple[str, str] | str | None
         return "half_term", key
     numbers = [int(w) for w in words if w.isdigit()]
     named = {TERM_ALIASES[w] for w in seasons if w in TERM_ALIASES}
-    unknown = [w for w in words if not w.isdigit() and w not in TERM_ALIASES and w not in _TERM_NAME_WORDS]
-    if unknown or (not named and not numbers and "term" not in words):
+    if not named and not numbers and "term" not in words:
         return "not a term, a half term or a holiday: name it like 'Autumn term', 'October half term' or 'Christmas holiday'"
     if len(named) > 1:
         return f"names two terms ({', '.join(sorted(named))})"
@@ -455,7 +457,11 @@ def _academic_year(starting: int, spans: Mapping[str, Span], fail: Callable[[str
     ordered = [name for name, kind, _ in _FIELDS if kind == "term"]
     for before, after in zip(ordered, ordered[1:]):
         if spans[before][1] >= spans[after][0]:
-            fail(f"{after} starts before {before} ends", f"{after}.start", spans[after][0].isoformat())
+            fail(
+                f"{after.replace('_', ' ')} starts before the {before.replace('_', ' ')} ends",
+                f"{after}.start",
+                spans[after][0].isoformat(),
+            )
     for half, term in _HALF_TERM_INSIDE.items():
         (h_start, h_end), (t_start, t_end) = spans[f"{half}_half_term"], spans[f"{term}_term"]
         if not (t_start <= h_start and h_end <= t_end):
