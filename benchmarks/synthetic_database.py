@@ -41,8 +41,11 @@ def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[
 
 
 def _when_values(value: When | None, prefix: str = "when") -> dict:
+    """The When's columns, as `governance_model.storage.tables.store_when` writes them."""
     if value is None:
-        return {f"{prefix}_{name}": None for name in ("kind", "start", "end", "every", "depends_on", "tentative", "text")}
+        from governance_model.storage.tables import when_columns
+
+        return {column: None for column in when_columns(prefix)}
     return {
         f"{prefix}_kind": value.kind,
         f"{prefix}_start": value.start,
@@ -51,6 +54,9 @@ def _when_values(value: When | None, prefix: str = "when") -> dict:
         f"{prefix}_depends_on": value.depends_on,
         f"{prefix}_tentative": value.tentative,
         f"{prefix}_text": value.text,
+        f"{prefix}_estimated": value.estimated,
+        f"{prefix}_duration": value.duration,
+        f"{prefix}_anchor": value.anchor,
     }
 
 

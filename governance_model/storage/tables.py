@@ -1,6 +1,6 @@
 """The database tables, as SQLAlchemy 2 typed declarative classes; rows never leave the storage package.
 
-A When is stored flat, as seven nullable columns `<prefix>_kind … <prefix>_text` (see
+A When is stored flat, as ten nullable columns `<prefix>_kind … <prefix>_anchor` (see
 `when_columns`), so deadlines can be queried with plain SQL. Enumerations are stored as their string
 values. Natural keys (body code, meeting key, document key, …) are unique; foreign keys use integer
 surrogate ids. References to another aggregate (a step's body, an owner's initials, a decision's
@@ -77,8 +77,9 @@ class Base(DeclarativeBase):
     }
 
 
-# The suffixes of the seven columns that hold one When; `kind` NULL means there is no When.
-WHEN_FIELDS = ("kind", "start", "end", "every", "depends_on", "tentative", "text")
+# The suffixes of the ten columns that hold one When; `kind` NULL means there is no When. The last
+# three came with migration 0007 (NULL in rows written before it: not estimated, no length).
+WHEN_FIELDS = ("kind", "start", "end", "every", "depends_on", "tentative", "text", "estimated", "duration", "anchor")
 
 
 def when_columns(prefix: str = "when") -> tuple[str, ...]:
@@ -87,9 +88,12 @@ def when_columns(prefix: str = "when") -> tuple[str, ...]:
 
 
 def store_when(row: Any, when: When | None, prefix: str = "when") -> None:
-    """Write `when` into the seven `<prefix>_…` columns of `row` (all NULL when there is none)."""
+    """Write `when` into the ten `<prefix>_…` columns of `row` (all NULL when there is none)."""
     values = (
-        (when.kind, when.start, when.end, when.every, when.depends_on, when.tentative, when.text)
+        (
+            when.kind, when.start, when.end, when.every, when.depends_on, when.tentative, when.text,
+            when.estimated, when.duration, when.anchor,
+        )  # fmt: skip
         if when is not None
         else (None,) * len(WHEN_FIELDS)
     )
@@ -103,9 +107,18 @@ def load_when(row: Any, prefix: str = "when") -> When | None:
 
 
 def when_from_values(
-    kind: Any, start: Any, end: Any, every: Any, depends_on: Any, tentative: Any, text: Any
+    kind: Any,
+    start: Any,
+    end: Any,
+    every: Any,
+    depends_on: Any,
+    tentative: Any,
+    text: Any,
+    estimated: Any,
+    duration: Any,
+    anchor: Any,
 ) -> When | None:
-    """The When held in the seven column values, in `WHEN_FIELDS` order (from a plain SELECT)."""
+    """The When held in the ten column values, in `WHEN_FIELDS` order (from a plain SELECT)."""
     if kind is None:
         return None
     return When(
@@ -116,6 +129,9 @@ def when_from_values(
         depends_on=depends_on,
         tentative=bool(tentative),
         text=text or "",
+        estimated=bool(estimated),
+        duration=duration,
+        anchor=anchor,
     )
 
 
@@ -155,6 +171,9 @@ class MeetingRow(Base):
     when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
     when_tentative: Mapped[Optional[bool]]
     when_text: Mapped[Optional[str]] = mapped_column(Text)
+    when_estimated: Mapped[Optional[bool]]
+    when_duration: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_anchor: Mapped[Optional[str]] = mapped_column(Text)
 
     body: Mapped[BodyRow] = relationship(back_populates="meetings")
 
@@ -233,6 +252,9 @@ class StepRow(Base):
     when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
     when_tentative: Mapped[Optional[bool]]
     when_text: Mapped[Optional[str]] = mapped_column(Text)
+    when_estimated: Mapped[Optional[bool]]
+    when_duration: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_anchor: Mapped[Optional[str]] = mapped_column(Text)
 
     document: Mapped[DocumentRow] = relationship(back_populates="steps")
 
@@ -375,6 +397,9 @@ class ActionRow(Base):
     when_depends_on: Mapped[Optional[str]] = mapped_column(Text)
     when_tentative: Mapped[Optional[bool]]
     when_text: Mapped[Optional[str]] = mapped_column(Text)
+    when_estimated: Mapped[Optional[bool]]
+    when_duration: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    when_anchor: Mapped[Optional[str]] = mapped_column(Text)
 
     recommendation: Mapped[RecommendationRow] = relationship(back_populates="actions")
 

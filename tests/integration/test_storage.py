@@ -188,3 +188,40 @@ def test_an_empty_database_is_not_current_until_migrated(database_url: str) -> N
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     finally:
         engine.dispose()
+
+
+@database
+def test_upgrading_from_0006_keeps_steps_and_their_decisions_and_reads_old_whens_as_before(database_url: str) -> None:
+    # Migration 0007 adds the When columns estimated, duration and anchor with plain ADD COLUMN: a
+    # rebuilt route_steps table would have cascaded the delete to its decisions.
+    from alembic import command
+
+    from governance_model.model import Decision, DecisionOutcome
+    from governance_model.storage import SqlUnitOfWork, alembic_config, make_session_factory
+    from governance_model.when import When
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(engine.url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+            for statement in (
+                "INSERT INTO documents (id, key, title, kind, exempt) VALUES (1, 'd', 'D', 'strategy', false)",
+                "INSERT INTO route_steps (id, document_id, key, position, kind, title, when_kind, when_start, when_end, "
+                "when_tentative, when_text) VALUES (1, 1, 's', 1, 'decide', 'S', 'window', '2022-03-01', '2022-03-31', "
+                "true, 'TBC March 22')",
+                "INSERT INTO decisions (step_id, body_code, outcome, decided_on, minute) "
+                "VALUES (1, 'SSPB', 'approved', '2022-03-07', 'RESOLVED')",
+            ):
+                connection.execute(text(statement))
+        migrate(engine)
+        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+            (step,) = uow.documents.get("d").route.steps
+            assert step.when == When("window", dt.date(2022, 3, 1), dt.date(2022, 3, 31), tentative=True, text="TBC March 22")
+            assert (step.when.estimated, step.when.duration, step.when.anchor) == (False, None, None)
+            assert uow.documents.list_decisions() == [
+                Decision("d", "s", "SSPB", DecisionOutcome.APPROVED, dt.date(2022, 3, 7), minute="RESOLVED")
+            ]
+    finally:
+        engine.dispose()
