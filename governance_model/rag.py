@@ -8,9 +8,12 @@ The rule, for an action on day D (tolerances per plan, see `RagTolerances`):
    the Status column of a plan file).
 2. **On hold** — its When is contingent ("DfE contingent") and the condition has not been recorded
    as met by D. Once met, it is due `CONTINGENT_DUE_AFTER` working days later (the reminder rule)
-   and judged as a dated action.
-3. **No update** — the data to judge it is missing: no When, a When still TBC, or an ongoing
-   action that has started and has never had a progress update.
+   and judged as a dated action. A dated When that also waits for something ("March 2022 (subject
+   to Cabinet approval)") is not held: it is judged by its date, and the reason names what it waits
+   for.
+3. **No update** — the data to judge it is missing: no When, a When still TBC or relative to
+   something not yet dated ("12 weeks after Cabinet"), or an ongoing action that has started and has
+   never had a progress update.
 4. **Overdue** — its deadline (the last day of its When, or the working day before when that is a
    weekend or bank holiday) is before D and it is not complete. A recurring action ("Quarterly wef
    Jan 2022") is judged on its latest occurrence on or before D: overdue when that occurrence had
@@ -247,8 +250,11 @@ class _Judge:
             return self.ongoing(judged, when, last_update)
         if when.kind == "recurring":
             return self.recurring(judged, when, updates)
-        lead = f"“{when.text}” is provisional" if when.tentative else ""
-        return self.dated(judged, when.end, updates, lead)
+        # A dated When that also waits for something ("March 2022 (subject to Cabinet approval)") is
+        # judged by its date, as the paper committed to it; the reason names what it waits for.
+        leads = [f"“{when.text}” is provisional"] if when.tentative else []
+        leads += [f"subject to {when.depends_on}"] if when.depends_on else []
+        return self.dated(judged, when.end, updates, "; ".join(leads))
 
     def dated(self, judged, deadline: dt.date, updates: list[dt.date], lead: str = "", *, due: dt.date | None = None) -> ActionRag:
         due = due or self.calendar.on_or_before_working_day(deadline)

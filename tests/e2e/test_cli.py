@@ -16,7 +16,7 @@ def govflow(*args: str, env: dict | None = None, cwd: Path | None = None) -> sub
     return subprocess.run([sys.executable, "-m", "govflow", *args], capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120)
 
 
-def test_when_prints_exactly_the_seven_fields():
+def test_when_prints_exactly_the_ten_fields():
     result = govflow("when", "Quarterly wef Jan 2022", "--context", "2022-01-01", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
@@ -24,10 +24,36 @@ def test_when_prints_exactly_the_seven_fields():
         "start": "2022-01-01",
         "end": None,
         "every": "P3M",
+        "duration": None,
+        "anchor": None,
         "depends_on": None,
         "tentative": False,
+        "estimated": False,
         "text": "Quarterly wef Jan 2022",
     }
+
+
+def test_when_shows_a_relative_period_and_an_estimated_term():
+    relative = govflow("when", "12 weeks after Cabinet", "--context", "2022-01-01", "--json")
+    assert relative.returncode == 0, relative.stderr
+    assert json.loads(relative.stdout) == {
+        "kind": "relative",
+        "start": None,
+        "end": None,
+        "every": None,
+        "duration": "P12W",
+        "anchor": "Cabinet",
+        "depends_on": None,
+        "tentative": False,
+        "estimated": False,
+        "text": "12 weeks after Cabinet",
+    }
+    # Issue 11, fault 4: read in 2011, "autumn term" is autumn 2011 (estimated), never 2019.
+    term = json.loads(govflow("when", "autumn term", "--context", "2011-01-01", "--json").stdout)
+    assert (term["start"], term["end"], term["estimated"]) == ("2011-09-05", "2011-12-20", True)
+    table = govflow("when", "eight-week consultation from 11 July 2019", "--context", "2019-07-01")
+    assert table.returncode == 0, table.stderr
+    assert "P8W" in table.stdout and "2019-09-05" in table.stdout and "estimated" in table.stdout
 
 
 def test_when_reads_a_phrase_without_a_year_from_the_context():
@@ -41,6 +67,7 @@ def test_when_exits_2_and_quotes_an_unreadable_phrase():
     assert result.returncode == 2
     assert result.stdout == ""
     assert "after the summer-ish" in result.stderr
+    assert "w/c 24 October 2022" in result.stderr  # and it says which families govflow reads
 
 
 @pytest.mark.database

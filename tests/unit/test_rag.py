@@ -205,3 +205,18 @@ def test_wording_for_one():
     result = judge_plan(plan_of(action("July")), dt.date(2022, 5, 1))
     assert result.reason == "1 recommendation: 1 on track"
     assert result.recommendation("1").reason == "its one action: on track (action 1: due 29 Jul 2022, in 89 days)"
+
+
+def test_a_dated_action_that_also_waits_for_something_is_judged_by_its_date_and_names_it():
+    # Issue 11: "March 2022 (subject to Cabinet approval)" is a window with depends_on, not held
+    # like "subject to Cabinet approval" alone.
+    result = judged(plan_of(action("March 2022 (subject to Cabinet approval)")), dt.date(2022, 5, 1))
+    assert result.rag is Rag.OVERDUE
+    assert result.reason == "subject to Cabinet approval; due 31 Mar 2022, 31 days ago, and not recorded complete"
+    assert judged(plan_of(action("subject to Cabinet approval")), dt.date(2022, 5, 1)).rag is Rag.ON_HOLD
+
+
+def test_a_relative_action_has_no_date_yet():
+    result = judged(plan_of(action("12 weeks after Cabinet")), dt.date(2022, 5, 1))
+    assert result.rag is Rag.NO_UPDATE
+    assert result.reason == "no date yet (“12 weeks after Cabinet”)"
