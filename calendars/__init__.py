@@ -1,1 +1,2 @@
-"""iCalendar feeds: model in, bytes out; the Europe/London VTIMEZONE; the feed server."""
+"""iCalendar feeds: model in, bytes out; the Europe/London VTIMEZONE; the published feed folder as a
+web server sees it (manifest, conditional requests, subscribe page; served by govflow.web)."""

@@ -184,20 +184,22 @@ def serve_command(
     port: Annotated[int, typer.Option(help="port to listen on (0: any free port)")] = 8000,
     feeds_dir: Annotated[Optional[Path], typer.Option("--feeds-dir", help="published feeds (default: GOVFLOW_FEEDS_DIR or <GOVFLOW_DATA_DIR>/feeds)")] = None,
     public_url: Annotated[Optional[str], typer.Option("--public-url", envvar="GOVFLOW_PUBLIC_URL", help="where subscribers reach this server, e.g. https://feeds.council.example.org")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes sharing the port (each re-reads index.json when it changes)")] = 1,
 ) -> None:
     """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
-    from calendars import server as feed_server  # imported here: `govflow when` must stay fast
+    from govflow.web.serve import serve  # imported here: `govflow when` must stay fast
 
-    folder = feeds_dir or feed_server.default_feeds_dir(Settings.from_env())
+    folder = feeds_dir or Settings.from_env().feeds_dir
 
-    def ready(srv: "feed_server.FeedServer") -> None:
+    def ready(page_url: str) -> None:
         out.print(f"serving feeds from {folder}", highlight=False)
         if not (Path(folder) / "index.json").exists():
             out.print("  no index.json there yet: no feeds until they are published", highlight=False)
-        out.print(f"subscribe page: {srv.page.public_url}/", highlight=False)
+        out.print(f"subscribe page: {page_url}/", highlight=False)
+        out.file.flush()  # a supervisor reading a pipe sees the address before the first request
 
     try:
-        feed_server.serve(folder, host, port, public_url, on_ready=ready)
+        serve(folder, host, port, public_url, workers=workers, on_ready=ready)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc}")
 

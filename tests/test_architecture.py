@@ -73,3 +73,24 @@ def test_the_checker_catches_a_violation(tmp_path: Path, source: str) -> None:
     problems = forbidden_imports(package)
     assert len(problems) == 1
     assert problems[0].startswith("governance_model/bad.py:")
+
+
+def imports_under(root: Path) -> list[tuple[str, str]]:
+    """(file:line, module) for every import in the .py files under `root`."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found.extend((f"{path.relative_to(root.parent).as_posix()}:{line}", module) for line, module in imported_modules(tree))
+    return found
+
+
+def test_the_web_app_does_not_import_the_cli_and_calendars_no_web_server() -> None:
+    # Entry points stand side by side: the CLI may start the web app, never the reverse. The feed
+    # folder logic in calendars/ stays free of any HTTP server or framework.
+    project = DOMAIN.parent
+    web = [f"{where} imports {m}" for where, m in imports_under(project / "govflow" / "web") if m.startswith("govflow.cli")]
+    calendars = [
+        f"{where} imports {m}" for where, m in imports_under(project / "calendars")
+        if m.split(".")[0] in {"starlette", "uvicorn", "fastapi", "govflow"} or m.startswith("http.server")
+    ]
+    assert web + calendars == []
