@@ -1,6 +1,6 @@
 """The feed server: serves the published feed folder over HTTP with the standard library only.
 
-The folder is written by the feed publisher (`calendars.publish`)::
+The folder is written by the feed publisher (`govflow.services.feed_publishing`)::
 
     DIR/index.json     {"generated_at": "…Z", "feeds": [{"path": "body/SSPB.ics", "title": "…",
                         "kind": "body|document|person|all", "public": true|false,

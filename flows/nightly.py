@@ -1,4 +1,4 @@
-"""The nightly Prefect flow: thin orchestration over govflow.nightly, one small task per step.
+"""The nightly Prefect flow: thin orchestration over govflow.services.night_planning, one small task per step.
 
 Every task works on whole batches (all documents, all nights) and hands Prefect objects that can hold
 tens of thousands of domain objects. So every task has `cache_policy=NO_CACHE` and
@@ -23,11 +23,11 @@ from pydantic import BaseModel
 
 from governance_model.model import NightlyRun
 from governance_model.reminders import Reminder
-from govflow import nightly as service
-from govflow import reports as reports_service
 from govflow import wiring
-from govflow.nightly import RouteUpdate, Snapshot
-from govflow.reports import WrittenReport
+from govflow.services import night_planning as service
+from govflow.services import report_writing as reports_service
+from govflow.services.night_planning import RouteUpdate, Snapshot
+from govflow.services.report_writing import WrittenReport
 from govflow.settings import Settings, redact_url
 from notifications.outbox import SendReport
 
@@ -107,7 +107,7 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
 @batch_task
 def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
     """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths."""
-    from calendars.publish import publish_feeds
+    from govflow.services.feed_publishing import publish_feeds
 
     settings = Settings.from_env()
     return publish_feeds(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from govflow import nightly as service
-from govflow import services, wiring
+from govflow import wiring
+from govflow.services import file_loading as services
+from govflow.services import night_planning as service
 from govflow.settings import Settings
 from tests.calendars.conftest import AS_OF, SOUTHEND
 

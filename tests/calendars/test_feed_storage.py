@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from calendars.publish import publish
+from govflow.services.feed_publishing import publish
 from governance_model.errors import ModelError
 from governance_model.storage import FeedEventState
-from govflow import services
+from govflow.services import file_loading as services
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, SOUTHEND, STAMP
 from tests.fakes import FakeUnitOfWork
 

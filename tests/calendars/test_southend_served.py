@@ -9,7 +9,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from calendars.publish import publish_feeds
+from govflow.services.feed_publishing import publish_feeds
 from calendars.server import make_server
 from tests.calendars.conftest import AS_OF, CHECK_ICS, STAMP
 

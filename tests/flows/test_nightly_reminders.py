@@ -11,7 +11,7 @@ import pytest
 from flows.nightly import NightlyParameters, nightly
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from govflow import wiring
-from govflow.nightly import run_nightly
+from govflow.services.night_planning import run_nightly
 from govflow.settings import Settings
 from notifications.outbox import send_pending
 

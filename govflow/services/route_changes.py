@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from governance_model.errors import ModelError
 from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
-from govflow.nightly import advance_routes, snapshot_from
+from govflow.services.night_planning import advance_routes, snapshot_from
 
 
 @dataclass

@@ -15,7 +15,7 @@ from governance_model.errors import LoadError, ModelError
 from governance_model.importing.progress_updates import ParsedUpdate, read_progress_updates
 from governance_model.model import ActionPlan, ProgressUpdate
 from governance_model.storage.repository import check_update, updates_to_add
-from govflow.services import _decode_utf8, _read_bytes
+from govflow.services.file_loading import decode_utf8, read_bytes
 
 AUDIT_KIND = "progress.updated"
 
@@ -176,7 +176,7 @@ def load_updates(
     `recorded_on` is the day of blocks that give none; `author` the author of blocks without "By:"."""
     path = Path(path)
     source = str(path)
-    text = _decode_utf8(_read_bytes(path), source)
+    text = decode_utf8(read_bytes(path), source)
     parsed = read_progress_updates(text, source, recorded_on=recorded_on)
     entries = []
     for item in parsed:

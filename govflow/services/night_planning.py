@@ -1,6 +1,7 @@
-"""The nightly service: bring every route up to date for a day (catching up missed nights), record
-what moved and why, and say so in a summary. The Prefect flow in flows/nightly.py calls these steps
-one task each; each step is also usable on its own."""
+"""Planning the night: load what is stored, bring every route up to date for a day (catching up
+missed nights), work out the reminders owed, and save it all with a record of the run and a
+summary. The Prefect flow in flows/nightly.py calls these steps one task each; each step is also
+usable on its own."""
 from __future__ import annotations
 
 import datetime as dt

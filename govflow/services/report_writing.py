@@ -1,6 +1,6 @@
-"""Reports as a service: gather what a Report to Board or an action-plan report needs from the
-database, judge it for a day, and write the Markdown, HTML, CSV and Excel files (`govflow report …`
-and the nightly flow)."""
+"""Writing the reports: gather what a Report to Board or an action-plan report needs from the
+database, judge it for a day, render it with the `reports` package and write the Markdown, HTML, CSV
+and Excel files (`govflow report …` and the nightly flow)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,0 +1,28 @@
+"""`govflow send`: send the reminder digests waiting in the outbox now."""
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from governance_model.errors import Error
+from govflow import wiring
+from govflow.cli.console import err, fail, out
+from govflow.settings import Settings
+
+
+def send() -> None:
+    """Send every pending reminder digest now (the nightly flow does this too); failures stay pending."""
+    try:
+        report = wiring.send_pending_reminders(Settings.from_env(), dt.datetime.now(dt.timezone.utc))
+    except Error as exc:
+        fail(str(exc))
+    out.print(f"digests sent: {report.sent}; failed: {report.failed}", highlight=False)
+    for error in report.errors:
+        err.print(f"  {error}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(send)
