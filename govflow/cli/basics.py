@@ -24,7 +24,7 @@ DEMO_AS_OF = dt.date(2021, 10, 6)  # the SSPB meeting that seed 000's report wen
 
 def init() -> None:
     """Create or upgrade the database (SQLite under GOVFLOW_DATA_DIR unless GOVFLOW_DATABASE_URL is set)."""
-    settings = Settings.from_env()
+    settings = Settings()
     try:
         where = wiring.init_database(settings)
     except Error as exc:
@@ -34,7 +34,7 @@ def init() -> None:
 
 def load(files: Annotated[list[Path], typer.Argument(help="setup .yaml files and plan .txt/.tsv/.csv/.xlsx files")]) -> None:
     """Load setup and plan files. All or nothing: one bad row and nothing is stored."""
-    settings = Settings.from_env()
+    settings = Settings()
     try:
         summary = file_loading.load_files(files, wiring.unit_of_work(settings))
     except Error as exc:
@@ -48,7 +48,7 @@ def when(
     as_json: Annotated[bool, typer.Option("--json", help="print the reading as one JSON object")] = False,
 ) -> None:
     """Show how govflow reads a date phrase."""
-    context_date = parse_date(context, "--context") or dt.date.today()
+    context_date = parse_date(context, "--context") or wiring.clock().today()
     try:
         reading = read_when(phrase, context_date)
     except Error as exc:
@@ -67,8 +67,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="print as JSON")] = False,
 ) -> None:
     """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
-    settings = Settings.from_env()
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    settings = Settings()
+    day = parse_date(as_of, "--as-of") or wiring.clock().today()
     try:
         result = status_overview.status(wiring.unit_of_work(settings), day)
     except Error as exc:
@@ -85,7 +85,7 @@ def demo(
     """Create the database, load the Southend example, run the nightly flow and show the status."""
     from govflow.cli.nightly import prepare_prefect
 
-    settings = Settings.from_env()
+    settings = Settings()
     day = parse_date(as_of, "--as-of")
     try:
         out.print(f"database ready: {wiring.init_database(settings)}", highlight=False)

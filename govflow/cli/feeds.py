@@ -2,7 +2,6 @@
 give a person's private feed a new address."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,11 +25,11 @@ def feeds_build(
     """Write every calendar feed (.ics) and their index.json; unchanged feeds are left untouched."""
     from govflow.services.feed_publishing import publish
 
-    settings = Settings.from_env()
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    settings, clock = Settings(), wiring.clock()
+    day = parse_date(as_of, "--as-of") or clock.today()
     target = out_dir or settings.feeds_dir
     try:
-        published = publish(lambda: wiring.unit_of_work(settings), target, day, dt.datetime.now(dt.timezone.utc), settings.public_url)
+        published = publish(wiring.unit_of_work_factory(settings), target, day, clock.now(), settings.public_url)
     except Error as exc:
         fail(str(exc))
     for item in published:
@@ -45,9 +44,9 @@ def feeds_token_rotate(initials: Annotated[str, typer.Argument(help="the person'
     """Give a person a new private feed token; the old address stops working after the next build."""
     from govflow.services.feed_publishing import rotate_feed_token
 
-    settings = Settings.from_env()
+    settings = Settings()
     try:
-        token = rotate_feed_token(wiring.unit_of_work(settings), initials, dt.datetime.now(dt.timezone.utc))
+        token = rotate_feed_token(wiring.unit_of_work(settings), initials, wiring.clock().now())
     except Error as exc:
         fail(str(exc))
     out.print(f"new feed token for {initials}: person/{token.token}.ics (published at the next `govflow feeds build`)", highlight=False, soft_wrap=True)

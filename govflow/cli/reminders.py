@@ -1,8 +1,6 @@
 """`govflow send`: send the reminder digests waiting in the outbox now."""
 from __future__ import annotations
 
-import datetime as dt
-
 import typer
 
 from governance_model.errors import Error
@@ -14,7 +12,7 @@ from govflow.settings import Settings
 def send() -> None:
     """Send every pending reminder digest now (the nightly flow does this too); failures stay pending."""
     try:
-        report = wiring.send_pending_reminders(Settings.from_env(), dt.datetime.now(dt.timezone.utc))
+        report = wiring.send_pending_reminders(Settings(), wiring.clock())
     except Error as exc:
         fail(str(exc))
     out.print(f"digests sent: {report.sent}; failed: {report.failed}", highlight=False)

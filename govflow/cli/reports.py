@@ -1,7 +1,6 @@
 """`govflow report board BODY` and `govflow report plan PLAN`: the reports boards read, for a day."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -43,9 +42,9 @@ def _write(kind: str, key: str, files: dict[str, bytes], out_dir: Path | None, f
 
 def _report(kind: str, key: str, as_of: str | None, out_dir: Path | None, formats: list[str] | None, build, render) -> None:
     """Build the report for `key` on the day, then print or write it."""
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or wiring.clock().today()
     try:
-        report = build(wiring.unit_of_work(Settings.from_env()), key, day)
+        report = build(wiring.unit_of_work(Settings()), key, day)
     except Error as exc:
         fail(str(exc))
     _write(kind, key, render(report), out_dir, formats or [])

@@ -7,18 +7,17 @@ import datetime as dt
 import getpass
 import re
 from typing import Annotated, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 
 from governance_model.errors import Error
 from governance_model.model import Condition, Decision, DecisionOutcome
 from govflow import wiring
+from govflow.clock import LONDON
 from govflow.cli.console import fail, out, parse_date
 from govflow.services import route_changes
 from govflow.settings import Settings
 
-LONDON = ZoneInfo("Europe/London")
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 
 meeting_app = typer.Typer(no_args_is_help=True, help="Move, cancel or confirm a meeting (it keeps its identity).")
@@ -42,11 +41,12 @@ def _local_datetime(value: str, option: str) -> dt.datetime:
 
 
 def _who(by: str | None, why: str, as_of: str | None) -> dict:
+    clock = wiring.clock()
     return {
         "actor": by or getpass.getuser(),
         "reason": why,
-        "as_of": parse_date(as_of, "--as-of") or dt.date.today(),
-        "now": dt.datetime.now(dt.timezone.utc),
+        "as_of": parse_date(as_of, "--as-of") or clock.today(),
+        "now": clock.now(),
     }
 
 
@@ -63,7 +63,7 @@ def _report(result: route_changes.ChangeResult) -> None:
 
 def _run(change, *args, **kwargs) -> None:
     try:
-        result = change(wiring.unit_of_work(Settings.from_env()), *args, **kwargs)
+        result = change(wiring.unit_of_work(Settings()), *args, **kwargs)
     except Error as exc:
         fail(str(exc))
     _report(result)

@@ -19,7 +19,7 @@ def serve_command(
     """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
     from calendars import server as feed_server  # imported here: `govflow when` must stay fast
 
-    folder = feeds_dir or feed_server.default_feeds_dir(Settings.from_env())
+    folder = feeds_dir or feed_server.default_feeds_dir(Settings())
 
     def ready(srv: "feed_server.FeedServer") -> None:
         out.print(f"serving feeds from {folder}", highlight=False)

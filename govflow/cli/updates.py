@@ -3,7 +3,6 @@ options or from a file in seed 001's shape. Parses, calls govflow.services.progr
 what was recorded."""
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -42,8 +41,8 @@ def update(
         for name, values in (("--done", done), ("--difference", difference), ("--develop", develop), ("--next", next_))
     }
     actor = by or getpass.getuser()
-    now = dt.datetime.now(dt.timezone.utc)
-    uow = wiring.unit_of_work(Settings.from_env())
+    now = wiring.clock().now()
+    uow = wiring.unit_of_work(Settings())
     if file is not None:
         given = [name for name, value in texts.items() if value]
         given += [name for name, value in (("NUMBER", number), ("--action", action)) if value is not None]
