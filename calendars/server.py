@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from calendars.errors import ServeError
+
 log = logging.getLogger(__name__)
 
 FEEDS_PREFIX = "/feeds/"
@@ -443,7 +445,10 @@ def make_server(
     `public_url` is where subscribers reach it (e.g. https://feeds.council.example.org, behind a TLS
     proxy); the subscribe page builds its links from it. Default: the address it listens on.
     """
-    server = FeedServer((host, port), handler_class)
+    try:
+        server = FeedServer((host, port), handler_class)
+    except OSError as error:  # the port is taken, the address is not this machine's …
+        raise ServeError(f"cannot listen on {host}:{port}: {error}") from None
     server.catalog = FeedCatalog(feeds_dir)
     server.page = SubscribePage(public_url or server.url)
     server.catalog.current()  # read the manifest now, so a broken one shows at start-up

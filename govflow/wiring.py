@@ -1,14 +1,18 @@
 """The one place that builds the clock, database engines, units of work and senders from the
-settings, and hands them down."""
+settings, and hands them down. A setting a library refuses (a database URL SQLAlchemy cannot use)
+becomes a govflow error here, naming its variable."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
 
+from sqlalchemy.exc import ArgumentError
+
 from governance_model.storage.database import make_engine, make_session_factory, migrate
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
-from govflow.settings import Settings
+from govflow.errors import SettingsError
+from govflow.settings import Settings, variable
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
 from notifications.redaction import scrub_urls
@@ -21,7 +25,11 @@ def clock() -> Clock:
 
 @lru_cache(maxsize=8)
 def _engine(url: str):
-    return make_engine(url)
+    try:
+        return make_engine(url)
+    except (ArgumentError, ImportError) as error:  # an unknown dialect, a driver not installed, not a URL
+        reason = scrub_urls(str(error).replace(url, scrub_urls(url)))
+        raise SettingsError(variable("database_url"), f"{scrub_urls(url)} is not a database URL govflow can use ({reason})") from None
 
 
 @lru_cache(maxsize=8)
@@ -50,7 +58,16 @@ def unit_of_work_factory(settings: Settings) -> Callable[[], SqlUnitOfWork]:
 def sender(settings: Settings, clock: Clock) -> Sender:
     """The SMTP relay (GOVFLOW_SMTP_URL) and apprise config if set; otherwise the local mailbox folder."""
     smtp_url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
+    # An SMTP URL or apprise config that apprise cannot use raises notifications' ConfigurationError,
+    # which names the variable (and shows no password).
     return make_sender(smtp_url, settings.apprise_config, settings.mailbox_dir, clock=clock.now)
+
+
+def check(settings: Settings, clock: Clock) -> None:
+    """Build the database engine and the sender once, so that a setting that cannot be used is said
+    before a long run (the nightly flow) starts, not in the middle of it."""
+    _engine(settings.database_url.get_secret_value())
+    sender(settings, clock)
 
 
 def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:

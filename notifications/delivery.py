@@ -158,7 +158,7 @@ class ApprisePersonSender:
         apprise = self._apprise
         config = apprise.AppriseConfig(asset=self._asset)
         if not config.add(str(self.config_path)) or not self.config_path.is_file():  # type: ignore[union-attr]
-            raise ConfigurationError(f"cannot read the apprise config file {self.config_path}")
+            raise ConfigurationError(f"cannot read the apprise config file {self.config_path} (GOVFLOW_APPRISE_CONFIG)")
         services = apprise.Apprise(asset=self._asset)
         services.add(config)
         if tag is None:

@@ -316,3 +316,24 @@ def test_the_checker_catches_a_cycle_and_names_its_modules(tmp_path: Path) -> No
         ["govflow.cli.commands", "govflow.cli.console"],
         ["reports.a", "reports.b", "reports.c"],
     ]
+
+
+def test_one_error_tree() -> None:
+    """Every exception govflow's packages define derives from the one root, governance_model.errors.Error,
+    so the CLI's one handler (and the web app's) turns each into a message (private control-flow
+    exceptions that never leave their module aside)."""
+    import importlib
+    import inspect
+
+    from governance_model.errors import Error
+
+    outside = []
+    for name in find_modules(ROOT):
+        if ".migrations." in name or name.endswith("__main__"):  # revisions run under Alembic; __main__ runs the CLI
+            continue
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name and issubclass(cls, BaseException) and not cls.__name__.startswith("_"):
+                if not issubclass(cls, Error):
+                    outside.append(f"{name}.{cls.__name__}")
+    assert outside == []

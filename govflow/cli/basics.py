@@ -11,10 +11,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from governance_model.errors import Error
 from governance_model.when import read_when
 from govflow import wiring
-from govflow.cli.console import fail, out, parse_date, print_load_summary, print_nightly_summary, print_status
+from govflow.cli.console import out, parse_date, print_load_summary, print_nightly_summary, print_status
 from govflow.services import file_loading, status_overview
 from govflow.settings import Settings
 
@@ -25,20 +24,14 @@ DEMO_AS_OF = dt.date(2021, 10, 6)  # the SSPB meeting that seed 000's report wen
 def init() -> None:
     """Create or upgrade the database (SQLite under GOVFLOW_DATA_DIR unless GOVFLOW_DATABASE_URL is set)."""
     settings = Settings()
-    try:
-        where = wiring.init_database(settings)
-    except Error as exc:
-        fail(str(exc))
+    where = wiring.init_database(settings)
     out.print(f"database ready: {where}", highlight=False)
 
 
 def load(files: Annotated[list[Path], typer.Argument(help="setup .yaml files and plan .txt/.tsv/.csv/.xlsx files")]) -> None:
     """Load setup and plan files. All or nothing: one bad row and nothing is stored."""
     settings = Settings()
-    try:
-        summary = file_loading.load_files(files, wiring.unit_of_work(settings))
-    except Error as exc:
-        fail(str(exc))
+    summary = file_loading.load_files(files, wiring.unit_of_work(settings))
     print_load_summary(summary)
 
 
@@ -49,10 +42,7 @@ def when(
 ) -> None:
     """Show how govflow reads a date phrase."""
     context_date = parse_date(context, "--context") or wiring.clock().today()
-    try:
-        reading = read_when(phrase, context_date)
-    except Error as exc:
-        fail(str(exc))
+    reading = read_when(phrase, context_date)
     if as_json:
         typer.echo(json.dumps(reading.to_json()))
         return
@@ -69,10 +59,7 @@ def status(
     """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
     settings = Settings()
     day = parse_date(as_of, "--as-of") or wiring.clock().today()
-    try:
-        result = status_overview.status(wiring.unit_of_work(settings), day)
-    except Error as exc:
-        fail(str(exc))
+    result = status_overview.status(wiring.unit_of_work(settings), day)
     if as_json:
         typer.echo(json.dumps(asdict(result), default=str, indent=2))
         return
@@ -87,18 +74,16 @@ def demo(
 
     settings = Settings()
     day = parse_date(as_of, "--as-of")
-    try:
-        out.print(f"database ready: {wiring.init_database(settings)}", highlight=False)
-        summary = file_loading.load_files([EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings))
-        print_load_summary(summary)
-        out.print("running the nightly flow through Prefect (the first run starts a temporary Prefect server)…", highlight=False)
-        prepare_prefect()
-        from flows.nightly import NightlyParameters, nightly
+    wiring.check(settings, wiring.clock())  # before anything is stored or Prefect started
+    out.print(f"database ready: {wiring.init_database(settings)}", highlight=False)
+    summary = file_loading.load_files([EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings))
+    print_load_summary(summary)
+    out.print("running the nightly flow through Prefect (the first run starts a temporary Prefect server)…", highlight=False)
+    prepare_prefect()
+    from flows.nightly import NightlyParameters, nightly
 
-        print_nightly_summary(nightly(NightlyParameters(as_of=day)))
-        print_status(status_overview.status(wiring.unit_of_work(settings), day))
-    except Error as exc:
-        fail(str(exc))
+    print_nightly_summary(nightly(NightlyParameters(as_of=day)))
+    print_status(status_overview.status(wiring.unit_of_work(settings), day))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,16 +1,17 @@
-"""What every command shares: the two consoles (results to stdout, errors to stderr), the date-option
-parser, and the printing of results that more than one command shows (what was loaded, the status,
-the nightly summary)."""
+"""What every command shares: the two consoles (results to stdout, errors to stderr), the error a
+command raises for what was typed, the date-option parser, and the printing of results that more
+than one command shows (what was loaded, the status, the nightly summary)."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 from typing import NoReturn
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
+from governance_model.errors import Error as RootError
+from govflow.errors import Error
 from govflow.services.file_loading import LoadSummary
 from govflow.services.status_overview import Status
 
@@ -18,9 +19,17 @@ out = Console()
 err = Console(stderr=True)
 
 
+class CommandError(Error):
+    """What was typed cannot be used: a malformed option, a missing argument, options that clash."""
+
+
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
+    raise CommandError(message)
+
+
+def print_error(error: RootError) -> None:
+    """`error: <message>` on stderr: how every govflow error ends a command (govflow.cli.GovflowCommand)."""
+    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

@@ -7,9 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
 from govflow import wiring
-from govflow.cli.console import fail, out, parse_date
+from govflow.cli.console import out, parse_date
 from govflow.settings import Settings
 
 feeds_app = typer.Typer(no_args_is_help=True, help="Calendar feeds: build them, rotate a person's private feed token.")
@@ -28,10 +27,7 @@ def feeds_build(
     settings, clock = Settings(), wiring.clock()
     day = parse_date(as_of, "--as-of") or clock.today()
     target = out_dir or settings.feeds_dir
-    try:
-        published = publish(wiring.unit_of_work_factory(settings), target, day, clock.now(), settings.public_url)
-    except Error as exc:
-        fail(str(exc))
+    published = publish(wiring.unit_of_work_factory(settings), target, day, clock.now(), settings.public_url)
     for item in published:
         visibility = "public" if item.feed.public else "private"
         changed = "written" if item.written else "unchanged"
@@ -45,10 +41,7 @@ def feeds_token_rotate(initials: Annotated[str, typer.Argument(help="the person'
     from govflow.services.feed_publishing import rotate_feed_token
 
     settings = Settings()
-    try:
-        token = rotate_feed_token(wiring.unit_of_work(settings), initials, wiring.clock().now())
-    except Error as exc:
-        fail(str(exc))
+    token = rotate_feed_token(wiring.unit_of_work(settings), initials, wiring.clock().now())
     out.print(f"new feed token for {initials}: person/{token.token}.ics (published at the next `govflow feeds build`)", highlight=False, soft_wrap=True)
 
 

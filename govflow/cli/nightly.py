@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
+from govflow import wiring
 from govflow.cli.console import fail, out, parse_date, print_nightly_summary
+from govflow.settings import Settings
 
 
 def prepare_prefect() -> None:
@@ -42,13 +43,11 @@ def nightly_command(
 ) -> None:
     """Run the nightly flow once, now, through Prefect: bring every route up to date, catching up missed nights."""
     day = parse_date(as_of, "--as-of")
+    wiring.check(Settings(), wiring.clock())  # a bad setting is said here, not as a failed flow run
     prepare_prefect()
     from flows.nightly import NightlyParameters, nightly
 
-    try:
-        summary = nightly(NightlyParameters(as_of=day))
-    except Error as exc:
-        fail(str(exc))
+    summary = nightly(NightlyParameters(as_of=day))
     if as_json:
         typer.echo(json.dumps(summary))
         return
@@ -70,6 +69,7 @@ def deploy_command() -> None:
 
 def serve_nightly_command() -> None:
     """Run the nightly deployment's scheduled runs from this process until stopped (Ctrl-C)."""
+    wiring.check(Settings(), wiring.clock())  # the runs read the same settings: refuse bad ones now
     prepare_prefect()
     from flows import deployment
 

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import typer
 
-from governance_model.errors import Error
 from govflow import wiring
-from govflow.cli.console import err, fail, out
+from govflow.cli.console import err, out
 from govflow.settings import Settings
 
 
 def send() -> None:
     """Send every pending reminder digest now (the nightly flow does this too); failures stay pending."""
-    try:
-        report = wiring.send_pending_reminders(Settings(), wiring.clock())
-    except Error as exc:
-        fail(str(exc))
+    report = wiring.send_pending_reminders(Settings(), wiring.clock())
     out.print(f"digests sent: {report.sent}; failed: {report.failed}", highlight=False)
     for error in report.errors:
         err.print(f"  {error}", highlight=False)

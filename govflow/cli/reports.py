@@ -6,7 +6,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
 from govflow import wiring
 from govflow.cli.console import fail, out, parse_date
 from govflow.services import report_writing
@@ -43,10 +42,7 @@ def _write(kind: str, key: str, files: dict[str, bytes], out_dir: Path | None, f
 def _report(kind: str, key: str, as_of: str | None, out_dir: Path | None, formats: list[str] | None, build, render) -> None:
     """Build the report for `key` on the day, then print or write it."""
     day = parse_date(as_of, "--as-of") or wiring.clock().today()
-    try:
-        report = build(wiring.unit_of_work(Settings()), key, day)
-    except Error as exc:
-        fail(str(exc))
+    report = build(wiring.unit_of_work(Settings()), key, day)
     _write(kind, key, render(report), out_dir, formats or [])
 
 

@@ -10,7 +10,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
 from governance_model.model import Condition, Decision, DecisionOutcome
 from govflow import wiring
 from govflow.clock import LONDON
@@ -62,10 +61,7 @@ def _report(result: route_changes.ChangeResult) -> None:
 
 
 def _run(change, *args, **kwargs) -> None:
-    try:
-        result = change(wiring.unit_of_work(Settings()), *args, **kwargs)
-    except Error as exc:
-        fail(str(exc))
+    result = change(wiring.unit_of_work(Settings()), *args, **kwargs)
     _report(result)
 
 

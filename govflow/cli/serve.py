@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from govflow.cli.console import fail, out
+from govflow.cli.console import out
 from govflow.settings import Settings
 
 
@@ -19,7 +19,8 @@ def serve_command(
     """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
     from calendars import server as feed_server  # imported here: `govflow when` must stay fast
 
-    folder = feeds_dir or feed_server.default_feeds_dir(Settings())
+    settings = Settings()  # read and checked even with --feeds-dir: GOVFLOW_PUBLIC_URL is the default of --public-url
+    folder = feeds_dir or feed_server.default_feeds_dir(settings)
 
     def ready(srv: "feed_server.FeedServer") -> None:
         out.print(f"serving feeds from {folder}", highlight=False)
@@ -27,10 +28,7 @@ def serve_command(
             out.print("  no index.json there yet: no feeds until they are published", highlight=False)
         out.print(f"subscribe page: {srv.page.public_url}/", highlight=False)
 
-    try:
-        feed_server.serve(folder, host, port, public_url, on_ready=ready)
-    except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc}")
+    feed_server.serve(folder, host, port, public_url, on_ready=ready)  # a port that is taken: calendars.errors.ServeError
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
 from governance_model.model import ProgressUpdate
 from govflow import wiring
 from govflow.cli.console import fail, out, parse_date
@@ -49,10 +48,7 @@ def update(
         given += ["--complete"] if complete else []
         if given:
             fail(f"--file gives the updates itself: leave out {', '.join(given)}")
-        try:
-            result = progress_recording.load_updates(uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why)
-        except Error as exc:
-            fail(str(exc))
+        result = progress_recording.load_updates(uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why)
     else:
         if number is None:
             fail("say which recommendation (NUMBER), or load updates from a file (--file)")
@@ -73,10 +69,7 @@ def update(
             author=by,
             action_complete=complete,
         )
-        try:
-            result = progress_recording.add_update(uow, plan, item, actor=actor, now=now, reason=why)
-        except Error as exc:
-            fail(str(exc))
+        result = progress_recording.add_update(uow, plan, item, actor=actor, now=now, reason=why)
     _report(result)
 
 

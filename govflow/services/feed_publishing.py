@@ -26,11 +26,11 @@ from pathlib import Path
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
 from calendars.ical import render_feed
 from calendars.stability import changed_states, next_states
-from governance_model.errors import Error
 from governance_model.model import StepForecast
 from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.storage.repository import FeedToken
 from governance_model.working_days import WorkingCalendar
+from govflow.errors import Error
 
 INDEX = "index.json"
 FEED_FOLDERS = (BODY, DOCUMENT, PERSON)
