@@ -2,7 +2,7 @@
 that re-reads it when it changes, the answers to feed requests (ETag, Last-Modified, 304) and the
 subscribe page. `govflow.web` puts these on HTTP.
 
-The folder is written by the feed publisher (`calendars.publish`)::
+The folder is written by the feed publisher (`govflow.services.feed_publishing`)::
 
     DIR/index.json     {"generated_at": "…Z", "feeds": [{"path": "body/SSPB.ics", "title": "…",
                         "kind": "body|document|person|all", "public": true|false,

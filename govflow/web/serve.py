@@ -19,6 +19,7 @@ from typing import Any
 
 import uvicorn
 
+from govflow.errors import ServeError
 from govflow.web.app import create_app
 
 APP_FROM_ENV = "govflow.web.app:create_app_from_env"
@@ -68,7 +69,7 @@ def serve(
     workers: int = 1,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the feeds until interrupted. Raises OSError when the address cannot be bound.
+    """Serve the feeds until interrupted. Raises ServeError when the address cannot be bound.
 
     `public_url` is where subscribers reach the server (e.g. https://feeds.council.example.org,
     behind a TLS proxy); default: the address it listens on. `on_ready(public_url)` is called once
@@ -79,7 +80,10 @@ def serve(
         raise ValueError("workers must be at least 1")
     if not logging.getLogger().handlers:  # keep a caller's logging set-up
         logging.config.dictConfig(LOG_CONFIG)
-    sock = bind(host, port)
+    try:
+        sock = bind(host, port)
+    except OSError as error:  # the port is taken, the address is not this machine's …
+        raise ServeError(f"cannot listen on {host}:{port}: {error}") from None
     try:
         public_url = (public_url or socket_url(sock)).rstrip("/")
         if workers == 1:

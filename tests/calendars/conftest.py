@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govflow import services
+from govflow.services import file_loading as services
 from tests.fakes import FakeUnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]

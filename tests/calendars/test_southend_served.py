@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from calendars.publish import publish_feeds
+from govflow.services.feed_publishing import publish_feeds
 from govflow.web.app import create_app
 from govflow.web.serve import run_in_thread
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, STAMP

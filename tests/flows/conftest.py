@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
-from govflow import services, wiring
+from govflow import wiring
+from govflow.services import file_loading as services
 
 ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from governance_model.errors import LoadError
-from govflow import services
+from govflow.services import file_loading as services
 
 pytestmark = pytest.mark.database
 

@@ -11,7 +11,8 @@ import pytest
 
 from governance_model.errors import LoadError, ModelError
 from governance_model.model import ProgressUpdate
-from govflow import progress, services
+from govflow.services import file_loading as services
+from govflow.services import progress_recording as progress
 
 pytestmark = pytest.mark.database
 

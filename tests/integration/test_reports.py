@@ -13,8 +13,10 @@ import pytest
 
 from governance_model.model import Decision, DecisionOutcome, ProgressUpdate
 from governance_model.rag import Rag
-from govflow import reports, route_changes, services
-from govflow.nightly import run_nightly
+from govflow.services import file_loading as services
+from govflow.services import report_writing as reports
+from govflow.services import route_changes
+from govflow.services.night_planning import run_nightly
 from reports.board import board_html, board_markdown
 from reports.plan import plan_html, plan_markdown
 from tests.accessibility import format_violations
