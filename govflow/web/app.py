@@ -78,6 +78,5 @@ def create_app(feeds_dir: Path | str, public_url: str) -> Starlette:
 
 def create_app_from_env() -> Starlette:
     """create_app with GOVFLOW_FEEDS_DIR (or <GOVFLOW_DATA_DIR>/feeds) and GOVFLOW_PUBLIC_URL."""
-    settings = Settings.from_env()
-    assert settings.feeds_dir is not None  # Settings fills it in
+    settings = Settings()
     return create_app(settings.feeds_dir, settings.public_url)
