@@ -1,16 +1,24 @@
-"""Database fixtures: every test that asks for `database_url` runs once per configured database.
+"""Fixtures for every test: databases, the test environment, and the tools that check what a person sees.
 
+Databases: every test that asks for `database_url` runs once per configured database.
 GOVFLOW_TEST_DATABASE_URL is a comma-separated list of database URLs; the word `sqlite` means a
 fresh SQLite file in the test's tmp_path. Default: SQLite and the local PostgreSQL. Each PostgreSQL
-test gets its own schema (dropped afterwards). An unreachable PostgreSQL skips its tests, except in
-CI (CI=true), where it fails them: CI must show the PostgreSQL tests running.
+test gets its own schema (dropped afterwards).
+
+Tools: `check_ics` (the shared ical-check), `shared_tool` (any tool in the project's shared folder,
+GOVFLOW_SHARED_DIR, default <repo>/../shared; see tests/shared_tools.py) and `axe` (axe-core in
+Chromium). Whatever a test needs and cannot have — an unreachable PostgreSQL, a missing tool — skips
+it with a message saying what is missing and how to get it, except in CI (CI=true), where it fails
+it: CI must show every check running.
 """
 from __future__ import annotations
 
 import os
 import uuid
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import make_url, text
@@ -18,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
+from tests.shared_tools import SHARED_DIR_VARIABLE, CheckResult, shared_tool_path
 
 DEFAULT_DATABASES = "sqlite,postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -66,10 +75,7 @@ def _postgresql_schema(target: str) -> Iterator[str]:
         finally:
             admin.dispose()
     if target in _unreachable:
-        message = f"PostgreSQL not reachable at {where}: {_unreachable[target]}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL not reachable at {where}: {_unreachable[target]}")
 
     schema = f"t_{uuid.uuid4().hex}"
     admin = make_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -129,19 +135,54 @@ def _govflow_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("GOVFLOW_DATA_DIR", str(tmp_path / "govflow-data"))
 
 
+def unavailable(message: str) -> NoReturn:
+    """Something a test needs is missing: skip it with `message`, except in CI (CI=true), where it fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+# --- Tools from the project's shared folder (GOVFLOW_SHARED_DIR; see tests/shared_tools.py) ----------
+@pytest.fixture(scope="session")
+def shared_tool() -> Callable[[str], Path]:
+    """`shared_tool("ical-check/check-ics")` → the path of that tool in the project's shared folder."""
+
+    def find(relative: str) -> Path:
+        path = shared_tool_path(relative)
+        if not path.exists():
+            unavailable(
+                f"{relative} not found at {path}: set {SHARED_DIR_VARIABLE} to the project's shared folder "
+                "(unset, it is `shared` beside the checkout) and run scripts/install-test-tools"
+            )
+        return path
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def check_ics(shared_tool: Callable[[str], Path]) -> Callable[..., CheckResult]:
+    """`check_ics(path_or_url, "--strict")` → CheckResult: the shared ical-check tool, which reads a feed
+    with three parsers that share no code with ours (ical.js, libical, khal)."""
+    tool = shared_tool("ical-check/check-ics")
+    probe = subprocess.run([str(tool)], capture_output=True, text=True)
+    if "usage" not in probe.stderr:
+        unavailable(f"ical-check is not installed: {probe.stderr.strip()}; run scripts/install-test-tools (it runs {tool.parent / 'install'})")
+
+    def run(path: Path | str, *args: str) -> CheckResult:
+        done = subprocess.run([str(tool), str(path), *args], capture_output=True, text=True, timeout=120)
+        return CheckResult(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
 # --- Accessibility check of HTML (axe-core in Debian's Chromium; see tests/accessibility.py) ---------
 @pytest.fixture(scope="session")
 def axe() -> Iterator[Callable[..., list[dict]]]:
-    """`axe(html_or_path)` → axe-core's violations (tests.accessibility.check_html); one shared Chromium.
-    Without Chromium, axe-core or playwright the tests skip, saying how to install them, except in CI
-    (CI=true), where they fail: CI must show the pages were checked."""
+    """`axe(html_or_path)` → axe-core's violations (tests.accessibility.check_html); one shared Chromium."""
     from tests import accessibility
 
     reason = accessibility.unavailable_reason()
     if reason:
-        message = f"{reason}; run scripts/install-test-tools"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable(f"{reason}; run scripts/install-test-tools")
     yield accessibility.check_html
     accessibility.close()
