@@ -14,8 +14,9 @@ it: CI must show every check running.
 from __future__ import annotations
 
 import os
-import uuid
+import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -51,15 +52,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(params=_TARGETS, ids=[_target_id(t) for t in _TARGETS])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a migrated, empty database (SQLite file, or a PostgreSQL schema of its own)."""
     target: str = request.param
     if target == "sqlite" or make_url(target).get_backend_name() == "sqlite":
-        url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
-        migrate(url)
-        yield url
+        yield request.getfixturevalue("sqlite_url")
         return
     yield from _postgresql_schema(target)
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision, once per session: the migrations take far longer
+    than a copy, and give every test the same schema."""
+    path = tmp_path_factory.mktemp("migrated") / "govflow.sqlite3"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _migrated_sqlite_file: Path) -> str:
+    """The URL of a migrated, empty SQLite file of the test's own: a byte-for-byte copy of the one
+    migrated at the start, so exactly what migrating a fresh file gives."""
+    path = tmp_path / "govflow.sqlite3"
+    shutil.copyfile(_migrated_sqlite_file, path)
+    return f"sqlite:///{path}"
 
 
 def _postgresql_schema(target: str) -> Iterator[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from govflow import services, wiring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,11 +107,9 @@ def southend_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 @pytest.fixture
-def southend_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def southend_sqlite(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The Southend example in a SQLite file only: for tests where the database is not the point."""
-    url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
-    migrate(url)
-    yield from _southend(url, monkeypatch)
+    yield from _southend(sqlite_url, monkeypatch)
 
 
 def _southend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
