@@ -31,6 +31,12 @@ from tests.shared_tools import SHARED_DIR_VARIABLE, CheckResult, shared_tool_pat
 
 DEFAULT_DATABASES = "sqlite,postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
+# One Prefect server per test run: a test that runs a flow asks for `prefect_api_url` (the session's
+# server, tests/flows/conftest.py). Without it Prefect would quietly start a temporary server of its
+# own (8-16 s, in every process that runs a flow); this makes such a test fail at once instead, with
+# "No Prefect API URL provided". Set here, before anything imports prefect; subprocesses inherit it.
+os.environ["PREFECT_SERVER_ALLOW_EPHEMERAL_MODE"] = "false"
+
 
 def _database_targets() -> list[str]:
     raw = os.environ.get("GOVFLOW_TEST_DATABASE_URL") or DEFAULT_DATABASES
