@@ -189,7 +189,8 @@ def check_ics(shared_tool: Callable[[str], Path]) -> Callable[..., CheckResult]:
     tool = shared_tool("ical-check/check-ics")
     probe = subprocess.run([str(tool)], capture_output=True, text=True)
     if "usage" not in probe.stderr:
-        unavailable(f"ical-check is not installed: {probe.stderr.strip()}; run scripts/install-test-tools (it runs {tool.parent / 'install'})")
+        install = tool.parent / "install"
+        unavailable(f"ical-check is not installed: {probe.stderr.strip()}; run scripts/install-test-tools (it runs {install})")
 
     def run(path: Path | str, *args: str) -> CheckResult:
         done = subprocess.run([str(tool), str(path), *args], capture_output=True, text=True, timeout=120)

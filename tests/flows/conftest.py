@@ -102,6 +102,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _the_server()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own teardown of the session fixtures, even on Ctrl-C
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _server is not None:
         _server.stop()
