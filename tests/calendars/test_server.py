@@ -381,7 +381,7 @@ def test_no_404_while_the_manifest_is_republished(server: str, feeds_dir: Path) 
 
 
 def publish_atomically(folder: Path, feeds: dict[str, tuple[bytes, str, str, bool]], last_modified: str) -> None:
-    """As `publish`, with each .ics replaced by rename (as calendars.publish writes them)."""
+    """As `publish`, with each .ics replaced by rename (as govflow.services.feed_publishing writes them)."""
     for path, (body, *_rest) in feeds.items():
         tmp = folder / f"{path}.tmp"
         tmp.write_bytes(body)

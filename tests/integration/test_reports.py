@@ -20,13 +20,13 @@ from govflow.services.night_planning import run_nightly
 from reports.board import board_html, board_markdown
 from reports.plan import plan_html, plan_markdown
 from tests.accessibility import format_violations
+from tests.data import SEED_000
 from tests.e2e.test_cli import govflow
 
 pytestmark = pytest.mark.database
 
 ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
-SEED_000 = ROOT.parent / "shared" / "seeds" / "000_d993eb3b48e5d7e8.txt"
 PLAN = "send-peer-review-recommendations-high-level-implementation-plan-draft-1"
 NOW = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
 D = dt.date.fromisoformat
