@@ -69,10 +69,10 @@ FAKE = "fake"  # the in-memory fake (tests/fakes.py), beside the databases in te
 @pytest.fixture(params=_TARGETS, ids=[_target_id(t) for t in _TARGETS])
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The URL of a migrated, empty database (SQLite file, or a PostgreSQL schema of its own)."""
-    yield from open_database(request.param, tmp_path)
+    yield from open_database(request.param, request)
 
 
-def open_database(target: str, tmp_path: Path) -> Iterator[str]:
+def open_database(target: str, request: pytest.FixtureRequest) -> Iterator[str]:
     """Yield the URL of a migrated, empty database for `target` (see GOVFLOW_TEST_DATABASE_URL)."""
     if target == "sqlite" or make_url(target).get_backend_name() == "sqlite":
         yield request.getfixturevalue("sqlite_url")
