@@ -1,6 +1,8 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each creates .venv on first use.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
+# When make started (read once, as the Makefile is parsed): `make test` reports its whole wall time.
+MAKE_START := $(shell date +%s)
 BIN := $(VENV)/bin
 
 .PHONY: demo test clean
@@ -21,9 +23,15 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/govflow demo
 
+# Says how long it took, pass or fail: pytest alone, and the whole `make test` (venv, installs, tools).
 test: $(VENV)/.installed-test
 	bash scripts/install-test-tools
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@echo "$(BIN)/python -m pytest $(PYTEST_ARGS)"; \
+	pytest_start=$$(date +%s); status=0; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	end=$$(date +%s); \
+	echo "make test: $$((end - $(MAKE_START))) s wall in all, of which pytest $$((end - pytest_start)) s (exit status $$status)"; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) .govflow .pytest_cache

@@ -7,7 +7,7 @@ councils (default 150: 6,000 documents, 48,000 route steps, 30,000 meetings, 135
 The data is generated once into a migrated SQLite file in a temporary folder. Each run starts from a
 fresh copy of that file (a second run for the same date is a no-op by design) and runs the nightly in
 a child process of its own, so its peak RSS is measured alone. Wall seconds are timed inside the
-child around `govflow.nightly.run_nightly` (with --prefect: around the Prefect flow
+child around `govflow.services.night_planning.run_nightly` (with --prefect: around the Prefect flow
 `flows.nightly.nightly`, with Prefect's own start-up timed separately). It prints one line per run,
 then the medians against the targets. It prints figures; it asserts nothing about time.
 """
@@ -157,7 +157,7 @@ def child_main(args: argparse.Namespace) -> int:
         from zoneinfo import ZoneInfo
 
         from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
-        from govflow.nightly import run_nightly
+        from govflow.services.night_planning import run_nightly
 
         if not profiler:
             counter.install()

@@ -1,5 +1,5 @@
-"""Benchmark of the nightly reports: `govflow.reports.write_reports` over synthetic councils (every
-board report and every plan report in Markdown, HTML, CSV and XLSX), median of several runs, with the
+"""Benchmark of the nightly reports: `govflow.services.report_writing.write_reports` over synthetic
+councils (every board report and every plan report in Markdown, HTML, CSV and XLSX), median of several runs, with the
 time split into reading, judging and building, and rendering and writing each format.
 
     .venv/bin/python benchmarks/reports_benchmark.py                  # 150 councils, 3 runs
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def child_main(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT))
     from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
-    from govflow import reports
+    from govflow.services import report_writing as reports
 
     as_of = dt.date.fromisoformat(args.as_of)
     engine = make_engine(f"sqlite:///{args.database}")

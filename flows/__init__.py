@@ -1,1 +1,1 @@
-"""Prefect flows: thin orchestration over the govflow services (the nightly run and its deployment)."""
+"""Prefect flows: thin orchestration over the govflow services (govflow.services) (the nightly run and its deployment)."""

@@ -1,4 +1,4 @@
-"""The nightly Prefect flow: thin orchestration over govflow.nightly, one small task per step.
+"""The nightly Prefect flow: thin orchestration over govflow.services.night_planning, one small task per step.
 
 Every task works on whole batches (all documents, all nights) and hands Prefect objects that can hold
 tens of thousands of domain objects. So every task has `cache_policy=NO_CACHE` and
@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from functools import partial
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -23,15 +22,16 @@ from pydantic import BaseModel
 
 from governance_model.model import NightlyRun
 from governance_model.reminders import Reminder
-from govflow import nightly as service
-from govflow import reports as reports_service
 from govflow import wiring
-from govflow.nightly import RouteUpdate, Snapshot
-from govflow.reports import WrittenReport
-from govflow.settings import Settings, redact_url
+from govflow.clock import Clock, london_day
+from govflow.services import night_planning as service
+from govflow.services import report_writing as reports_service
+from govflow.services.night_planning import RouteUpdate, Snapshot
+from govflow.services.report_writing import WrittenReport
+from govflow.settings import Settings
 from notifications.outbox import SendReport
+from notifications.redaction import scrub_urls
 
-LONDON = ZoneInfo("Europe/London")
 SUMMARY_ARTIFACT_KEY = "govflow-nightly-summary"
 
 batch_task = partial(task, cache_policy=NO_CACHE, persist_result=False)
@@ -46,18 +46,19 @@ class NightlyParameters(BaseModel):
 @flow(name="govflow-nightly")
 def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     """Bring every route up to date for the night (catching up missed nights) and say what moved."""
-    settings = Settings.from_env()
-    as_of = params.as_of or london_day(flow_run.scheduled_start_time)
-    get_run_logger().info("govflow nightly for %s on %s", as_of.isoformat(), redact_url(settings.database_url))
+    settings = Settings()
+    clock = wiring.clock()
+    as_of = params.as_of or london_day(flow_run.scheduled_start_time)  # the night it was scheduled for
+    get_run_logger().info("govflow nightly for %s on %s", as_of.isoformat(), scrub_urls(settings.database_url.get_secret_value()))
 
     snapshot = load_snapshot(settings)
     nights = work_out_nights(snapshot.last_run, as_of)
     update = bring_routes_up_to_date(opaque(snapshot), nights)
     reminders = owed_reminders(opaque(snapshot), opaque(update))
-    write_outputs(opaque(snapshot), opaque(update))
+    write_outputs(opaque(snapshot), opaque(update), clock)
     if nights:  # nothing to run means this date is done: a second run changes nothing
-        save_update(settings, opaque(update), opaque(reminders))
-    sent = send_reminders(settings)  # every run: also retries what earlier runs could not send
+        save_update(settings, opaque(update), opaque(reminders), clock)
+    sent = send_reminders(settings, clock)  # every run: also retries what earlier runs could not send
     reports = write_reports(opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
     publish_summary(opaque(update), sent)
     publish_board_reports(opaque(reports))
@@ -73,11 +74,6 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
         "sends_failed": sent.failed,
         "reports_written": [str(path) for path in reports_service.report_paths(reports)],
     }
-
-
-def london_day(moment: dt.datetime) -> dt.date:
-    """The calendar day in Europe/London at an aware moment (a 03:00 BST run is 02:00 UTC)."""
-    return moment.astimezone(LONDON).date()
 
 
 @batch_task(retries=2, retry_delay_seconds=10)
@@ -105,16 +101,16 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
 
 
 @batch_task
-def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
+def write_outputs(snapshot: Snapshot, update: RouteUpdate, clock: Clock) -> list[Path]:
     """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths."""
-    from calendars.publish import publish_feeds
+    from govflow.services.feed_publishing import publish_feeds
 
-    settings = Settings.from_env()
+    settings = Settings()
     return publish_feeds(
-        lambda: wiring.unit_of_work(settings),
+        wiring.unit_of_work_factory(settings),
         settings.feeds_dir,
         update.as_of,
-        dt.datetime.now(dt.timezone.utc),  # the application's clock: when events changed
+        clock.now(),  # when events changed
         settings.public_url,
         forecasts=update.forecasts or None,
     )
@@ -123,25 +119,25 @@ def write_outputs(snapshot: Snapshot, update: RouteUpdate) -> list[Path]:
 @batch_task
 def write_reports(update: RouteUpdate) -> list[WrittenReport]:
     """Write every board report and plan report for the night into GOVFLOW_REPORTS_DIR."""
-    settings = Settings.from_env()
+    settings = Settings()
     return reports_service.write_reports(
-        lambda: wiring.unit_of_work(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
+        wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
     )
 
 
 @batch_task(retries=2, retry_delay_seconds=10)
-def save_update(settings: Settings, update: RouteUpdate, reminders: list[Reminder]) -> NightlyRun:
+def save_update(settings: Settings, update: RouteUpdate, reminders: list[Reminder], clock: Clock) -> NightlyRun:
     """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction."""
-    finished_at = dt.datetime.now(dt.timezone.utc)  # the real time the run finished: the application's clock
+    finished_at = clock.now()  # the real time the run finished
     return service.save_route_update(wiring.unit_of_work(settings), update, finished_at, reminders)
 
 
 @batch_task
-def send_reminders(settings: Settings) -> SendReport:
+def send_reminders(settings: Settings, clock: Clock) -> SendReport:
     """Send every pending digest that is due; a failed send stays pending with its error and backoff.
 
     No Prefect retries: the outbox keeps failed messages and retries them with backoff on later runs."""
-    return wiring.send_pending_reminders(settings, dt.datetime.now(dt.timezone.utc))
+    return wiring.send_pending_reminders(settings, clock)
 
 
 @batch_task(retries=2, retry_delay_seconds=5)

@@ -1,83 +1,111 @@
-"""Settings read from GOVFLOW_* environment variables, with defaults that work with nothing installed."""
+"""Settings: every GOVFLOW_* environment variable, read and checked in one place, with defaults that
+work with nothing installed. A setting that cannot be used raises SettingsError naming its variable;
+passwords in URLs are SecretStr and never shown (repr and messages go through the one redactor,
+notifications.redaction)."""
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from govflow.errors import SettingsError
+from notifications.redaction import scrub_urls, shown_url
+
+ENV_PREFIX = "GOVFLOW_"
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path
-    database_url: str
+class Settings(BaseSettings):
+    """Read from the environment (GOVFLOW_<FIELD>); an empty variable counts as unset. Keyword
+    arguments override the environment (tests)."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True, extra="ignore")
+
+    # Where the default SQLite database lives, and the default folder of the mailbox, feeds and reports.
+    data_dir: Path = Path(".govflow")
+    # Any SQLAlchemy URL; default sqlite:///<data_dir>/govflow.db (see _defaults_under_the_data_dir).
+    database_url: SecretStr
     # An apprise mailto:// or mailtos:// URL naming the SMTP relay and the sender, not the recipients
     # (e.g. mailtos://user:pass@relay.example.org:587?from=govflow@council.example.org, or for a
     # local relay without login mailto://127.0.0.1:2525?from=govflow@council.example.org).
     # None: reminders are written to `mailbox_dir` as .eml files instead.
-    smtp_url: str | None = None
-    # Where reminders go as .eml files when no SMTP relay or apprise config is set; default
-    # <data_dir>/mailbox.
-    mailbox_dir: Path | None = None
+    smtp_url: SecretStr | None = None
     # An apprise config file: URLs tagged with a person's initials get that person's digests too.
     apprise_config: Path | None = None
+    # Where reminders go as .eml files when no SMTP relay or apprise config is set; default <data_dir>/mailbox.
+    mailbox_dir: Path
     # Where the calendar feeds (and their index.json) are written; default <data_dir>/feeds.
-    feeds_dir: Path | None = None
+    feeds_dir: Path
     # Where the nightly flow writes the reports (board/<BODY>.md|.html, plan/<plan>.md|.html|.csv|.xlsx);
     # default <data_dir>/reports.
-    reports_dir: Path | None = None
+    reports_dir: Path
     # The address people reach govflow at: each calendar event links back to a page under it.
     public_url: str = "http://127.0.0.1:8000"
 
-    def __post_init__(self) -> None:
-        if self.mailbox_dir is None:
-            object.__setattr__(self, "mailbox_dir", self.data_dir / "mailbox")
-        if self.feeds_dir is None:
-            object.__setattr__(self, "feeds_dir", self.data_dir / "feeds")
-        if self.reports_dir is None:
-            object.__setattr__(self, "reports_dir", self.data_dir / "reports")
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise _settings_error(error) from None
 
+    @model_validator(mode="before")
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        env = os.environ if environ is None else environ
-        data_dir = Path(env.get("GOVFLOW_DATA_DIR") or ".govflow")
-        url = env.get("GOVFLOW_DATABASE_URL") or f"sqlite:///{(data_dir / 'govflow.db').resolve()}"
-        mailbox = env.get("GOVFLOW_MAILBOX_DIR")
-        config = env.get("GOVFLOW_APPRISE_CONFIG")
-        feeds = env.get("GOVFLOW_FEEDS_DIR")
-        reports = env.get("GOVFLOW_REPORTS_DIR")
-        return cls(
-            data_dir=data_dir,
-            database_url=url,
-            smtp_url=env.get("GOVFLOW_SMTP_URL") or None,
-            mailbox_dir=Path(mailbox) if mailbox else data_dir / "mailbox",
-            apprise_config=Path(config) if config else None,
-            feeds_dir=Path(feeds) if feeds else data_dir / "feeds",
-            reports_dir=Path(reports) if reports else data_dir / "reports",
-            public_url=(env.get("GOVFLOW_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        )
+    def _defaults_under_the_data_dir(cls, values: Any) -> Any:
+        """The defaults that depend on the data folder (written here only)."""
+        if not isinstance(values, dict):
+            return values
+        data_dir = Path(values.get("data_dir") or cls.model_fields["data_dir"].default)
+        defaults = {
+            "database_url": f"sqlite:///{(data_dir / 'govflow.db').resolve()}",
+            "mailbox_dir": data_dir / "mailbox",
+            "feeds_dir": data_dir / "feeds",
+            "reports_dir": data_dir / "reports",
+        }
+        return {**defaults, **{name: value for name, value in values.items() if value is not None}}
 
-    def __repr__(self) -> str:
-        # Never the passwords: these end up in logs and tracebacks.
-        from notifications.redaction import scrub_urls, shown_url
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise PydanticCustomError("not_a_folder", "{path} is not a folder", {"path": str(value)})
+        return value
 
-        return (
-            f"Settings(data_dir={str(self.data_dir)!r}, database_url={scrub_urls(self.database_url)!r}, "
-            f"smtp_url={shown_url(self.smtp_url) if self.smtp_url else None!r}, "
-            f"mailbox_dir={str(self.mailbox_dir)!r}, "
-            f"apprise_config={str(self.apprise_config) if self.apprise_config else None!r}, "
-            f"feeds_dir={str(self.feeds_dir)!r}, reports_dir={str(self.reports_dir)!r}, public_url={self.public_url!r})"
-        )
+    @field_validator("public_url")
+    @classmethod
+    def _a_web_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise PydanticCustomError(
+                "not_a_web_address", "{url} is not an http:// or https:// address", {"url": scrub_urls(value)}
+            )
+        return value.strip().rstrip("/")
+
+    def __repr_args__(self):
+        # Never the passwords: settings end up in logs and tracebacks.
+        for name, value in super().__repr_args__():
+            if name == "database_url":
+                value = scrub_urls(value.get_secret_value())
+            elif name == "smtp_url" and value is not None:
+                value = shown_url(value.get_secret_value())
+            yield name, value
 
     def ensure_data_dir(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SettingsError(variable("data_dir"), f"cannot create the folder {self.data_dir}: {error.strerror or error}") from None
 
 
-def redact_url(url: str) -> str:
-    """The URL with any password replaced by ***, for logs and error messages."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest.split("/", 1)[0]:
-        return url
-    credentials, _, host = rest.partition("@")
-    user, colon, _password = credentials.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
+def variable(field: str) -> str:
+    """The environment variable of a settings field: data_dir → GOVFLOW_DATA_DIR."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def _settings_error(error: ValidationError) -> SettingsError:
+    """One SettingsError naming each variable that cannot be used (never the input: it may be a password)."""
+    problems = [(variable(str(e["loc"][0])) if e["loc"] else "settings", e["msg"]) for e in error.errors(include_input=False)]
+    (first, problem), rest = problems[0], problems[1:]
+    return SettingsError(first, "; ".join([problem] + [f"{name}: {text}" for name, text in rest]))

@@ -1,19 +1,35 @@
-"""The one place that builds database engines, units of work and senders from the settings."""
+"""The one place that builds the clock, database engines, units of work and senders from the
+settings, and hands them down. A setting a library refuses (a database URL SQLAlchemy cannot use)
+becomes a govflow error here, naming its variable."""
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
+
+from sqlalchemy.exc import ArgumentError
 
 from governance_model.storage.database import make_engine, make_session_factory, migrate
 from governance_model.storage.unit_of_work import SqlUnitOfWork
-from govflow.settings import Settings, redact_url
+from govflow.clock import Clock
+from govflow.errors import SettingsError
+from govflow.settings import Settings, variable
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
+from notifications.redaction import scrub_urls
+
+
+def clock() -> Clock:
+    """The application's clock (tests replace this function to fix the time)."""
+    return Clock()
 
 
 @lru_cache(maxsize=8)
 def _engine(url: str):
-    return make_engine(url)
+    try:
+        return make_engine(url)
+    except (ArgumentError, ImportError) as error:  # an unknown dialect, a driver not installed, not a URL
+        reason = scrub_urls(str(error).replace(url, scrub_urls(url)))
+        raise SettingsError(variable("database_url"), f"{scrub_urls(url)} is not a database URL govflow can use ({reason})") from None
 
 
 @lru_cache(maxsize=8)
@@ -23,20 +39,37 @@ def _session_factory(url: str):
 
 def init_database(settings: Settings) -> str:
     """Create or upgrade the schema; returns where the database is, password redacted."""
-    if settings.database_url.startswith("sqlite"):
+    url = settings.database_url.get_secret_value()
+    if url.startswith("sqlite"):
         settings.ensure_data_dir()
-    migrate(_engine(settings.database_url))
-    return redact_url(settings.database_url)
+    migrate(_engine(url))
+    return scrub_urls(url)
 
 
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
-    return SqlUnitOfWork(_session_factory(settings.database_url))
+    return SqlUnitOfWork(_session_factory(settings.database_url.get_secret_value()))
 
 
-def sender(settings: Settings) -> Sender:
+def unit_of_work_factory(settings: Settings) -> Callable[[], SqlUnitOfWork]:
+    """A fresh unit of work on each call (for services that open more than one transaction)."""
+    return lambda: unit_of_work(settings)
+
+
+def sender(settings: Settings, clock: Clock) -> Sender:
     """The SMTP relay (GOVFLOW_SMTP_URL) and apprise config if set; otherwise the local mailbox folder."""
-    return make_sender(settings.smtp_url, settings.apprise_config, settings.mailbox_dir)
+    smtp_url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
+    # An SMTP URL or apprise config that apprise cannot use raises notifications' ConfigurationError,
+    # which names the variable (and shows no password).
+    return make_sender(smtp_url, settings.apprise_config, settings.mailbox_dir, clock=clock.now)
 
 
-def send_pending_reminders(settings: Settings, now: dt.datetime) -> SendReport:
-    return send_pending(lambda: unit_of_work(settings), sender(settings), now)
+def check(settings: Settings, clock: Clock) -> None:
+    """Build the database engine and the sender once, so that a setting that cannot be used is said
+    before a long run (the nightly flow) starts, not in the middle of it."""
+    _engine(settings.database_url.get_secret_value())
+    sender(settings, clock)
+
+
+def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
+    """Send every digest waiting in the outbox that is due now."""
+    return send_pending(unit_of_work_factory(settings), sender(settings, clock), clock.now())

@@ -7,7 +7,7 @@ returns when the digest is delivered and raises `DeliveryError` (with a redacted
 - `MailboxSender` writes each digest as an RFC 5322 `.eml` file into a folder: the default when
   nothing is configured, so the demo shows what would be sent.
 
-`make_sender(smtp_url, apprise_config, mailbox_dir)` picks one from the settings.
+`make_sender(smtp_url, apprise_config, mailbox_dir, clock=…)` picks one from the settings.
 
 GOVFLOW_SMTP_URL is an apprise `mailto://` (plain SMTP, or STARTTLS when the relay offers it on
 587) or `mailtos://` URL naming the relay and the sender, never the recipients (govflow adds
@@ -158,7 +158,7 @@ class ApprisePersonSender:
         apprise = self._apprise
         config = apprise.AppriseConfig(asset=self._asset)
         if not config.add(str(self.config_path)) or not self.config_path.is_file():  # type: ignore[union-attr]
-            raise ConfigurationError(f"cannot read the apprise config file {self.config_path}")
+            raise ConfigurationError(f"cannot read the apprise config file {self.config_path} (GOVFLOW_APPRISE_CONFIG)")
         services = apprise.Apprise(asset=self._asset)
         services.add(config)
         if tag is None:
@@ -220,18 +220,19 @@ def _why(log: str) -> str:
 class MailboxSender:
     """Writes each digest as an `.eml` file (multipart/alternative: our text part and our HTML
     part) into `folder`. The file is named after the digest's night, recipient and outbox message,
-    so writing the same digest again replaces it rather than adding a second one."""
+    so writing the same digest again replaces it rather than adding a second one. `clock()` gives
+    the time of the Date header (aware)."""
 
     def __init__(
         self,
         folder: str | os.PathLike[str],
         *,
+        clock: Callable[[], dt.datetime],
         sender: str = DEFAULT_FROM,
-        clock: Callable[[], dt.datetime] | None = None,
     ):
         self.folder = Path(folder)
         self.sender = sender
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock
 
     def __repr__(self) -> str:
         return f"MailboxSender({str(self.folder)!r})"
@@ -280,9 +281,11 @@ def make_sender(
     smtp_url: str | None,
     apprise_config: str | os.PathLike[str] | None,
     mailbox_dir: str | os.PathLike[str],
+    *,
+    clock: Callable[[], dt.datetime],
 ) -> Sender:
     """ApprisePersonSender when an SMTP relay or an apprise config file is configured, otherwise
-    MailboxSender writing into `mailbox_dir`."""
+    MailboxSender writing into `mailbox_dir` (`clock()`: the time now, for its Date headers)."""
     if smtp_url or apprise_config:
         return ApprisePersonSender(smtp_url=smtp_url, config_path=apprise_config)
-    return MailboxSender(mailbox_dir)
+    return MailboxSender(mailbox_dir, clock=clock)

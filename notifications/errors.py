@@ -1,8 +1,11 @@
-"""The one base exception of the notifications package, and the error a failed send raises."""
+"""The base exception of the notifications package (under the root of govflow's one error tree,
+governance_model.errors.Error), and the errors a failed send or unusable delivery settings raise."""
 from __future__ import annotations
 
+from governance_model.errors import Error as RootError
 
-class Error(Exception):
+
+class Error(RootError):
     """Anything the notifications package refuses or fails to do."""
 
 

@@ -19,11 +19,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import sessionmaker
-
 from governance_model.model import Person
 from governance_model.ports import AbstractUnitOfWork
-from governance_model.storage.unit_of_work import SqlUnitOfWork
 from notifications.delivery import Sender
 from notifications.digest import Describe, build_digest, working_day_describer
 from notifications.errors import DeliveryError
@@ -42,7 +39,7 @@ class SendReport:
 
 
 def send_pending(
-    uow_factory: Callable[[], AbstractUnitOfWork] | sessionmaker,
+    uow_factory: Callable[[], AbstractUnitOfWork],
     sender: Sender,
     now: dt.datetime,
     *,
@@ -51,12 +48,9 @@ def send_pending(
 ) -> SendReport:
     """Send every pending message due at `now` (at most `limit`), each in its own transaction.
 
-    `uow_factory` makes a fresh unit of work (SQL or fake); a SQLAlchemy session factory will do."""
+    `uow_factory` makes a fresh unit of work (SQL or fake)."""
     if now.utcoffset() is None:
         raise ValueError(f"send_pending needs an aware time, not {now.isoformat()}")
-    if isinstance(uow_factory, sessionmaker):
-        session_factory = uow_factory
-        uow_factory = lambda: SqlUnitOfWork(session_factory)  # noqa: E731
     describe = describe or working_day_describer()
     redact = getattr(sender, "redact", scrub_urls)
     report = SendReport()

@@ -9,6 +9,7 @@ import zipfile
 from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
 from governance_model.model import Action, ActionPlan, Recommendation
 from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag, short_day
+from reports.errors import ReportError
 
 # Seed 002's columns, in its order, headed as the loader names them (and the Southend examples do).
 PLAN_COLUMNS = tuple(label for label, _ in COLUMNS.values())
@@ -243,7 +244,7 @@ def _verdicts(plan: ActionPlan, judged: PlanRag | None) -> dict[str, Recommendat
     verdicts = {r.number: r for r in judged.recommendations}
     missing = [rec.number for rec in plan.recommendations if rec.number not in verdicts]
     if missing:
-        raise ValueError(
+        raise ReportError(
             f"the RAG given is for plan {judged.key!r}, which has no recommendation {', '.join(missing)} "
             f"of plan {plan.key!r}: judge this plan"
         )

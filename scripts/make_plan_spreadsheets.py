@@ -3,10 +3,11 @@ and .xlsx: the same table, with each list item of a cell on its own line.
 
     python scripts/make_plan_spreadsheets.py [path/to/002_44384d6b394e2d75.txt]
 
-The seed lives outside this repository (../shared/seeds/ by default). The cells are converted here
-with plain regular expressions, not with govflow's importer, so that the tests comparing the
-spreadsheets with the seed check two independent readings. The outputs are byte-for-byte
-reproducible (fixed timestamps inside the workbook), so running this again changes nothing.
+The seed is read from tests/data/seeds/ by default (a byte-for-byte copy of the project's shared
+seed; see the README there). The cells are converted here with plain regular expressions, not with
+govflow's importer, so that the tests comparing the spreadsheets with the seed check two independent
+readings. The outputs are byte-for-byte reproducible (fixed timestamps inside the workbook), so
+running this again changes nothing.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
+SEED = ROOT / "tests" / "data" / "seeds" / "002_44384d6b394e2d75.txt"
 OUT = ROOT / "examples" / "southend"
 HEADER = ["No", "Recommendation", "Summary actions", "When (2022)", "Who", "Measure of success"]
 FIXED_TIME = dt.datetime(2022, 1, 1)

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from governance_model.errors import Error
 
-class Unreadable(Exception):
-    """These words are not what this rule reads (another rule may read them)."""
+
+class Unreadable(Error):
+    """These words are not what this rule reads (another rule may read them). Under the root error,
+    like every error govflow defines, though read_when turns it into a WhenError that quotes the phrase."""
 
     def __init__(self, reason: str = "not a date phrase govflow can read"):
         super().__init__(reason)
         self.reason = reason
 
 
-class Wrong(Exception):
+class Wrong(Error):
     """The words are a date, but an impossible one: reported, never guessed around."""
 
     def __init__(self, reason: str):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from govflow import nightly as service
-from govflow import services, wiring
+from govflow import wiring
+from govflow.services import file_loading as services
+from govflow.services import night_planning as service
 from govflow.settings import Settings
 from tests.calendars.conftest import AS_OF, SOUTHEND
 
@@ -14,12 +15,12 @@ from tests.calendars.conftest import AS_OF, SOUTHEND
 def test_write_outputs_publishes_the_feeds_with_the_nights_forecasts() -> None:
     from flows.nightly import write_outputs
 
-    settings = Settings.from_env()
+    settings = Settings()
     wiring.init_database(settings)
     services.load_files([SOUTHEND], wiring.unit_of_work(settings))
     snapshot = service.load_snapshot(wiring.unit_of_work(settings))
     update = service.advance_routes(snapshot, service.nights_to_run(snapshot.last_run, AS_OF))
-    paths = write_outputs.fn(snapshot, update)
+    paths = write_outputs.fn(snapshot, update, wiring.clock())
     feeds = Path(settings.feeds_dir)
     assert feeds == settings.data_dir / "feeds"
     assert feeds / "body" / "SSPB.ics" in paths and feeds / "all.ics" in paths

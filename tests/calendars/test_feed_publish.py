@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from calendars.publish import publish, publish_feeds, rotate_feed_token
+from govflow.services.feed_publishing import publish, publish_feeds, rotate_feed_token
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, STAMP, southend_uow
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -168,7 +168,7 @@ def test_rotating_a_token_retires_the_old_person_feed(southend, tmp_path: Path) 
 
 
 def test_a_person_without_a_token_gets_one(tmp_path: Path) -> None:
-    from govflow import services
+    from govflow.services import file_loading as services
     from tests.calendars.conftest import SOUTHEND
     from tests.fakes import FakeUnitOfWork
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from calendars.publish import publish
-from govflow import services
+from govflow.services import file_loading as services
+from govflow.services.feed_publishing import publish
 from tests.calendars.conftest import AS_OF, PUBLIC_URL, SOUTHEND, STAMP
 
 LATER = STAMP + dt.timedelta(hours=5)

@@ -19,4 +19,5 @@ def test_the_feeds_benchmark_prints_its_figures() -> None:
     assert re.search(r"^build: 50-event body feed .* byte-identical between builds$", out, re.M), out
     assert re.search(r"^build: median [\d.]+ ms of 2 builds .* target <= 50 ms: (met|NOT met)$", out, re.M), out
     assert "304: 50 conditional GETs, 0 not answered 304" in out
-    assert re.search(r"^304: server time in do_GET median [\d.]+ ms .* target <= 2 ms: (met|NOT met)$", out, re.M), out
+    assert re.search(r"^304: app time \(ASGI call\) median [\d.]+ ms .* target <= 2 ms: (met|NOT met)$", out, re.M), out
+    assert re.search(r"^304: client round trip through uvicorn median [\d.]+ ms", out, re.M), out

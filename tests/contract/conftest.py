@@ -4,7 +4,6 @@ same ports (governance_model/ports.py). A rule the fake and the SQL repositories
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,11 +15,11 @@ _TARGETS = database_targets()
 
 
 @pytest.fixture(params=[FAKE, *(target for target, _ in _TARGETS)], ids=[FAKE, *(id_ for _, id_ in _TARGETS)])
-def uow_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], AbstractUnitOfWork]]:
+def uow_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[], AbstractUnitOfWork]]:
     """A callable that returns a unit of work on the fake, or on a fresh migrated database."""
     if request.param == FAKE:
         uow = FakeUnitOfWork()  # one instance: like one database, its data lasts across `with` blocks
         yield lambda: uow
         return
-    for url in open_database(request.param, tmp_path):
+    for url in open_database(request.param, request):
         yield from sql_units_of_work(url)

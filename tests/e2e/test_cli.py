@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.data import SEED_002
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED_002 = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
 
 
 def govflow(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -1,16 +1,21 @@
 """A real Prefect API for the flow tests: `prefect server start` once per session, on a free port.
 
 The same kind of server the nightly schedule runs against, and a few seconds faster to start than
-`prefect_test_harness()`. The server and this process each get a PREFECT_HOME in a temporary folder,
-so nothing is read from or written to ~/.prefect, and no telemetry is attempted on the closed network.
+`prefect_test_harness()`. It starts in the background as soon as collection shows that a selected test
+asks for `prefect_api_url`, so its start-up (15-20 s on these machines) overlaps the tests that run
+before the flow tests; when no selected test needs it, it never starts. The server and this process
+each get a PREFECT_HOME in a temporary folder, so nothing is read from or written to ~/.prefect, and
+no telemetry is attempted on the closed network.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory, migrate
-from govflow import services, wiring
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
+from govflow import wiring
+from govflow.services import file_loading as services
 
 ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
@@ -41,43 +47,83 @@ def _healthy(api_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def prefect_api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a Prefect API server that lives as long as the test session."""
-    home = tmp_path_factory.mktemp("prefect")
-    port = _free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
-    log_path = home / "server.log"
-    server_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    server_env.update(QUIET, PREFECT_HOME=str(home / "server"), PREFECT_SERVER_UI_ENABLED="false")
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so it can be stopped as one
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while not _healthy(api_url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                tail = log_path.read_text(errors="replace")[-3000:]
-                pytest.fail(f"prefect server did not start (exit code {server.poll()}):\n{tail}", pytrace=False)
+class PrefectServer:
+    """`prefect server start` on a free port, in a process group and a temporary folder of its own."""
+
+    def __init__(self) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="govflow-test-prefect-"))
+        port = _free_port()
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        self.log_path = self.home / "server.log"
+        server_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        server_env.update(QUIET, PREFECT_HOME=str(self.home / "server"), PREFECT_SERVER_UI_ENABLED="false")
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                env=server_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so it can be stopped as one
+            )
+        self.deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+
+    def wait_until_healthy(self) -> None:
+        while not _healthy(self.api_url):
+            if self.process.poll() is not None or time.monotonic() > self.deadline:
+                tail = self.log_path.read_text(errors="replace")[-3000:]
+                pytest.fail(f"prefect server did not start (exit code {self.process.poll()}):\n{tail}", pytrace=False)
             time.sleep(0.2)
 
-        client_env = {**QUIET, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(home / "client")}
-        with pytest.MonkeyPatch.context() as env:
-            for key, value in client_env.items():
-                env.setenv(key, value)  # for subprocesses (the CLI tests)
-            # prefect reads its settings once, at import: tell this process through its settings context.
-            from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the group started above, by its own id
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        shutil.rmtree(self.home, ignore_errors=True)
 
-            with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_HOME: client_env["PREFECT_HOME"]}):
-                yield api_url
-                _send_pending_logs_and_events()
-    finally:
-        _stop(server)
+
+_server: PrefectServer | None = None  # the session's server, once something has asked for it
+
+
+def _the_server() -> PrefectServer:
+    global _server
+    if _server is None:
+        _server = PrefectServer()
+    return _server
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the server now if a selected test will need it: it gets ready while other tests run."""
+    if session.config.option.collectonly:
+        return
+    if any("prefect_api_url" in getattr(item, "fixturenames", ()) for item in session.items):
+        _the_server()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own teardown of the session fixtures, even on Ctrl-C
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _server is not None:
+        _server.stop()
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url() -> Iterator[str]:
+    """The URL of a Prefect API server that lives as long as the test session."""
+    server = _the_server()
+    server.wait_until_healthy()
+    client_env = {**QUIET, "PREFECT_API_URL": server.api_url, "PREFECT_HOME": str(server.home / "client")}
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in client_env.items():
+            env.setenv(key, value)  # for subprocesses (the CLI tests)
+        # prefect reads its settings once, at import: tell this process through its settings context.
+        from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_HOME: client_env["PREFECT_HOME"]}):
+            yield server.api_url
+            _send_pending_logs_and_events()
 
 
 def _send_pending_logs_and_events() -> None:
@@ -89,17 +135,6 @@ def _send_pending_logs_and_events() -> None:
     EventsWorker.drain_all(timeout=10)
 
 
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)  # the group started above, by its own id
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=5)
-
-
 @pytest.fixture
 def southend_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A database holding the Southend example, which the flow finds through GOVFLOW_DATABASE_URL."""
@@ -107,11 +142,9 @@ def southend_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 @pytest.fixture
-def southend_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def southend_sqlite(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The Southend example in a SQLite file only: for tests where the database is not the point."""
-    url = f"sqlite:///{tmp_path / 'govflow.sqlite3'}"
-    migrate(url)
-    yield from _southend(url, monkeypatch)
+    yield from _southend(sqlite_url, monkeypatch)
 
 
 def _southend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:

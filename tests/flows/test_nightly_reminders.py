@@ -11,7 +11,7 @@ import pytest
 from flows.nightly import NightlyParameters, nightly
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from govflow import wiring
-from govflow.nightly import run_nightly
+from govflow.services.night_planning import run_nightly
 from govflow.settings import Settings
 from notifications.outbox import send_pending
 
@@ -65,7 +65,7 @@ def test_the_nightly_flow_emails_one_digest_per_owner_and_never_twice(prefect_ap
 def test_two_nightly_runs_at_once_on_postgresql_deliver_every_reminder_exactly_once(database_url, southend_database, smtp_server):
     if not database_url.startswith("postgresql"):
         pytest.skip("two writers at once is PostgreSQL's case; SQLite has one writer")
-    settings = Settings.from_env({"GOVFLOW_DATABASE_URL": database_url, "GOVFLOW_SMTP_URL": smtp_server.url(), "GOVFLOW_DATA_DIR": "unused"})
+    settings = Settings(database_url=database_url, smtp_url=smtp_server.url(), data_dir="unused")
     smtp_server.mailbox.reply_delay = 0.05  # so the two senders overlap
     errors = []
 
@@ -74,7 +74,7 @@ def test_two_nightly_runs_at_once_on_postgresql_deliver_every_reminder_exactly_o
         factory = make_session_factory(engine)
         try:
             run_nightly(lambda: SqlUnitOfWork(factory), NIGHT, dt.datetime.now(dt.timezone.utc))
-            send_pending(lambda: SqlUnitOfWork(factory), wiring.sender(settings), dt.datetime.now(dt.timezone.utc))
+            send_pending(lambda: SqlUnitOfWork(factory), wiring.sender(settings, wiring.clock()), dt.datetime.now(dt.timezone.utc))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from governance_model.errors import LoadError
-from govflow import services
+from govflow.services import file_loading as services
+from tests.data import SEED_002
 
 pytestmark = pytest.mark.database
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_002 = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
 PLAN_KEY = "send-peer-review-recommendations-high-level-implementation-plan-draft-1"
 

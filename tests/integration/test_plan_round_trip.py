@@ -8,7 +8,7 @@ import pytest
 
 from governance_model.model import ProgressUpdate
 from governance_model.rag import judge_plan
-from govflow import services
+from govflow.services import file_loading as services
 from reports.plan_export import plan_xlsx
 
 pytestmark = pytest.mark.database

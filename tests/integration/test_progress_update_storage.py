@@ -11,12 +11,13 @@ import pytest
 
 from governance_model.errors import LoadError, ModelError
 from governance_model.model import ProgressUpdate
-from govflow import progress, services
+from govflow.services import file_loading as services
+from govflow.services import progress_recording as progress
+from tests.data import SEED_001
 
 pytestmark = pytest.mark.database
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_001 = next((ROOT.parent / "shared" / "seeds").glob("001_*.txt"))
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
 EXAMPLE = ROOT / "examples" / "southend" / "progress-updates.txt"
 PLAN_KEY = "send-peer-review-recommendations-high-level-implementation-plan-draft-1"

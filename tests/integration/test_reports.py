@@ -13,18 +13,20 @@ import pytest
 
 from governance_model.model import Decision, DecisionOutcome, ProgressUpdate
 from governance_model.rag import Rag
-from govflow import reports, route_changes, services
-from govflow.nightly import run_nightly
+from govflow.services import file_loading as services
+from govflow.services import report_writing as reports
+from govflow.services import route_changes
+from govflow.services.night_planning import run_nightly
 from reports.board import board_html, board_markdown
 from reports.plan import plan_html, plan_markdown
 from tests.accessibility import format_violations
+from tests.data import SEED_000
 from tests.e2e.test_cli import govflow
 
 pytestmark = pytest.mark.database
 
 ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
-SEED_000 = ROOT.parent / "shared" / "seeds" / "000_d993eb3b48e5d7e8.txt"
 PLAN = "send-peer-review-recommendations-high-level-implementation-plan-draft-1"
 NOW = dt.datetime(2026, 11, 23, 12, tzinfo=dt.timezone.utc)
 D = dt.date.fromisoformat

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from governance_model.model import Decision, DecisionOutcome, StepState
-from govflow import route_changes, services
-from govflow.nightly import run_nightly
+from govflow.services import file_loading as services
+from govflow.services import route_changes
+from govflow.services.night_planning import run_nightly
 
 ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"

@@ -12,7 +12,7 @@ from governance_model.model import Person
 from notifications.delivery import ApprisePersonSender, make_sender
 from notifications.digest import build_digest
 from notifications.errors import ConfigurationError, DeliveryError
-from tests.notifications.support import FROM, PEOPLE, SmtpServer, free_port, three_people_reminders
+from tests.notifications.support import FROM, NOW, PEOPLE, SmtpServer, free_port, three_people_reminders
 
 
 def gb_digest(person: Person):
@@ -34,7 +34,7 @@ def test_a_persons_own_urls_and_tagged_config_urls_get_the_digest(smtp_server: S
         # A text-only destination gets our own plain-text rendering.
         apprise_urls=[f"{base}&to=gb-phone@council.example.org&format=text"],
     )
-    sender = make_sender(smtp_server.url(), config, tmp_path / "mailbox")
+    sender = make_sender(smtp_server.url(), config, tmp_path / "mailbox", clock=lambda: NOW)
     digest = gb_digest(person)
     sender.send(person, digest)
 

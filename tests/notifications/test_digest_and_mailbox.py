@@ -111,7 +111,7 @@ def test_the_mailbox_sender_writes_parseable_eml_with_both_parts(tmp_path: Path)
 def test_a_person_without_an_address_still_gets_an_eml(tmp_path: Path) -> None:
     person = Person("XY", "Ex Why")
     digest = build_digest(person, [reminder("XY", "step:a/1", "Sign-off", dt.date(2022, 3, 15))])
-    MailboxSender(tmp_path).send(person, digest)
+    MailboxSender(tmp_path, clock=lambda: NOW).send(person, digest)
     (path,) = tmp_path.glob("*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == "undisclosed-recipients:;"
@@ -119,7 +119,7 @@ def test_a_person_without_an_address_still_gets_an_eml(tmp_path: Path) -> None:
 
 
 def test_with_nothing_configured_the_outbox_fills_the_mailbox_folder(tmp_path: Path) -> None:
-    sender = make_sender(None, None, tmp_path / "mailbox")
+    sender = make_sender(None, None, tmp_path / "mailbox", clock=lambda: NOW)
     assert isinstance(sender, MailboxSender)
     uow = FakeUnitOfWork()
     with uow:

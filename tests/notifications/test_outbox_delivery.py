@@ -19,7 +19,7 @@ from apprise.conversion import html_to_text
 
 from governance_model.model import Person
 from governance_model.reminders import Reminder
-from governance_model.storage import make_engine, make_session_factory
+from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from notifications.delivery import ApprisePersonSender
 from notifications.outbox import send_pending
 from tests.notifications.support import (
@@ -158,7 +158,7 @@ def test_a_sender_killed_mid_send_leaves_its_message_pending(
         "PYTHONPATH": str(ROOT),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "notifications.send_pending_main", "--now", NOW.isoformat()],
+        [sys.executable, "-m", "govflow", "send"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -213,7 +213,8 @@ def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: st
         try:
             sender = ApprisePersonSender(smtp_server.url())
             start.wait()
-            reports[name] = send_pending(make_session_factory(engine), sender, NOW)  # a session factory will do
+            session_factory = make_session_factory(engine)
+            reports[name] = send_pending(lambda: SqlUnitOfWork(session_factory), sender, NOW)
         except BaseException as error:  # reported below, in the test's thread
             failures.append(error)
         finally:

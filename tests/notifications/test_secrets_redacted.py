@@ -8,8 +8,10 @@ from urllib.parse import quote
 import pytest
 
 from governance_model.model import Person
+from govflow import wiring
+from govflow.clock import FixedClock
 from govflow.settings import Settings
-from notifications.delivery import ApprisePersonSender, make_sender
+from notifications.delivery import ApprisePersonSender
 from notifications.digest import build_digest
 from notifications.errors import ConfigurationError, DeliveryError
 from notifications.outbox import send_pending
@@ -53,8 +55,8 @@ def test_the_smtp_password_appears_nowhere(
     caplog.set_level(1)  # everything, apprise's TRACE records included
     logging.getLogger("apprise").setLevel(1)
     try:
-        settings = Settings.from_env({"GOVFLOW_SMTP_URL": smtp_url, "GOVFLOW_DATA_DIR": "/tmp/unused"})
-        sender = make_sender(settings.smtp_url, settings.apprise_config, settings.mailbox_dir)
+        settings = Settings(smtp_url=smtp_url, data_dir="/tmp/unused")
+        sender = wiring.sender(settings, FixedClock(NOW))
         assert isinstance(sender, ApprisePersonSender)
         save_people(uow_factory)
         queue(uow_factory, three_people_reminders())
@@ -126,25 +128,23 @@ def test_redaction_of_urls_and_known_secrets() -> None:
 
 
 def test_settings_show_no_password() -> None:
-    settings = Settings.from_env(
-        {
-            "GOVFLOW_SMTP_URL": f"mailtos://govflow:{PASSWORD}@relay.example.org:587?from={FROM}",
-            "GOVFLOW_DATABASE_URL": "postgresql://govflow:dbS3cret@db.example.org/govflow",
-            "GOVFLOW_DATA_DIR": "/srv/govflow",
-        }
+    settings = Settings(
+        smtp_url=f"mailtos://govflow:{PASSWORD}@relay.example.org:587?from={FROM}",
+        database_url="postgresql://govflow:dbS3cret@db.example.org/govflow",
+        data_dir="/srv/govflow",
     )
-    assert settings.smtp_url.endswith(f"{PASSWORD}@relay.example.org:587?from={FROM}")  # the value itself is intact
+    assert settings.smtp_url.get_secret_value().endswith(f"{PASSWORD}@relay.example.org:587?from={FROM}")  # the value itself is intact
     shown = repr(settings)
     assert PASSWORD not in shown and "dbS3cret" not in shown
     assert "mailtos://govflow:***@relay.example.org:587" in shown
     assert str(settings.mailbox_dir) == "/srv/govflow/mailbox"
 
 
-def test_settings_read_the_delivery_variables() -> None:
-    settings = Settings.from_env(
-        {"GOVFLOW_MAILBOX_DIR": "/var/mail/govflow", "GOVFLOW_APPRISE_CONFIG": "/etc/govflow/apprise.yml"}
-    )
+def test_settings_read_the_delivery_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().mailbox_dir == Settings().data_dir / "mailbox"
+    monkeypatch.setenv("GOVFLOW_MAILBOX_DIR", "/var/mail/govflow")
+    monkeypatch.setenv("GOVFLOW_APPRISE_CONFIG", "/etc/govflow/apprise.yml")
+    settings = Settings()
     assert settings.smtp_url is None
     assert str(settings.mailbox_dir) == "/var/mail/govflow"
     assert str(settings.apprise_config) == "/etc/govflow/apprise.yml"
-    assert Settings.from_env({}).mailbox_dir == Settings.from_env({}).data_dir / "mailbox"

@@ -16,10 +16,9 @@ from governance_model.model import Action, ActionPlan, Measure, Recommendation
 from governance_model.rag import judge_plan
 from governance_model.when import read_when
 from reports.plan_export import plan_csv, plan_table, plan_xlsx
-from tests.unit.test_plan_import import SEED_002
+from tests.data import SEED_002
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_SEED = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
 SOUTHEND_CSV = ROOT / "examples" / "southend" / "peer-review-plan.csv"
 SOUTHEND_CONTEXT = dt.date(2021, 9, 1)  # examples/southend/setup.yaml
 AS_OF = dt.date(2022, 5, 1)
@@ -29,9 +28,7 @@ READERS = {"csv": (plan_csv, read_plan_csv), "xlsx": (plan_xlsx, read_plan_xlsx)
 
 
 def seed_plan() -> ActionPlan:
-    # A clean clone has no ../shared/seeds: test_plan_import embeds the seed byte for byte.
-    data = SHARED_SEED.read_bytes() if SHARED_SEED.exists() else SEED_002
-    plan, _ = read_plan_text(data, SHARED_SEED.name, context=SOUTHEND_CONTEXT)
+    plan, _ = read_plan_text(SEED_002.read_bytes(), SEED_002.name, context=SOUTHEND_CONTEXT)
     return plan
 
 

@@ -2,7 +2,6 @@
 into the same plan, and every mistake in a plan file is reported with the file, row, column and text."""
 import csv
 import datetime as dt
-import hashlib
 import io
 from pathlib import Path
 
@@ -10,161 +9,11 @@ import pytest
 
 from governance_model.errors import LoadError, WhenError
 from governance_model.importing import read_plan_csv, read_plan_file, read_plan_text, read_plan_xlsx
+from tests.data import SEED_002
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "southend"
-SHARED_SEED = ROOT.parent / "shared" / "seeds" / "002_44384d6b394e2d75.txt"
-SEED_SHA256 = "f755de5dfc311497c4eaeb623bb6c6db9517c688ac799ffd700da91cc722f765"
 HEADER = "No\tRecommendation\tSummary actions\tWhen (2022)\tWho\tMeasure of success"
-
-# Seed 002 byte for byte (a clean clone has no ../shared/seeds): tabs written as \t, long lines
-# continued with a backslash. test_the_embedded_seed_is_seed_002 checks the copy.
-SEED_002 = b"""
-
-SEND Peer Review Recommendations, high level implementation plan DRAFT 1
-
-No\tRecommendation (verbatim)\tSummary actions\tWhen (2022)\tWho\tMeasure of success
-1\tEnable the Portfolio Holder to regularly sample casework as part of the performance monitoring and quality assurance process\t<ul style="list-style-type: none"> \
-<li>Establish access to files/samples</li> \
-<li>PFH undertakes first review of a sample of case files</li> \
-<li>PFH samples files on quarterly basis</li> </ul>\
-\tJan Jan Wef Feb onwards\tGB\t<ol style="list-style-type: none"> \
-<li>PHF reports back to CSIB on a quarterly basis</li> \
-<li>Portfolio Holder has oversight of lived experiences and reports findings to CSIB</li> </ol>
-2\tConsider developing training to specifically look at cross-party scrutiny and challenge of SEND and working with residents with SEND issues\t<ul style="list-style-type: none"> \
-<li>Needs analysis undertaken with all elected members (current members Feb/new members July)</li> \
-<li>Incremental training programme devised in conjunction with member services</li> \
-<li>Training delivery confirmed</li> \
-<li>Regular programme of training established on a rolling programme</li> </ul>\
-\tFeb/July  March  March April/July\tBM\t<ol style="list-style-type: none"> \
-<li>Feedback on training confirms members needs met</li> \
-<li>Councillors feel better equipped in dealing with ward SEND issues</li> \
-<li>Fewer complaints received by Cllrs</li> </ol>
-3\tUse the feedback from the peer challenge to refresh the draft SEND Strategy\t<ul style="list-style-type: none"> \
-<li>Current content fully reviewed</li> <li>Co-production from student voice commissioned</li> \
-<li>Parent groups consulted</li> <li>Format/scope of revised strategy confirmed</li> \
-<li>Strategy for adoption by appropriate governance in place</li> \
-<li>SBC cabinet sign off new strategy</li> </ul>\
-\tFeb Feb March April May  July\tGB\t<ol style="list-style-type: none"> \
-<li>New strategy formally published (contingent upon cabinet)</li> </ol>
-4\tConsider how to increase the pace of support and challenge to schools and settings to firmly embed the graduated response <b>*intention is to merge 4&amp;6</b>\t<ul style="list-style-type: none"> \
-<li>Southend Shared Expectations/SEND provision guidance document simplified and promoted</li> \
-<li>Schools engaged and active in improving wider inclusion project</li> \
-<li>Build on the new continuum of need at SEN support when published by the DfE later in 2022</li> \
-<li>(align to wider inclusion project, with its own <i>operational plan and measures</i>)</li> </ul>\
-\tMay  June  DfE contingent April\tBM\t<ol style="list-style-type: none"> \
-<li>Schools graduated offer published on their websites</li> \
-<li>Graduated offer as focus on SENDCo network and QA visits</li> \
-<li>Where lack of evidence of graduated support identified, Advisory SECOs intervention</li> \
-<li>Scrutiny of all OFSTED inspection reports indicates degree of comment regarding SEN support</li> \
-<li>Over time, % pupils identified on SEN support increases (metrics to be agreed)</li> \
-<li>When project active, increase 5 schools signed up to inclusion charter on a month by month basis</li> </ol>
-6\tEnsure there is a clear system wide understanding of the graduated response <b>*intention is to merge 4&amp;6</b>\t\t\t\t
-6a\t<i>*Reduce the number of "refusal to assess" at initial stages of EHCNA decision</i> <b>*Not a PR team recommendation, but clear from body of the report</b>\t<ol style="list-style-type: none"> \
-<li>Review undertaken of data and process mapping for panel assessment and procedures</li> \
-<li>Clear guidelines produced for pre panel evidence gathering and expectations</li> \
-<li>Process reinforced to commission/secure missing evidence ahead of panel with relevant stakeholders</li> \
-<li>Processes made clear to schools and parents</li> </ol>\
-\tMarch  April  April  May\tLM\t<ol style="list-style-type: none"> \
-<li>Number of instances of missing evidence reduces over time</li> \
-<li>RTA reduces as a result of new measures put in place month on month</li> </ol>
-
-5\tDevelop clear timescales and outcome measures for the joint commissioning roadmap\t<ul style="list-style-type: none"> \
-<li>Roadmap reviewed and revised to includes clear timelines and outcomes</li> \
-<li>Roadmap signed off by SSSPB/Joint Commissioning Board</li> \
-<li>Accelerate Progress Plan (DfE/NHSE) meetings report progress in joint commissioning</li> \
-<li>Progress of roadmap tracked by SENDOPPs</li> </ul>\
-\tMarch April  Quarterly wef Jan 2022 6 times a year\tCMc\t<ol style="list-style-type: none"> \
-<li>Revised roadmap in place</li> \
-<li>DfE sign off remaining WSoA relating to joint commissioning</li> </ol>
-7\tReview, update and rewrite the threshold of need document and ensure everyone understands the pathway\t<ul style="list-style-type: none"> \
-<li>New pathway document reviewed and redrafted and consulted on by CWD team</li> \
-<li>Two orientation events run for parents</li> \
-<li>Publish new threshold and pathway document on the Local Offer site</li> </ul>\
-\tMarch April May\tAP\t<ol style="list-style-type: none"> \
-<li>Feedback from parents indicates pathway clear and understood</li> </ol>
-8\tIntroduce specific training for staff working in SEND on Neurodiversity\t<ul style="list-style-type: none"> \
-<li>Work with parent groups to co-produce new training for area staff on Neurodiversity</li> \
-<li>Programme of training devised and implemented</li> </ul>\
-\tMarch April\tGB\t<ol style="list-style-type: none"> \
-<li>All relevant staff complete training by July</li> \
-<li>Feedback from training indicated needs are met</li> </ol>
-9\tCarry out an audit of children and young people where neurodiversity is a possibility\t<ul style="list-style-type: none"> \
-<li>Clear picture established on number open/closed cases</li> \
-<li>Audit workshop to identify issues from parents perspective takes place</li> \
-<li>Guidelines developed with parents to inform future identification and support</li> </ul>\
-\tFeb March April\tGB\t<ol style="list-style-type: none"> \
-<li>Cases indicate that early help reduces the need for intensive support over time</li> </ol>
-10\tStrengthen the early help offer for children with disabilities and clarify where short breaks sit within the whole Children With Disabilities (CWD) service\t<ul style="list-style-type: none"> \
-<li>Research, review and report on current processes to CSIB</li> \
-<li>Cabinet approve new proposals for short breaks</li> \
-<li>New processes publicised on the Local Offer website and implemented</li> </ul>\
-\tMarch  July July\tAK\t<ol style="list-style-type: none"> \
-<li>More families access short breaks</li> </ol>
-11\tConsider the level of seniority of the chair of the Resource Allocation Panel\t<ul style="list-style-type: none"> \
-<li>DSWEHYS identifies and implements new chair of RAP</li> </ul>\
-\tFeb\tAK\t<ol style="list-style-type: none"> <li>New chair in place</li> </ol>
-12\tConsider moving the SENDIASS service outside the SEND/CWD service\t<ul style="list-style-type: none"> \
-<li>Members of SENDIASS and SBC HR team consulted</li> \
-<li>New appropriate line management arrangement identified</li> \
-<li>Implement the new line management arrangements</li> <li>Communicate new arrangements</li> </ul>\
-\tJan Jan  Feb Feb\tBM\t<ol style="list-style-type: none"> \
-<li>SENDIASS under new management</li> </ol>
-13\tConsider training and support for staff, councillors and other partners to strengthen resilience across the workforce\t<p><b>Aligned to recommendation 2</b></p> <ul style="list-style-type: none"> \
-<li>Training programme for area, including members established</li> \
-<li>Relevant officers and members identified and invited</li> \
-<li>Resilience feature in all relevant staff supervisions</li> </ul>\
-\tMarch  March April\tGB\t<ol style="list-style-type: none"> \
-<li>Staff/members feel better equipped to manage their respective roles</li> \
-<li>Staff supervision reports greater resilience</li> </ol>
-
-\t\t<ul style="list-style-type: none"> <li>Rolling programme for existing staff implemented</li> \
-<li>Training forms part of induction for new staff and members, in relation to resilience when dealing with ward members</li> </ul>\
-\tApril Aug\t\t
-14\tIncorporate learning from complaints as part of the quality assurance system to drive improvement work\t<ul style="list-style-type: none"> \
-<li>Formal learning review process established</li> \
-<li>Quality Assurance learning informs all future processes and decisions</li> \
-<li>Learning also taken in conjunction with wider council complaints and that of the area partnership</li> </ul>\
-\tApril May May\tLM\t<ol style="list-style-type: none"> \
-<li>Learning used to improve any future policy/practice</li> \
-<li>Report summary of complaints and actions at each SENDOps</li> \
-<li>Reported through existing annual complaints report</li> </ol>
-15\tDevelop a trauma informed approach for those families who are angry and distressed about their experience\t<ul style="list-style-type: none"> \
-<li>Other authorities experiences and approach to trauma Informed practice researched</li> \
-<li>Parent groups consulted on an appropriate third party to co-produce a way forward</li> \
-<li>Trauma informed training for particular staff involved introduced</li> </ul>\
-\tMarch May June\tAPD\t<ol style="list-style-type: none"> \
-<li>Number of repeat complaints reduces over time</li> </ol>
-
-## Glossary
-
-QA quality assurance
-
-SENCo Special Educational Needs Coordinator
-
-RTA Refusal to assess
-
-CSIB Children's Services Improvement Board
-
-SSSPB Southend SEND Strategic Partnership Board
-
-DfE Department for Education
-
-NHSE National Health Service England
-
-WSoA Written Statement of Action
-
-CWD Children with Disabilities
-
-DSWEHYS Director Social Work, Early Help and |Youth Services
-
-RAP Resource Allocation Panel
-
-SENDIASS SEND Information and Advice Support Service
-
-SBC Southend Borough Council Human Resources
-
-SENDOps SEND operations Board"""
 
 
 def window(text, first, last):
@@ -178,18 +27,12 @@ def reading(when):
 
 @pytest.fixture(scope="module")
 def seed():
-    return read_plan_text(SEED_002, "002_44384d6b394e2d75.txt")
+    return read_plan_text(SEED_002.read_bytes(), SEED_002.name)
 
 
 @pytest.fixture(scope="module")
 def plan(seed):
     return seed[0]
-
-
-def test_the_embedded_seed_is_seed_002():
-    assert hashlib.sha256(SEED_002).hexdigest() == SEED_SHA256
-    if SHARED_SEED.exists():
-        assert SHARED_SEED.read_bytes() == SEED_002
 
 
 def test_plan_title_key_context_and_source(plan):

@@ -7,9 +7,9 @@ import pytest
 
 from governance_model.errors import LoadError
 from governance_model.importing.progress_updates import read_progress_updates
+from tests.data import SEED_001
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_001 = next((ROOT.parent / "shared" / "seeds").glob("001_*.txt"))
 EXAMPLE = ROOT / "examples" / "southend" / "progress-updates.txt"
 DAY = dt.date(2022, 3, 1)
 

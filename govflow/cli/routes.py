@@ -1,21 +1,22 @@
-"""The commands that change routes and meetings: `decide`, `meeting move|cancel|confirm`, `step done`.
-Each parses, calls govflow.route_changes, and prints what changed and which dates moved."""
+"""The commands that change routes and meetings: `decide`, `meeting move|cancel|confirm`, `step done`,
+`condition met`. Each parses, calls govflow.services.route_changes, and prints what changed and which
+dates moved."""
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import re
 from typing import Annotated, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 
-from governance_model.errors import Error
 from governance_model.model import Condition, Decision, DecisionOutcome
-from govflow import route_changes, wiring
+from govflow import wiring
+from govflow.clock import LONDON
+from govflow.cli.console import fail, out, parse_date
+from govflow.services import route_changes
 from govflow.settings import Settings
 
-LONDON = ZoneInfo("Europe/London")
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 
 meeting_app = typer.Typer(no_args_is_help=True, help="Move, cancel or confirm a meeting (it keeps its identity).")
@@ -27,12 +28,6 @@ Why = Annotated[str, typer.Option("--why", help="the reason, kept in the audit t
 AsOf = Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD: re-forecast as of this day (default: today)")]
 
 
-def _cli():
-    from govflow import cli  # the shared printing and error helpers
-
-    return cli
-
-
 def _local_datetime(value: str, option: str) -> dt.datetime:
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})", value.strip())
     try:
@@ -41,21 +36,20 @@ def _local_datetime(value: str, option: str) -> dt.datetime:
         day = dt.date.fromisoformat(match.group(1))
         return dt.datetime.combine(day, dt.time(int(match.group(2)), int(match.group(3))), tzinfo=LONDON)
     except ValueError:
-        _cli()._fail(f"{option} {value!r} is not a local date and time in the form 'YYYY-MM-DD HH:MM'")
+        fail(f"{option} {value!r} is not a local date and time in the form 'YYYY-MM-DD HH:MM'")
 
 
 def _who(by: str | None, why: str, as_of: str | None) -> dict:
-    cli = _cli()
+    clock = wiring.clock()
     return {
         "actor": by or getpass.getuser(),
         "reason": why,
-        "as_of": cli._date(as_of, "--as-of") or dt.date.today(),
-        "now": dt.datetime.now(dt.timezone.utc),
+        "as_of": parse_date(as_of, "--as-of") or clock.today(),
+        "now": clock.now(),
     }
 
 
 def _report(result: route_changes.ChangeResult) -> None:
-    out = _cli().out
     out.print(result.description, highlight=False)
     if not result.reforecast:
         out.print("no other dates moved", highlight=False)
@@ -67,10 +61,7 @@ def _report(result: route_changes.ChangeResult) -> None:
 
 
 def _run(change, *args, **kwargs) -> None:
-    try:
-        result = change(wiring.unit_of_work(Settings.from_env()), *args, **kwargs)
-    except Error as exc:
-        _cli()._fail(str(exc))
+    result = change(wiring.unit_of_work(Settings()), *args, **kwargs)
     _report(result)
 
 
@@ -88,12 +79,11 @@ def decide(
     as_of: AsOf = None,
 ) -> None:
     """Record what a body resolved on a step; the route moves on, waits, goes back or stops."""
-    cli = _cli()
     try:
         outcome_value = DecisionOutcome(outcome)
     except ValueError:
-        cli._fail(f"outcome {outcome!r} is not one of: {OUTCOMES}")
-    decision = Decision(document, step, body or "", outcome_value, cli._date(on, "--on"), meeting_key=meeting, minute=minute, back_to=back_to)
+        fail(f"outcome {outcome!r} is not one of: {OUTCOMES}")
+    decision = Decision(document, step, body or "", outcome_value, parse_date(on, "--on"), meeting_key=meeting, minute=minute, back_to=back_to)
     _run(route_changes.record_decision, decision, **_who(by, why, as_of))
 
 
@@ -138,7 +128,7 @@ def step_done(
     as_of: AsOf = None,
 ) -> None:
     """Record that a step was done (a share, a consultation, a revision)."""
-    _run(route_changes.mark_step_done, document, step, _cli()._date(on, "--on"), **_who(by, why, as_of))
+    _run(route_changes.mark_step_done, document, step, parse_date(on, "--on"), **_who(by, why, as_of))
 
 
 @condition_app.command("met")
@@ -151,23 +141,7 @@ def condition_met(
     as_of: AsOf = None,
 ) -> None:
     """Record that a condition is met ("DfE contingent" actions then fall due and are reminded)."""
-    _run(route_changes.record_condition, Condition(name, _cli()._date(on, "--on"), note), **_who(by, why, as_of))
-
-
-def send() -> None:
-    """Send every pending reminder digest now (the nightly flow does this too); failures stay pending."""
-    from govflow import wiring as app_wiring
-
-    cli = _cli()
-    try:
-        report = app_wiring.send_pending_reminders(Settings.from_env(), dt.datetime.now(dt.timezone.utc))
-    except Error as exc:
-        cli._fail(str(exc))
-    cli.out.print(f"digests sent: {report.sent}; failed: {report.failed}", highlight=False)
-    for error in report.errors:
-        cli.err.print(f"  {error}", highlight=False)
-    if report.failed:
-        raise typer.Exit(1)
+    _run(route_changes.record_condition, Condition(name, parse_date(on, "--on"), note), **_who(by, why, as_of))
 
 
 def register(app: typer.Typer) -> None:
@@ -175,4 +149,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(meeting_app, name="meeting")
     app.add_typer(step_app, name="step")
     app.add_typer(condition_app, name="condition")
-    app.command()(send)

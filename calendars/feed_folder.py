@@ -1,16 +1,19 @@
-"""The feed server: serves the published feed folder over HTTP with the standard library only.
+"""The published feed folder as a web server sees it, with no web framework: the manifest, the catalog
+that re-reads it when it changes, the answers to feed requests (ETag, Last-Modified, 304) and the
+subscribe page. `govflow.web` puts these on HTTP.
 
-The folder is written by the feed publisher (`calendars.publish`)::
+The folder is written by the feed publisher (`govflow.services.feed_publishing`)::
 
     DIR/index.json     {"generated_at": "…Z", "feeds": [{"path": "body/SSPB.ics", "title": "…",
                         "kind": "body|document|person|all", "public": true|false,
                         "sha256": "<hex>", "last_modified": "<ISO 8601 UTC>"}]}
     DIR/body/SSPB.ics, DIR/document/<key>.ics, DIR/all.ics, DIR/person/<token>.ics
 
-Only the paths listed in index.json are served, under `/feeds/<path>`: the request path is looked up
-in a dictionary, never joined onto the folder, so `../` and friends cannot reach any other file.
-Person feeds (`public: false`) are served by their unguessable token path but listed nowhere, and
-their tokens never reach the log (they are logged as `person/<redacted …>`).
+Only the paths listed in index.json are served: a requested path is looked up in the manifest, never
+joined onto the folder, so `../` and friends cannot reach any other file. The lookup is by a keyed
+hash of the path, so how long it takes says nothing about how much of a person feed's token a guess
+got right. Person feeds (`public: false`) are served by their unguessable token path but listed
+nowhere, and their tokens never reach the log (`redact_path`).
 
 index.json is stat()ed on each request and re-read only when it changed, so a nightly rebuild is
 picked up without a restart. A 304 answer reads no file and hashes nothing: its headers come from
@@ -21,26 +24,24 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import hmac
 import json
 import logging
 import os
 import re
-import socket
+import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 log = logging.getLogger(__name__)
 
 FEEDS_PREFIX = "/feeds/"
-SUBSCRIBE_PATHS = frozenset({"/", "/subscribe", "/subscribe/"})
 FEED_CACHE_CONTROL = "max-age=3600"
 PRIVATE_FEED_CACHE_CONTROL = "private, max-age=3600"  # person feeds: no shared cache may keep them
-PAGE_CACHE_CONTROL = "max-age=300"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -83,6 +84,25 @@ class FeedEntry:
 class Manifest:
     feeds: dict[str, FeedEntry] = field(default_factory=dict)
     generated_at: str | None = None
+    # A fresh secret per manifest: the lookup keys below cannot be worked out outside this process.
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False, compare=False)
+    _by_digest: dict[bytes, FeedEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_digest", {self._digest(path): entry for path, entry in self.feeds.items()})
+
+    def _digest(self, path: str) -> bytes:
+        return hmac.new(self._key, path.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+
+    def find(self, path: str) -> FeedEntry | None:
+        """The feed at `path` (relative to the folder, e.g. "person/<token>.ics"), or None.
+
+        Looked up by an HMAC of the path under a secret key, never by the path itself: comparing
+        strings stops at the first differing character, so a lookup by path would take longer the
+        more of a token a guess got right. The digests a guess is compared with are unknown to the
+        guesser, so the time a lookup takes tells them nothing.
+        """
+        return self._by_digest.get(self._digest(path))
 
     @property
     def public_feeds(self) -> list[FeedEntry]:
@@ -164,7 +184,11 @@ def load_manifest(feeds_dir: Path) -> Manifest:
 
 
 class FeedCatalog:
-    """The current manifest of a feeds folder, re-read only when index.json changes on disk."""
+    """The current manifest of a feeds folder, re-read only when index.json changes on disk.
+
+    Safe to share between threads. Each process (each web worker) keeps its own catalog; they agree
+    because each re-reads index.json when it changes and the publisher replaces files atomically.
+    """
 
     def __init__(self, feeds_dir: Path | str) -> None:
         self.feeds_dir = Path(feeds_dir)
@@ -230,7 +254,16 @@ class FeedCatalog:
         return body, actual
 
 
-# --- conditional requests (RFC 7232) -------------------------------------------------------------
+# --- answering a feed request (RFC 7232 conditional requests) -------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    """What to send for a feed: status, headers and body. The web layer adds Content-Length."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
 
 
 def etag_matches(if_none_match: str, etag: str | None) -> bool:
@@ -261,13 +294,50 @@ def not_modified_since(if_modified_since: str, entry: FeedEntry) -> bool:
     return entry.last_modified_epoch <= since.timestamp()
 
 
-def is_not_modified(headers: Any, entry: FeedEntry) -> bool:
-    """RFC 7232 §6: If-None-Match decides when present; If-Modified-Since only without it."""
+def is_not_modified(headers: Mapping[str, str], entry: FeedEntry) -> bool:
+    """RFC 7232 §6: If-None-Match decides when present; If-Modified-Since only without it.
+
+    `headers` looks names up case-insensitively (any web framework's request headers do)."""
     inm = headers.get("If-None-Match")
     if inm is not None:
         return etag_matches(inm, entry.etag)
     ims = headers.get("If-Modified-Since")
     return ims is not None and not_modified_since(ims, entry)
+
+
+def _validators(etag: str | None, last_modified: str | None, entry: FeedEntry) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["ETag"] = etag
+    if last_modified:
+        headers["Last-Modified"] = last_modified
+    headers["Cache-Control"] = entry.cache_control
+    if not entry.public:
+        headers["X-Robots-Tag"] = "noindex"
+    return headers
+
+
+def not_modified_answer(entry: FeedEntry, request_headers: Mapping[str, str]) -> FeedAnswer | None:
+    """304 with the entry's validators when the client's copy is current, else None. Reads no file."""
+    if not is_not_modified(request_headers, entry):
+        return None
+    return FeedAnswer(304, _validators(entry.etag, entry.last_modified_http, entry))
+
+
+def feed_answer(catalog: FeedCatalog, entry: FeedEntry) -> FeedAnswer | None:
+    """200 with the feed's bytes, or None when the file index.json lists cannot be read."""
+    try:
+        body, actual_sha = catalog.read_feed(entry)
+    except OSError:
+        log.warning("feed %s is in index.json but its file cannot be read", redact_path(entry.path))
+        return None
+    if entry.sha256 is None or actual_sha == entry.sha256:
+        etag, last_modified = entry.etag, entry.last_modified_http
+    else:
+        # The file and index.json disagree (a publish between the two writes). Describe the bytes
+        # really sent, so a client never keeps old bytes under the new ETag or date.
+        etag, last_modified = f'"{actual_sha}"', None
+    return FeedAnswer(200, {"Content-Type": CALENDAR_TYPE, **_validators(etag, last_modified, entry)}, body)
 
 
 # --- the subscribe page --------------------------------------------------------------------------
@@ -284,7 +354,7 @@ class SubscribePage:
     """The rendered page, cached per manifest version."""
 
     def __init__(self, public_url: str) -> None:
-        import jinja2  # only the server needs it
+        import jinja2  # only the page needs it
 
         self.public_url = public_url.rstrip("/")
         self._env = jinja2.Environment(
@@ -317,161 +387,3 @@ class SubscribePage:
             body = html.encode("utf-8")
             self._cache = (version, body)
             return body
-
-
-# --- the HTTP side -------------------------------------------------------------------------------
-
-
-class FeedRequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: calendar clients poll several feeds in a row
-    server_version = "govflow-feeds"
-    sys_version = ""
-    timeout = 30  # an idle keep-alive connection does not hold a thread forever
-    server: "FeedServer"
-
-    def do_GET(self) -> None:
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:
-        self._answer(send_body=False)
-
-    def _answer(self, send_body: bool) -> None:
-        path = urlsplit(self.path).path
-        manifest, version = self.server.catalog.current()
-        if path.startswith(FEEDS_PREFIX):
-            entry = manifest.feeds.get(unquote(path[len(FEEDS_PREFIX):]))
-            if entry is None:
-                self._plain(HTTPStatus.NOT_FOUND, "No such feed.\n", send_body)
-            else:
-                self._feed(entry, send_body)
-        elif path in SUBSCRIBE_PATHS:
-            body = self.server.page.render(manifest, version)
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", PAGE_CACHE_CONTROL)
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if send_body:
-                self.wfile.write(body)
-        else:
-            self._plain(HTTPStatus.NOT_FOUND, "Not found.\n", send_body)
-
-    def _feed(self, entry: FeedEntry, send_body: bool) -> None:
-        if is_not_modified(self.headers, entry):
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            self._validators(entry.etag, entry.last_modified_http, entry)
-            self.end_headers()
-            return
-        try:
-            body, actual_sha = self.server.catalog.read_feed(entry)
-        except OSError:
-            log.warning("feed %s is in index.json but its file cannot be read", redact_path(entry.path))
-            self._plain(HTTPStatus.NOT_FOUND, "No such feed.\n", send_body)
-            return
-        if entry.sha256 is None or actual_sha == entry.sha256:
-            etag, last_modified = entry.etag, entry.last_modified_http
-        else:
-            # The file and index.json disagree (a publish between the two writes). Describe the bytes
-            # really sent, so a client never keeps old bytes under the new ETag or date.
-            etag, last_modified = f'"{actual_sha}"', None
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", CALENDAR_TYPE)
-        self.send_header("Content-Length", str(len(body)))
-        self._validators(etag, last_modified, entry)
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-
-    def _validators(self, etag: str | None, last_modified: str | None, entry: FeedEntry) -> None:
-        if etag:
-            self.send_header("ETag", etag)
-        if last_modified:
-            self.send_header("Last-Modified", last_modified)
-        self.send_header("Cache-Control", entry.cache_control)
-        if not entry.public:
-            self.send_header("X-Robots-Tag", "noindex")
-
-    def _plain(self, status: HTTPStatus, text: str, send_body: bool) -> None:
-        body = text.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
-
-    # Access and error log through `logging`, with person-feed tokens redacted (requests for rotated
-    # tokens too: they match the person/ pattern whether or not the manifest still knows them).
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        message = redact_path(format % args)
-        log.info("%s %s", self.address_string(), message)
-
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002
-        log.warning("%s %s", self.address_string(), redact_path(format % args))
-
-
-class FeedServer(ThreadingHTTPServer):
-    daemon_threads = True
-    catalog: FeedCatalog
-    page: SubscribePage
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, handler)
-
-    @property
-    def url(self) -> str:
-        """Where this server listens (for people on this machine: a wildcard address → loopback)."""
-        host, port = self.server_address[:2]
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def make_server(
-    feeds_dir: Path | str,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    public_url: str | None = None,
-    *,
-    handler_class: type[FeedRequestHandler] = FeedRequestHandler,
-) -> FeedServer:
-    """A server bound to host:port (0: any free port) serving `feeds_dir`; call serve_forever() on it.
-
-    `public_url` is where subscribers reach it (e.g. https://feeds.council.example.org, behind a TLS
-    proxy); the subscribe page builds its links from it. Default: the address it listens on.
-    """
-    server = FeedServer((host, port), handler_class)
-    server.catalog = FeedCatalog(feeds_dir)
-    server.page = SubscribePage(public_url or server.url)
-    server.catalog.current()  # read the manifest now, so a broken one shows at start-up
-    return server
-
-
-def serve(
-    feeds_dir: Path | str,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    public_url: str | None = None,
-    on_ready: Any = None,
-) -> None:
-    """Serve until interrupted. `on_ready(server)` is called once the socket is bound."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    server = make_server(feeds_dir, host, port, public_url)
-    try:
-        if on_ready is not None:
-            on_ready(server)
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
-def default_feeds_dir(settings: Any) -> Path:
-    """Settings.feeds_dir when settings have it; else GOVFLOW_FEEDS_DIR or <data_dir>/feeds."""
-    configured = getattr(settings, "feeds_dir", None)
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("GOVFLOW_FEEDS_DIR") or Path(settings.data_dir) / "feeds")

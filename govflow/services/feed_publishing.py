@@ -26,11 +26,12 @@ from pathlib import Path
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
 from calendars.ical import render_feed
 from calendars.stability import changed_states, next_states
-from governance_model.errors import Error
-from governance_model.model import StepForecast
-from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.feed_state import FeedToken
+from governance_model.model import StepForecast
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.working_days import WorkingCalendar
+from govflow.errors import Error
 
 INDEX = "index.json"
 FEED_FOLDERS = (BODY, DOCUMENT, PERSON)
@@ -58,7 +59,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def rotate_feed_token(uow, initials: str, now: dt.datetime) -> FeedToken:
+def rotate_feed_token(uow: AbstractUnitOfWork, initials: str, now: dt.datetime) -> FeedToken:
     """Give a person a new feed token; the old address stops working at the next build."""
     with uow:
         if uow.people.get(initials) is None:
@@ -69,7 +70,7 @@ def rotate_feed_token(uow, initials: str, now: dt.datetime) -> FeedToken:
 
 
 def publish_feeds(
-    uow_factory: Callable[[], object],
+    uow_factory: Callable[[], AbstractUnitOfWork],
     out_dir: Path,
     as_of: dt.date,
     now: dt.datetime,
@@ -81,7 +82,7 @@ def publish_feeds(
 
 
 def publish(
-    uow_factory: Callable[[], object],
+    uow_factory: Callable[[], AbstractUnitOfWork],
     out_dir: Path,
     as_of: dt.date,
     now: dt.datetime,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 
 from governance_model.errors import ModelError
 from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
-from govflow.nightly import advance_routes, snapshot_from
+from governance_model.ports import AbstractUnitOfWork
+from govflow.services.night_planning import advance_routes, snapshot_from
 
 
 @dataclass
@@ -17,7 +18,7 @@ class ChangeResult:
     reforecast: list[ForecastChange] = field(default_factory=list)
 
 
-def _reforecast(uow, as_of: dt.date, why: str) -> list[ForecastChange]:
+def _reforecast(uow: AbstractUnitOfWork, as_of: dt.date, why: str) -> list[ForecastChange]:
     update = advance_routes(snapshot_from(uow), [as_of])
     changes = [replace(c, reason=f"{why}: {c.reason}") for c in update.reforecast]
     uow.documents.save_forecasts(update.changed)
@@ -25,7 +26,7 @@ def _reforecast(uow, as_of: dt.date, why: str) -> list[ForecastChange]:
     return changes
 
 
-def _audit(uow, now: dt.datetime, actor: str, kind: str, subject: str, reason: str, details: dict) -> None:
+def _audit(uow: AbstractUnitOfWork, now: dt.datetime, actor: str, kind: str, subject: str, reason: str, details: dict) -> None:
     uow.audit.add(occurred_at=now, actor=actor, kind=kind, subject=subject, reason=reason, details=details)
 
 
@@ -33,7 +34,7 @@ def _when(starts_at: dt.datetime | None) -> str:
     return starts_at.strftime("%a %d %b %Y %H:%M") if starts_at else "TBC"
 
 
-def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+def record_decision(uow: AbstractUnitOfWork, decision: Decision, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Store what a body resolved on a step, and re-plan the route from it."""
     with uow:
         document = uow.documents.get(decision.document_key)
@@ -67,7 +68,7 @@ def record_decision(uow, decision: Decision, *, actor: str, reason: str, as_of: 
     return ChangeResult(f"{document.title}: {step.title} — {description}", changes)
 
 
-def _change_meeting(uow, key: str, change, *, kind: str, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     with uow:
         meeting = uow.bodies.get_meeting(key)
         if meeting is None:
@@ -86,7 +87,7 @@ def _change_meeting(uow, key: str, change, *, kind: str, actor: str, reason: str
     return ChangeResult(description, changes)
 
 
-def move_meeting(uow, key: str, starts_at: dt.datetime, **who) -> ChangeResult:
+def move_meeting(uow: AbstractUnitOfWork, key: str, starts_at: dt.datetime, **who) -> ChangeResult:
     """Move a meeting to another day or time; it keeps its identity, and its steps move with it."""
     if starts_at.tzinfo is None:
         raise ModelError("a meeting time needs its time zone (Europe/London)")
@@ -101,7 +102,7 @@ def move_meeting(uow, key: str, starts_at: dt.datetime, **who) -> ChangeResult:
     return _change_meeting(uow, key, change, kind="meeting.moved", **who)
 
 
-def cancel_meeting(uow, key: str, **who) -> ChangeResult:
+def cancel_meeting(uow: AbstractUnitOfWork, key: str, **who) -> ChangeResult:
     """Cancel a meeting: it stays in the diary as cancelled, and its steps go to the next one."""
 
     def change(meeting: Meeting) -> str:
@@ -111,7 +112,7 @@ def cancel_meeting(uow, key: str, **who) -> ChangeResult:
     return _change_meeting(uow, key, change, kind="meeting.cancelled", **who)
 
 
-def confirm_meeting(uow, key: str, starts_at: dt.datetime | None = None, **who) -> ChangeResult:
+def confirm_meeting(uow: AbstractUnitOfWork, key: str, starts_at: dt.datetime | None = None, **who) -> ChangeResult:
     """Confirm a tentative or cancelled meeting, fixing its date and time if it had none."""
 
     def change(meeting: Meeting) -> str:
@@ -125,7 +126,7 @@ def confirm_meeting(uow, key: str, starts_at: dt.datetime | None = None, **who) 
     return _change_meeting(uow, key, change, kind="meeting.confirmed", **who)
 
 
-def mark_step_done(uow, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Record that a step without a decision (a share, a consultation, a revision) is done."""
     with uow:
         document = uow.documents.get(document_key)
@@ -141,7 +142,7 @@ def mark_step_done(uow, document_key: str, step_key: str, done_on: dt.date, *, a
     return ChangeResult(description, changes)
 
 
-def record_condition(uow, condition: Condition, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
+def record_condition(uow: AbstractUnitOfWork, condition: Condition, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Record that something contingent actions wait for has happened ("DfE" published, "cabinet" decided):
     from then on those actions have a deadline and are reminded."""
     with uow:

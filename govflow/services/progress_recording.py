@@ -14,8 +14,9 @@ from pathlib import Path
 from governance_model.errors import LoadError, ModelError
 from governance_model.importing.progress_updates import ParsedUpdate, read_progress_updates
 from governance_model.model import ActionPlan, ProgressUpdate
+from governance_model.ports import AbstractUnitOfWork
 from governance_model.repository_rules import check_update, updates_to_add
-from govflow.services import _decode_utf8, _read_bytes
+from govflow.services.file_loading import decode_utf8, read_bytes
 
 AUDIT_KIND = "progress.updated"
 
@@ -58,7 +59,7 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
 
 
-def _load_plan(uow, plan_key: str) -> ActionPlan:
+def _load_plan(uow: AbstractUnitOfWork, plan_key: str) -> ActionPlan:
     plan = uow.plans.get(plan_key)
     if plan is None:
         keys = ", ".join(p.key for p in uow.plans.list()) or "none loaded"
@@ -86,7 +87,7 @@ def _check(plan: ActionPlan, parsed: ParsedUpdate | None, update: ProgressUpdate
         )
 
 
-def _record(uow, plan: ActionPlan, entries: list[tuple[ParsedUpdate | None, ProgressUpdate]], *, actor: str, reason: str, now: dt.datetime) -> ProgressResult:
+def _record(uow: AbstractUnitOfWork, plan: ActionPlan, entries: list[tuple[ParsedUpdate | None, ProgressUpdate]], *, actor: str, reason: str, now: dt.datetime) -> ProgressResult:
     """Check every update, then store the new ones with an audit event each."""
     for parsed, update in entries:
         _check(plan, parsed, update)
@@ -152,7 +153,7 @@ def _completed(plan: ActionPlan) -> dict[tuple[str, int], tuple[str, dt.date]]:
     return done
 
 
-def add_update(uow, plan_key: str, update: ProgressUpdate, *, actor: str, now: dt.datetime, reason: str = "") -> ProgressResult:
+def add_update(uow: AbstractUnitOfWork, plan_key: str, update: ProgressUpdate, *, actor: str, now: dt.datetime, reason: str = "") -> ProgressResult:
     """Add one progress update to a plan (unless an identical one is already recorded)."""
     with uow:
         plan = _load_plan(uow, plan_key)
@@ -176,7 +177,7 @@ def load_updates(
     `recorded_on` is the day of blocks that give none; `author` the author of blocks without "By:"."""
     path = Path(path)
     source = str(path)
-    text = _decode_utf8(_read_bytes(path), source)
+    text = decode_utf8(read_bytes(path), source)
     parsed = read_progress_updates(text, source, recorded_on=recorded_on)
     entries = []
     for item in parsed:

@@ -1,14 +1,14 @@
 """`govflow report board BODY` and `govflow report plan PLAN`: the reports boards read, for a day."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
-from govflow import reports, wiring
+from govflow import wiring
+from govflow.cli.console import fail, out, parse_date
+from govflow.services import report_writing
 from govflow.settings import Settings
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports: the Report to Board, and an action plan with RAG.")
@@ -20,40 +20,29 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
-def _cli():
-    from govflow import cli  # the shared console and error handling
-
-    return cli
-
-
 def _write(kind: str, key: str, files: dict[str, bytes], out_dir: Path | None, formats: list[str]) -> None:
-    cli = _cli()
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        cli._fail(f"--format {unknown[0]!r} is not one of: {', '.join(FORMATS)}")
+        fail(f"--format {unknown[0]!r} is not one of: {', '.join(FORMATS)}")
     wanted = [FORMATS[f] for f in formats] if formats else list(files)
     missing = [s for s in wanted if s not in files]
     if missing:
-        cli._fail(f"a {kind} report comes as {', '.join(s.lstrip('.') for s in files)}, not {missing[0].lstrip('.')}")
+        fail(f"a {kind} report comes as {', '.join(s.lstrip('.') for s in files)}, not {missing[0].lstrip('.')}")
     if out_dir is None:
         if wanted != [".md"] and formats:
-            cli._fail("without --out only Markdown is printed: give --out DIR for other formats")
+            fail("without --out only Markdown is printed: give --out DIR for other formats")
         typer.echo(files[".md"].decode(), nl=False)
         return
     for suffix in wanted:
         path = Path(out_dir) / f"{key}{suffix}"
-        reports.write_file(path, files[suffix])
-        cli.out.print(str(path), highlight=False, soft_wrap=True)
+        report_writing.write_file(path, files[suffix])
+        out.print(str(path), highlight=False, soft_wrap=True)
 
 
 def _report(kind: str, key: str, as_of: str | None, out_dir: Path | None, formats: list[str] | None, build, render) -> None:
     """Build the report for `key` on the day, then print or write it."""
-    cli = _cli()
-    day = cli._date(as_of, "--as-of") or dt.date.today()
-    try:
-        report = build(wiring.unit_of_work(Settings.from_env()), key, day)
-    except Error as exc:
-        cli._fail(str(exc))
+    day = parse_date(as_of, "--as-of") or wiring.clock().today()
+    report = build(wiring.unit_of_work(Settings()), key, day)
     _write(kind, key, render(report), out_dir, formats or [])
 
 
@@ -66,7 +55,7 @@ def board(
 ) -> None:
     """The Report to Board for BODY's next meeting: progress since its last meeting, activities with
     by-when, the revised timetable and the decisions required."""
-    _report("board", body, as_of, out_dir, formats, reports.board_report, reports.render_board)
+    _report("board", body, as_of, out_dir, formats, report_writing.board_report, report_writing.render_board)
 
 
 @report_app.command("plan")
@@ -77,4 +66,4 @@ def plan(
     formats: Annotated[Optional[list[str]], typer.Option("--format", help="md, html, csv or xlsx (repeatable; default with --out: all four)")] = None,
 ) -> None:
     """An action plan with status, RAG and the reason for it, and the latest update, per recommendation."""
-    _report("plan", plan_key, as_of, out_dir, formats, reports.plan_report, reports.render_plan)
+    _report("plan", plan_key, as_of, out_dir, formats, report_writing.plan_report, report_writing.render_plan)

@@ -1,26 +1,21 @@
 """The command `govflow update`: add a progress update to a recommendation or action of a plan, from
-options or from a file in seed 001's shape. Parses, calls govflow.progress, prints what was recorded."""
+options or from a file in seed 001's shape. Parses, calls govflow.services.progress_recording, prints
+what was recorded."""
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from governance_model.errors import Error
 from governance_model.model import ProgressUpdate
-from govflow import progress, wiring
+from govflow import wiring
+from govflow.cli.console import fail, out, parse_date
+from govflow.services import progress_recording
 from govflow.settings import Settings
 
 Texts = Optional[list[str]]
-
-
-def _cli():
-    from govflow import cli  # the shared printing and error helpers
-
-    return cli
 
 
 def update(
@@ -39,34 +34,30 @@ def update(
 ) -> None:
     """Record a dated progress update (what we have done, the difference it makes, what we need to
     develop, next steps) on a recommendation or one of its actions; updates are never overwritten."""
-    cli = _cli()
-    day = cli._date(on, "--on")
+    day = parse_date(on, "--on")
     texts = {
         name: [t.strip() for t in values or [] if t.strip()]
         for name, values in (("--done", done), ("--difference", difference), ("--develop", develop), ("--next", next_))
     }
     actor = by or getpass.getuser()
-    now = dt.datetime.now(dt.timezone.utc)
-    uow = wiring.unit_of_work(Settings.from_env())
+    now = wiring.clock().now()
+    uow = wiring.unit_of_work(Settings())
     if file is not None:
         given = [name for name, value in texts.items() if value]
         given += [name for name, value in (("NUMBER", number), ("--action", action)) if value is not None]
         given += ["--complete"] if complete else []
         if given:
-            cli._fail(f"--file gives the updates itself: leave out {', '.join(given)}")
-        try:
-            result = progress.load_updates(uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why)
-        except Error as exc:
-            cli._fail(str(exc))
+            fail(f"--file gives the updates itself: leave out {', '.join(given)}")
+        result = progress_recording.load_updates(uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why)
     else:
         if number is None:
-            cli._fail("say which recommendation (NUMBER), or load updates from a file (--file)")
+            fail("say which recommendation (NUMBER), or load updates from a file (--file)")
         if day is None:
-            cli._fail("--on is needed: the day of the update (YYYY-MM-DD)")
+            fail("--on is needed: the day of the update (YYYY-MM-DD)")
         if complete and action is None:
-            cli._fail("--complete needs --action: only an action is complete")
+            fail("--complete needs --action: only an action is complete")
         if not complete and not any(texts.values()):
-            cli._fail("the update says nothing: give --done, --difference, --develop or --next (or --complete with --action)")
+            fail("the update says nothing: give --done, --difference, --develop or --next (or --complete with --action)")
         item = ProgressUpdate(
             recommendation_number=number.strip().lower(),
             recorded_on=day,
@@ -78,15 +69,11 @@ def update(
             author=by,
             action_complete=complete,
         )
-        try:
-            result = progress.add_update(uow, plan, item, actor=actor, now=now, reason=why)
-        except Error as exc:
-            cli._fail(str(exc))
+        result = progress_recording.add_update(uow, plan, item, actor=actor, now=now, reason=why)
     _report(result)
 
 
-def _report(result: progress.ProgressResult) -> None:
-    out = _cli().out
+def _report(result: progress_recording.ProgressResult) -> None:
     out.print(f"plan {result.plan_title} ({result.plan_key})", highlight=False, soft_wrap=True)
     count = len(result.added)
     out.print(f"recorded {count} progress update{'' if count == 1 else 's'}", highlight=False)

@@ -1,20 +1,18 @@
-"""Application services the CLI calls: load files all-or-nothing, report status. Each takes a unit of
-work (or a factory for one) so tests can run them on SQLite, PostgreSQL or the in-memory fake."""
+"""Loading setup and plan files, all or nothing: every file is read and checked before anything is
+stored, in one transaction. Takes a unit of work so tests can run it on SQLite, PostgreSQL or the
+in-memory fake."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import read_setup
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
-from governance_model.rag import judge_plan
-from governance_model.route_planner import MeetingIndex, bind_meetings, plan_route
-from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
-from governance_model.working_days import WorkingCalendar
+from governance_model.ports import AbstractUnitOfWork
+from governance_model.route_planner import MeetingIndex, bind_meetings
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
 PLAN_SUFFIXES = {".txt", ".tsv", ".csv", ".xlsx"}
@@ -44,14 +42,14 @@ class LoadSummary:
     plans: list[PlanSummary] = field(default_factory=list)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
 
 
-def _decode_utf8(data: bytes, source: str) -> str:
+def decode_utf8(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,7 +84,7 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
         source = str(path)
         suffix = path.suffix.lower()
         if suffix in SETUP_SUFFIXES:
-            text = _decode_utf8(_read_bytes(path), source)
+            text = decode_utf8(read_bytes(path), source)
             setup = read_setup(
                 text,
                 source,
@@ -101,14 +99,14 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
                 plan_path = (path.parent / ref.file)
                 if not plan_path.exists():
                     raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
-                plan, glossary = read_plan_file(str(plan_path), _read_bytes(plan_path), context=ref.context)
+                plan, glossary = read_plan_file(str(plan_path), read_bytes(plan_path), context=ref.context)
                 if ref.title:
                     plan.title, plan.key = ref.title, plan_key(ref.title)
                 plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
                 parsed.glossary.terms.update(glossary.terms)
                 add_plan(plan, str(plan_path))
         elif suffix in PLAN_SUFFIXES:
-            plan, glossary = read_plan_file(source, _read_bytes(path))
+            plan, glossary = read_plan_file(source, read_bytes(path))
             parsed.glossary.terms.update(glossary.terms)
             add_plan(plan, source)
         else:
@@ -119,7 +117,7 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
     return parsed
 
 
-def load_files(paths: Iterable[Path], uow) -> LoadSummary:
+def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
     """Read every file, check it all, then store it in one transaction: all of it or none of it."""
     paths = [Path(p) for p in paths]
     with uow:
@@ -167,31 +165,3 @@ def summarise_plan(plan: ActionPlan) -> PlanSummary:
         merges=merges,
         alignments=alignments,
     )
-
-
-@dataclass
-class Status:
-    as_of: dt.date
-    documents: list[DocumentStatus]
-    plans: list[PlanStatus]
-
-
-def status(uow, as_of: dt.date) -> Status:
-    """Each document's current step, next deadline and overdue steps; each plan's due and overdue actions."""
-    with uow:
-        documents = uow.documents.list()
-        bodies = uow.bodies.list()
-        decisions = uow.documents.list_decisions()
-        plans = uow.plans.list()
-        conditions = uow.conditions.list()
-    meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
-    plan_statuses = []
-    for plan in plans:
-        judged = judge_plan(plan, as_of, conditions, calendar)
-        plan_statuses.append(replace(plan_status(plan, as_of), rag=judged.rag.words, rag_reason=judged.reason))
-    return Status(
-        as_of=as_of,
-        documents=[document_status(d, plan_route(d, meetings, decisions, as_of, calendar)) for d in documents],
-        plans=plan_statuses,
-    )
-

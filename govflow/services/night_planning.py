@@ -1,6 +1,7 @@
-"""The nightly service: bring every route up to date for a day (catching up missed nights), record
-what moved and why, and say so in a summary. The Prefect flow in flows/nightly.py calls these steps
-one task each; each step is also usable on its own."""
+"""Planning the night: load what is stored, bring every route up to date for a day (catching up
+missed nights), work out the reminders owed, and save it all with a record of the run and a
+summary. The Prefect flow in flows/nightly.py calls these steps one task each; each step is also
+usable on its own."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,9 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.ports import AbstractUnitOfWork
 from governance_model.reminders import Reminder, reminders_owed_over
 from governance_model.route_planner import MeetingIndex, plan_route
-from governance_model.ports import AbstractUnitOfWork
 from governance_model.working_days import WorkingCalendar
 
 MAX_CATCH_UP_NIGHTS = 366
@@ -106,7 +107,7 @@ def snapshot_from(uow: AbstractUnitOfWork) -> Snapshot:
     )
 
 
-def load_snapshot(uow) -> Snapshot:
+def load_snapshot(uow: AbstractUnitOfWork) -> Snapshot:
     with uow:
         return snapshot_from(uow)
 
@@ -157,7 +158,7 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
     )
 
 
-def save_route_update(uow, update: RouteUpdate, finished_at: dt.datetime, reminders: list[Reminder] = ()) -> NightlyRun:
+def save_route_update(uow: AbstractUnitOfWork, update: RouteUpdate, finished_at: dt.datetime, reminders: list[Reminder] = ()) -> NightlyRun:
     """Store the changed forecasts, the re-forecast history, the reminders owed (in the outbox) and
     the run, in one transaction: a run that is recorded never loses the reminders it owed."""
     summary = {**update.summary(), "reminders_owed": len(reminders)}
@@ -198,7 +199,7 @@ def summary_markdown(update: RouteUpdate) -> str:
     return "\n".join(lines)
 
 
-def run_nightly(uow_factory: Callable[[], object], as_of: dt.date, finished_at: dt.datetime) -> RouteUpdate:
+def run_nightly(uow_factory: Callable[[], AbstractUnitOfWork], as_of: dt.date, finished_at: dt.datetime) -> RouteUpdate:
     """The whole night without Prefect and without sending: what the flow does up to the outbox."""
     snapshot = load_snapshot(uow_factory())
     nights = nights_to_run(snapshot.last_run, as_of)

@@ -1,6 +1,6 @@
-"""Reports as a service: gather what a Report to Board or an action-plan report needs from the
-database, judge it for a day, and write the Markdown, HTML, CSV and Excel files (`govflow report …`
-and the nightly flow)."""
+"""Writing the reports: gather what a Report to Board or an action-plan report needs from the
+database, judge it for a day, render it with the `reports` package and write the Markdown, HTML, CSV
+and Excel files (`govflow report …` and the nightly flow)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +14,9 @@ from pathlib import Path
 from governance_model.board_report import BoardReport, build_board_report
 from governance_model.errors import ModelError
 from governance_model.model import ActionPlan, StepForecast
+from governance_model.ports import AbstractUnitOfWork
 from governance_model.rag import PlanRag, judge_plan
 from governance_model.route_planner import MeetingIndex, RoutePlan, plan_route
-from governance_model.ports import AbstractUnitOfWork
 from governance_model.working_days import WorkingCalendar
 
 
@@ -48,7 +48,7 @@ def _routes(documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[
     return routes
 
 
-def board_report(uow, body_code: str, as_of: dt.date, *, forecasts=None) -> BoardReport:
+def board_report(uow: AbstractUnitOfWork, body_code: str, as_of: dt.date, *, forecasts=None) -> BoardReport:
     """The Report to Board for `body_code`'s next meeting on or after `as_of`."""
     with uow:
         body = uow.bodies.get(body_code)
@@ -129,7 +129,7 @@ class _Records:
         return self.board_reports([body], as_of, forecasts)[0]
 
 
-def plan_report(uow, plan_key: str, as_of: dt.date) -> PlanReport:
+def plan_report(uow: AbstractUnitOfWork, plan_key: str, as_of: dt.date) -> PlanReport:
     """An action plan judged on `as_of`: RAG with reasons for every action, recommendation and the plan."""
     with uow:
         plan = uow.plans.get(plan_key)
@@ -176,7 +176,7 @@ def write_file(path: Path, data: bytes) -> bool:
 
 
 def write_reports(
-    uow_factory: Callable[[], object],
+    uow_factory: Callable[[], AbstractUnitOfWork],
     out_dir: Path,
     as_of: dt.date,
     *,

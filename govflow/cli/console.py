@@ -1,0 +1,126 @@
+"""What every command shares: the two consoles (results to stdout, errors to stderr), the error a
+command raises for what was typed, the date-option parser, and the printing of results that more
+than one command shows (what was loaded, the status, the nightly summary)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+from rich.table import Table
+
+from governance_model.errors import Error as RootError
+from govflow.errors import Error
+from govflow.services.file_loading import LoadSummary
+from govflow.services.status_overview import Status
+
+out = Console()
+err = Console(stderr=True)
+
+
+class CommandError(Error):
+    """What was typed cannot be used: a malformed option, a missing argument, options that clash."""
+
+
+def fail(message: str) -> NoReturn:
+    raise CommandError(message)
+
+
+def print_error(error: RootError) -> None:
+    """`error: <message>` on stderr: how every govflow error ends a command (govflow.cli.GovflowCommand)."""
+    err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """The date an option gives (YYYY-MM-DD), None when it was not given."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def print_load_summary(summary: LoadSummary) -> None:
+    parts = [
+        f"{summary.people} people",
+        f"{summary.bodies} bodies ({summary.meetings} meetings)",
+        f"{summary.documents} documents ({summary.steps} route steps)",
+        f"{summary.glossary_terms} glossary terms",
+    ]
+    out.print("loaded: " + ", ".join(parts), highlight=False)
+    for plan in summary.plans:
+        out.print(f"plan [bold]{plan.title}[/] ({plan.key}) from {plan.source}", highlight=False)
+        out.print(
+            f"  {len(plan.numbers)} recommendations: {', '.join(plan.numbers)}; "
+            f"{plan.actions} actions; {plan.measures} measures of success",
+            highlight=False,
+        )
+        out.print(f"  owners: {', '.join(plan.owners)}", highlight=False)
+        for a, b in plan.merges:
+            out.print(f"  recommendations {a} and {b} are to be merged", highlight=False)
+        for a, b in plan.alignments:
+            out.print(f"  recommendation {a} is aligned to recommendation {b}", highlight=False)
+
+
+def print_status(result: Status) -> None:
+    out.print(f"[bold]Status as of {result.as_of:%A %d %B %Y}[/]", highlight=False)
+    for doc in result.documents:
+        table = Table(title=f"{doc.title} ({doc.key})", title_justify="left")
+        for column in ("step", "body", "when", "date", "state"):
+            table.add_column(column)
+        for step in doc.steps:
+            style = {"overdue": "red", "due": "bold", "done": "dim", "stopped": "dim"}.get(step.state, "")
+            table.add_row(step.title, step.body_code or "", step.when_text or "", str(step.deadline or ""), step.state, style=style)
+        out.print(table)
+        if doc.stopped:
+            out.print("  stopped: rejected", highlight=False)
+        else:
+            out.print(
+                f"  current step: {doc.current_step or 'none'}; next deadline: {doc.next_deadline or 'none'}; "
+                f"overdue steps: {len(doc.overdue)}",
+                highlight=False,
+            )
+    for plan in result.plans:
+        if not plan.due and not plan.overdue:
+            out.print(f"[bold]{plan.title}[/] ({plan.key})", highlight=False)
+            out.print(f"  RAG: {plan.rag} — {plan.rag_reason}", highlight=False, soft_wrap=True)
+            out.print("  actions due: 0; overdue: 0", highlight=False)
+            continue
+        table = Table(title=f"{plan.title} ({plan.key})", title_justify="left")
+        for column in ("rec", "action", "who", "when", "deadline", "state"):
+            table.add_column(column)
+        for state, actions in (("overdue", plan.overdue), ("due", plan.due)):
+            for a in actions:
+                table.add_row(a.recommendation, a.text, a.owner or "", a.when_text or "", str(a.due), state, style="red" if state == "overdue" else "")
+        out.print(table)
+        out.print(f"  RAG: {plan.rag} — {plan.rag_reason} (`govflow report plan {plan.key}` says why)", highlight=False, soft_wrap=True)
+        out.print(f"  actions due: {len(plan.due)}; overdue: {len(plan.overdue)}", highlight=False)
+
+
+def print_nightly_summary(summary: dict) -> None:
+    nights = summary["nights"]
+    if not nights:
+        out.print(f"nightly runs have already reached {summary['as_of']}: nothing changed", highlight=False)
+        if summary.get("digests_sent") or summary.get("sends_failed"):
+            out.print(f"  digests sent that were waiting: {summary['digests_sent']}; sends failed: {summary['sends_failed']}", highlight=False)
+        return
+    ran = f"{nights[0]}" if len(nights) == 1 else f"{len(nights)} nights, {nights[0]} to {nights[-1]} (caught up)"
+    out.print(f"nightly run for {summary['as_of']}: ran {ran}", highlight=False)
+    moved = summary["documents_moved"]
+    out.print(f"  documents moved: {len(moved)}{' (' + ', '.join(moved) + ')' if moved else ''}", highlight=False)
+    out.print(
+        f"  steps moved: {summary['steps_moved']}; steps overdue: {summary['steps_overdue']}; "
+        f"dates re-forecast: {summary['dates_reforecast']}",
+        highlight=False,
+    )
+    if "digests_sent" in summary:
+        out.print(
+            f"  reminders owed: {summary['reminders_owed']}; digests sent: {summary['digests_sent']}; "
+            f"sends failed: {summary['sends_failed']}",
+            highlight=False,
+        )
+    if summary.get("reports_written"):
+        folder = Path(summary["reports_written"][0]).parent.parent
+        out.print(f"  reports written: {len(summary['reports_written'])} files in {folder}", highlight=False, soft_wrap=True)

@@ -1,0 +1,37 @@
+"""`govflow serve`: serve the published calendar feeds and their subscribe page over HTTP."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from govflow.cli.console import out
+from govflow.settings import Settings
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on (0: any free port)")] = 8000,
+    feeds_dir: Annotated[Optional[Path], typer.Option("--feeds-dir", help="published feeds (default: GOVFLOW_FEEDS_DIR or <GOVFLOW_DATA_DIR>/feeds)")] = None,
+    public_url: Annotated[Optional[str], typer.Option("--public-url", envvar="GOVFLOW_PUBLIC_URL", help="where subscribers reach this server, e.g. https://feeds.council.example.org")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes sharing the port (each re-reads index.json when it changes)")] = 1,
+) -> None:
+    """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
+    from govflow.web.serve import serve  # imported here: `govflow when` must stay fast
+
+    settings = Settings()  # read and checked even with --feeds-dir: GOVFLOW_PUBLIC_URL is the default of --public-url
+    folder = feeds_dir or settings.feeds_dir
+
+    def ready(page_url: str) -> None:
+        out.print(f"serving feeds from {folder}", highlight=False)
+        if not (Path(folder) / "index.json").exists():
+            out.print("  no index.json there yet: no feeds until they are published", highlight=False)
+        out.print(f"subscribe page: {page_url}/", highlight=False)
+        out.file.flush()  # a supervisor reading a pipe sees the address before the first request
+
+    serve(folder, host, port, public_url, workers=workers, on_ready=ready)  # a port that is taken: govflow.errors.ServeError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)

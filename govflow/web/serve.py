@@ -1,0 +1,130 @@
+"""Running the web app with uvicorn: `serve` until stopped (one process or several workers), and
+`run_in_thread` for tests and benchmarks.
+
+The socket is bound here, before uvicorn starts, so that port 0 (any free port) works and the
+subscribe page can link to the address really bound when no public URL is given.
+"""
+from __future__ import annotations
+
+import logging
+import logging.config
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from govflow.errors import ServeError
+from govflow.web.app import create_app
+
+APP_FROM_ENV = "govflow.web.app:create_app_from_env"
+BACKLOG = 2048  # uvicorn's default
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Applied by uvicorn in each worker process too: everything through the root logger, one format.
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+}
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on host:port (0: any free port), ready to hand to uvicorn. Raises OSError.
+
+    It listens at once, so a client that connects before uvicorn has started waits in the backlog
+    instead of being refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)  # worker processes serve the same socket
+    return sock
+
+
+def socket_url(sock: socket.socket) -> str:
+    """Where a bound socket listens, for people on this machine (a wildcard address → loopback)."""
+    host, port = sock.getsockname()[:2]
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(
+    feeds_dir: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    public_url: str | None = None,
+    *,
+    workers: int = 1,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the feeds until interrupted. Raises ServeError when the address cannot be bound.
+
+    `public_url` is where subscribers reach the server (e.g. https://feeds.council.example.org,
+    behind a TLS proxy); default: the address it listens on. `on_ready(public_url)` is called once
+    the socket is bound. With `workers` > 1, that many processes share the socket, each with its
+    own copy of the manifest (see `calendars.feed_folder.FeedCatalog`).
+    """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if not logging.getLogger().handlers:  # keep a caller's logging set-up
+        logging.config.dictConfig(LOG_CONFIG)
+    try:
+        sock = bind(host, port)
+    except OSError as error:  # the port is taken, the address is not this machine's …
+        raise ServeError(f"cannot listen on {host}:{port}: {error}") from None
+    try:
+        public_url = (public_url or socket_url(sock)).rstrip("/")
+        if workers == 1:
+            config = uvicorn.Config(create_app(feeds_dir, public_url), log_config=None)
+        else:
+            # Workers are separate processes: each builds the app from the environment it inherits
+            # and sets up its logging from LOG_CONFIG.
+            os.environ["GOVFLOW_FEEDS_DIR"] = str(Path(feeds_dir).resolve())
+            os.environ["GOVFLOW_PUBLIC_URL"] = public_url
+            config = uvicorn.Config(APP_FROM_ENV, factory=True, workers=workers, log_config=LOG_CONFIG)
+        if on_ready is not None:
+            on_ready(public_url)
+        if workers == 1:
+            uvicorn.Server(config).run(sockets=[sock])
+        else:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
+
+
+@contextmanager
+def run_in_thread(make_app: Callable[[str], Any], host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `make_app(url)` with uvicorn in a background thread; yields the URL it listens at.
+
+    For tests and benchmarks: the real server and HTTP, in this process. Logs go to the caller's
+    logging setup (uvicorn's own configuration is not applied)."""
+    sock = bind(host, port)
+    url = socket_url(sock)
+    server = uvicorn.Server(uvicorn.Config(make_app(url), log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.005)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
