@@ -155,9 +155,14 @@ class Route:
         return (max(before, key=lambda s: s.position).key,) if before else ()
 
     def blocking_prerequisites(self, step: Step) -> tuple[str, ...]:
-        """The prerequisites that hold `step` up: named advisory steps inform it but never block it."""
+        """The prerequisites that hold `step` up: named advisory steps inform it but never block it.
+        Links outside the route (`document/step`, `condition:NAME`) are kept: they block."""
         advisory = {s.key for s in self.steps if s.advisory}
         return tuple(key for key in self.prerequisites(step) if key not in advisory)
+
+    def links(self) -> list[str]:
+        """What steps of this route wait for outside it: other documents' steps and named conditions."""
+        return sorted({key for s in self.steps for key in s.waits_for or () if is_link(key)})
 
     def followers(self, step: Step) -> list[Step]:
         """The steps `step` must be finished before: those that name it or wait for it by default.
@@ -175,8 +180,23 @@ class Route:
             raise ModelError(f"route has duplicate step keys: {', '.join(duplicates)}")
         for step in self.steps:
             for key in step.waits_for or ():
-                if key not in keys:
+                if key not in keys and not is_link(key):
                     raise ModelError(f"step {step.key!r} waits for unknown step {key!r}")
+
+
+CONDITION_LINK = "condition:"
+
+
+def is_link(waited: str) -> bool:
+    """A wait outside the route: `other-document/step` or `condition:NAME` (see `Route.links`)."""
+    return "/" in waited or waited.casefold().startswith(CONDITION_LINK)
+
+
+def link_document(waited: str) -> str | None:
+    """The document a `document/step` link names (None for a condition)."""
+    if waited.casefold().startswith(CONDITION_LINK):
+        return None
+    return waited.split("/", 1)[0]
 
 
 @dataclass

@@ -15,11 +15,17 @@ Rules (issue "Routes that move"):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from dateutil.relativedelta import relativedelta
+
+from governance_model.errors import ModelError
 from governance_model.model import (
+    CONDITION_LINK,
     Body,
+    Condition,
     Decision,
     DecisionOutcome,
     Document,
@@ -30,6 +36,7 @@ from governance_model.model import (
     StepForecast,
     StepKind,
     StepState,
+    link_document,
 )
 from governance_model.working_days import WorkingCalendar
 
@@ -166,17 +173,30 @@ def plan_route(
     decisions: Iterable[Decision],
     as_of: dt.date,
     calendar: WorkingCalendar,
+    external: Mapping[str, Finished] | None = None,
 ) -> RoutePlan:
-    """Every step's state on `as_of` and its done, scheduled or forecast date."""
+    """Every step's state on `as_of` and its done, scheduled or forecast date.
+
+    `external` says when what the route waits for outside itself finishes (`other-document/step`,
+    `condition:NAME`; see `plan_routes`): unknown links have no date yet, so neither has what waits."""
     mine = [d for d in decisions if d.document_key == document.key]
     history, rejected = _replay(document, mine, as_of)
     route = document.route
     steps = sorted(route.steps, key=lambda s: s.position)
     times = _Finish()
     done_keys: set[str] = set()
+    for link in route.links():
+        finished = (external or {}).get(link)
+        if finished is None:
+            times.unknown(link)
+        else:
+            times.forecast[link], times.firm[link] = finished.forecast, finished.firm
+            if finished.done:
+                done_keys.add(link)
     out: dict[str, StepForecast] = {}
     by_followers: list[Step] = []  # no date of their own and no body: dated from what follows them
     for step in steps:
+        step = _with_relative_resolved(step, route, times)
         h = history[step.key]
         if h.done_on is not None:
             times.done(step.key, h.done_on)
@@ -202,9 +222,70 @@ def plan_route(
         times.open(step.key, forecast.date, _known_earliest(step, h, waits, times, forecast, meetings, calendar, as_of), as_of)
     for step in reversed(by_followers):
         waits = tuple(route.blocking_prerequisites(step)) + tuple(sorted(history[step.key].extra_waits - {step.key}))
-        forecast = _before_followers(step, route, out, meetings, calendar)
+        unknown = times.unknown_among(waits)
+        if unknown:
+            forecast = _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True)
+        else:
+            forecast = _before_anchor(step, route, out) or _before_followers(step, route, out, meetings, calendar)
         out[step.key] = _stated(document.key, step, forecast, all(k in done_keys for k in waits), as_of, history[step.key])
     return RoutePlan(document.key, as_of, tuple(out[s.key] for s in steps), stopped=rejected is not None)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """When something a route waits for outside itself finishes, as `plan_route` takes it."""
+
+    forecast: dt.date | None
+    firm: dt.date | None
+    done: bool
+
+
+def plan_routes(
+    documents: Iterable[Document],
+    meetings: MeetingIndex,
+    decisions: Iterable[Decision],
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    conditions: Iterable[Condition] = (),
+) -> dict[str, RoutePlan]:
+    """Every document's route on `as_of`, each planned after the documents it waits for, so that a
+    step waiting for another document's step (or a condition) is forecast from it and moves with it.
+    Documents that wait for each other in a circle are planned with those links unknown."""
+    documents = list(documents)
+    by_key = {d.key: d for d in documents}
+    decisions = list(decisions)
+    met = {c.name.strip().casefold(): c.met_on for c in conditions if c.met_on <= as_of}
+    plans: dict[str, RoutePlan] = {}
+    visiting: set[str] = set()
+
+    def finished(link: str) -> Finished | None:
+        other_key = link_document(link)
+        if other_key is None:
+            day = met.get(link[len(CONDITION_LINK):].strip().casefold())
+            return Finished(day, day, True) if day is not None else None
+        if other_key not in by_key:
+            return None
+        plan = visit(by_key[other_key])
+        step = next((s for s in plan.steps if s.step_key == link.split("/", 1)[1]), None) if plan else None
+        if step is None or step.date is None:
+            return None
+        done = step.state in FINISHED
+        return Finished(step.date if done else max(step.date, as_of), step.date if done else as_of, done)
+
+    def visit(document: Document) -> RoutePlan | None:
+        if document.key in plans:
+            return plans[document.key]
+        if document.key in visiting:
+            return None  # a circle of links: the link stays unknown
+        visiting.add(document.key)
+        external = {link: f for link in document.route.links() if (f := finished(link)) is not None}
+        plans[document.key] = plan_route(document, meetings, decisions, as_of, calendar, external)
+        visiting.discard(document.key)
+        return plans[document.key]
+
+    for document in documents:
+        visit(document)
+    return plans
 
 
 @dataclass
@@ -288,7 +369,92 @@ def _known_earliest(
 def _dated_by_followers(step: Step, h: _StepHistory) -> bool:
     """A step at no body with no date of its own (and not re-opened or deferred onto one)."""
     own = step.when.end if step.when else None
-    return step.body_code is None and own is None and h.reopened_on is None
+    return step.body_code is None and own is None and h.reopened_on is None and not _unresolved_after(step)
+
+
+def _unresolved_after(step: Step) -> bool:
+    """A relative When counted forward from its anchor that could not be dated yet."""
+    when = step.when
+    return bool(when and when.kind == "relative" and when.duration and not when.duration.startswith("-"))
+
+
+# ---- relative Whens: "a six-week consultation", "12 weeks after Cabinet", "two weeks before the meeting"
+
+_ANCHOR_KINDS = {
+    "decision": StepKind.DECIDE, "the decision": StepKind.DECIDE, "consultation": StepKind.CONSULT,
+    "the consultation": StepKind.CONSULT, "review": StepKind.REVIEW, "publication": StepKind.PUBLISH,
+}  # fmt: skip
+
+
+def shifted(day: dt.date, duration: str) -> dt.date:
+    """`day` moved by an ISO 8601 duration of one unit ("P8W", "P28D", "P3M", "P1Y"; "-P2W" back)."""
+    match = _ISO_DURATION.fullmatch(duration)
+    if match is None:
+        raise ModelError(f"cannot count from a date by {duration!r}: not a duration such as P8W or -P2W")
+    sign = -1 if match["sign"] else 1
+    count, unit = int(match["count"]) * sign, match["unit"]
+    if unit == "D":
+        return day + dt.timedelta(days=count)
+    if unit == "W":
+        return day + dt.timedelta(weeks=count)
+    return day + relativedelta(months=count) if unit == "M" else day + relativedelta(years=count)
+
+
+_ISO_DURATION = re.compile(r"(?P<sign>-)?P(?P<count>\d+)(?P<unit>[DWMY])")
+
+
+def anchor_step(step: Step, route: Route) -> Step | None:
+    """The step a relative When is counted from: the one it names (by key, by body, by kind such as
+    "decision"), looking back for a length after it and forward for one before it; None when the
+    When names nothing (then it is counted from the steps it waits for) or nothing matches."""
+    when = step.when
+    if when is None or not when.anchor:
+        return None
+    words = when.anchor.casefold().strip()
+    backwards = not (when.duration or "").startswith("-")
+    others = sorted((s for s in route.steps if s is not step), key=lambda s: s.position, reverse=backwards)
+    side = [s for s in others if (s.position < step.position) == backwards] + [s for s in others if (s.position < step.position) != backwards]
+    for match in (
+        lambda s: s.key.casefold() == words,
+        lambda s: (s.body_code or "").casefold() == words.removeprefix("the "),
+        lambda s: s.kind is _ANCHOR_KINDS.get(words),
+        lambda s: words in {"meeting", "the meeting"} and s.body_code is not None,
+    ):
+        found = next((s for s in side if match(s)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _with_relative_resolved(step: Step, route: Route, times: _Finish) -> Step:
+    """A step whose When is relative and counted forward, with that When dated as a window from its
+    anchor (or from what it waits for) to the anchor plus the length: a copy, the route is not changed."""
+    when = step.when
+    if not _unresolved_after(step):
+        return step
+    assert when is not None and when.duration is not None
+    anchor = anchor_step(step, route)
+    if when.anchor and anchor is None:
+        return step  # names nothing in the route: stays undated (the reason says so below)
+    base = times.forecast.get(anchor.key) if anchor is not None else times.ready(route.blocking_prerequisites(step))
+    if base is None:
+        return step
+    dated = replace(when, kind="window", start=base, end=shifted(base, when.duration), tentative=True)
+    return replace(step, when=dated)
+
+
+def _before_anchor(step: Step, route: Route, planned: Mapping[str, StepForecast]) -> _Forecast | None:
+    """A relative When counted back from a later step ("two weeks before the meeting"): its date."""
+    when = step.when
+    if when is None or when.kind != "relative" or not (when.duration or "").startswith("-"):
+        return None
+    anchor = anchor_step(step, route)
+    if anchor is None:
+        return _Forecast(None, None, f"{when.text!r}: nothing in the route is called {when.anchor!r}", True)
+    forecast = planned.get(anchor.key)
+    if forecast is None or forecast.date is None:
+        return _Forecast(None, None, f"{when.text!r}: {anchor.key} has no date yet", True)
+    return _Forecast(shifted(forecast.date, when.duration or ""), None, f"{when.text}: counted from {anchor.key} on {forecast.date.isoformat()}", True)
 
 
 def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_of: dt.date, h: _StepHistory) -> StepForecast:

@@ -23,6 +23,7 @@ from governance_model.model import (
     RagTolerances,
     Route,
     Step,
+    is_link,
     StepKind,
 )
 from governance_model.when import read_when
@@ -255,8 +256,14 @@ class _Reader:
             if keys.count(step.key) > 1:
                 raise self.fail(raw, f"step key {step.key!r} appears twice in the route of {key!r}", "key", step.key)
             for waited in step.waits_for or ():
-                if waited not in keys:
-                    raise self.fail(raw, f"step {step.key!r} waits for {waited!r}, which is not a step of {key!r}", "waits_for", waited)
+                if waited not in keys and not is_link(waited):
+                    raise self.fail(
+                        raw,
+                        f"step {step.key!r} waits for {waited!r}, which is not a step of {key!r} "
+                        "(another document's step is written document/step; a condition, condition:NAME)",
+                        "waits_for",
+                        waited,
+                    )
         return document
 
     def step(self, node: Any, position: int, context: dt.date) -> Step:

@@ -29,7 +29,7 @@ from calendars.stability import changed_states, next_states
 from governance_model.feed_state import FeedToken
 from governance_model.model import StepForecast
 from governance_model.ports import AbstractUnitOfWork
-from governance_model.route_planner import MeetingIndex, plan_route
+from governance_model.route_planner import MeetingIndex, plan_routes
 from governance_model.working_days import WorkingCalendar
 from govflow.errors import Error
 
@@ -106,8 +106,9 @@ def publish(
         unplanned = [d for d in documents if not any((d.key, s.key) in known for s in d.route.steps)]
         if unplanned:
             meetings, decisions = MeetingIndex(bodies), uow.documents.list_decisions()
+            routes = plan_routes(documents, meetings, decisions, as_of, calendar, uow.conditions.list())
             for document in unplanned:
-                for f in plan_route(document, meetings, decisions, as_of, calendar).steps:
+                for f in routes[document.key].steps:
                     known[(f.document_key, f.step_key)] = f
         tokens = uow.feeds.list_tokens()
         for person in people:

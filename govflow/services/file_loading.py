@@ -10,7 +10,7 @@ from pathlib import Path
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import read_setup
-from governance_model.model import ActionPlan, Body, Document, Glossary, Person, recommendation_sort_key
+from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
 
@@ -127,6 +127,7 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
         meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
         for document in parsed.documents:
             bind_meetings(document, meetings)
+        _check_links(parsed.documents, uow)
         for person in parsed.people:
             uow.people.save(person)
         for body in parsed.bodies:
@@ -147,6 +148,21 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
         glossary_terms=len(parsed.glossary.terms),
         plans=[summarise_plan(p) for p in parsed.plans],
     )
+
+
+def _check_links(documents: list[Document], uow: AbstractUnitOfWork) -> None:
+    """A step that waits for another document's step must name one that is loaded or stored."""
+    loaded = {d.key: d for d in documents}
+    for document in documents:
+        for link in document.route.links():
+            other_key = link_document(link)
+            if other_key is None:
+                continue  # a condition: met (or not) whenever `govflow condition met` says so
+            other = loaded.get(other_key) or uow.documents.get(other_key)
+            step_key = link.split("/", 1)[1]
+            if other is None or step_key not in {s.key for s in other.route.steps}:
+                known = f"it has steps {', '.join(s.key for s in other.route.steps)}" if other else "no such document is loaded"
+                raise LoadError(f"document {document.key!r} waits for {link!r}, but {known}", column="waits_for", text=link)
 
 
 def summarise_plan(plan: ActionPlan) -> PlanSummary:

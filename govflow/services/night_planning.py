@@ -22,7 +22,7 @@ from governance_model.model import (
 )
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.reminders import Reminder, reminders_owed_over
-from governance_model.route_planner import MeetingIndex, plan_route
+from governance_model.route_planner import MeetingIndex, plan_routes
 from governance_model.working_days import WorkingCalendar
 
 MAX_CATCH_UP_NIGHTS = 366
@@ -116,16 +116,13 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
     """Plan every route for each night in turn, as if each night had run (pure)."""
     calendar = calendar or WorkingCalendar()
     meetings = MeetingIndex(snapshot.bodies)
-    decisions_by_document: dict[str, list[Decision]] = {}
-    for decision in snapshot.decisions:
-        decisions_by_document.setdefault(decision.document_key, []).append(decision)
     as_of = nights[-1] if nights else (snapshot.last_run.as_of if snapshot.last_run else dt.date.min)
     update = RouteUpdate(as_of=as_of, nights=list(nights))
     current = dict(snapshot.forecasts)
     for night in nights:
+        routes = plan_routes(snapshot.documents, meetings, snapshot.decisions, night, calendar, snapshot.conditions)
         for document in snapshot.documents:
-            plan = plan_route(document, meetings, decisions_by_document.get(document.key, []), night, calendar)
-            for forecast in plan.steps:
+            for forecast in routes[document.key].steps:
                 key = (forecast.document_key, forecast.step_key)
                 before = current.get(key)
                 if before == forecast:

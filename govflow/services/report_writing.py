@@ -16,7 +16,7 @@ from governance_model.errors import ModelError
 from governance_model.model import ActionPlan, StepForecast
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.rag import PlanRag, judge_plan
-from governance_model.route_planner import MeetingIndex, RoutePlan, plan_route
+from governance_model.route_planner import MeetingIndex, RoutePlan, plan_routes
 from governance_model.working_days import WorkingCalendar
 
 
@@ -35,16 +35,19 @@ class WrittenReport:
     markdown: str  # a board report's Markdown (its Prefect artifact); empty for plans
 
 
-def _routes(documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[str, str], StepForecast] | None) -> dict[str, RoutePlan]:
+def _routes(
+    documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[str, str], StepForecast] | None, conditions=()
+) -> dict[str, RoutePlan]:
     """Each document's route on `as_of`: the nightly run's forecasts when given, else planned now."""
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
+    planned = plan_routes(documents, meetings, decisions, as_of, calendar, conditions)
     routes = {}
     for document in documents:
         if forecasts and all((document.key, s.key) in forecasts for s in document.route.steps):
             steps = tuple(forecasts[(document.key, s.key)] for s in sorted(document.route.steps, key=lambda s: s.position))
             routes[document.key] = RoutePlan(document.key, as_of, steps)
         else:
-            routes[document.key] = plan_route(document, meetings, decisions, as_of, calendar)
+            routes[document.key] = planned[document.key]
     return routes
 
 
@@ -89,7 +92,7 @@ class _Records:
         """The reports for `bodies`, each reading only the documents, changes and events that concern it.
         `judged`: the plans already judged on `as_of`, by key; the others a report shows are judged here."""
         judged = dict(judged or {})
-        routes = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts)
+        routes = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
             for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):

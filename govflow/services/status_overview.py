@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.rag import judge_plan
-from governance_model.route_planner import MeetingIndex, plan_route
+from governance_model.route_planner import MeetingIndex, plan_routes
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
 from governance_model.working_days import WorkingCalendar
 
@@ -28,13 +28,14 @@ def status(uow: AbstractUnitOfWork, as_of: dt.date) -> Status:
         plans = uow.plans.list()
         conditions = uow.conditions.list()
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
+    routes = plan_routes(documents, meetings, decisions, as_of, calendar, conditions)
     plan_statuses = []
     for plan in plans:
         judged = judge_plan(plan, as_of, conditions, calendar)
         plan_statuses.append(replace(plan_status(plan, as_of), rag=judged.rag.words, rag_reason=judged.reason))
     return Status(
         as_of=as_of,
-        documents=[document_status(d, plan_route(d, meetings, decisions, as_of, calendar)) for d in documents],
+        documents=[document_status(d, routes[d.key]) for d in documents],
         plans=plan_statuses,
     )
 

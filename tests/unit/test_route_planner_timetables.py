@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from governance_model.model import Body, Decision, DecisionOutcome, Document, Meeting, Route, Step, StepKind, StepState
-from governance_model.route_planner import MeetingIndex, plan_route
+from governance_model.model import Body, Condition, Decision, DecisionOutcome, Document, Meeting, Route, Step, StepKind, StepState
+from governance_model.route_planner import MeetingIndex, plan_route, plan_routes
 from governance_model.when import When
 from governance_model.working_days import WorkingCalendar
 
@@ -166,3 +166,67 @@ def test_an_undated_step_with_nothing_dated_after_it_has_no_date_rather_than_a_g
     route = plan(Document("d", "D", route=Route(steps)), "2011-02-09", [Decision("d", "a", "Cabinet", DecisionOutcome.NOTED, D("2011-02-08"))])
     assert (route.step("b").state, route.step("b").date) == (StepState.PLANNED, None)
     assert "what follows it has no date yet" in route.step("b").reason
+
+
+# ---- durations tied to the step they follow or name ---------------------------------------------
+
+
+def relative(text: str, duration: str, anchor: str | None = None) -> When:
+    return When(kind="relative", start=None, end=None, text=text, duration=duration, anchor=anchor)
+
+
+def test_a_duration_on_its_own_runs_from_the_step_it_follows() -> None:
+    steps = [
+        Step("draft", 1, StepKind.SHARE, "Draft at Cabinet", "Cabinet", dated("8 February 2011", "2011-02-08"), meeting_key="Cabinet-2011-02-08"),
+        Step("consultation", 2, StepKind.CONSULT, "Consultation", None, relative("a six-week consultation", "P6W")),
+        Step("decide", 3, StepKind.DECIDE, "Cabinet", "Cabinet", When("tbc", None, None, text="TBC", tentative=True)),
+    ]  # fmt: skip
+    route = plan(Document("d", "D", route=Route(steps)), "2011-02-09", [Decision("d", "draft", "Cabinet", DecisionOutcome.NOTED, D("2011-02-08"))])
+    consultation = route.step("consultation")
+    assert (consultation.state, consultation.date) == (StepState.DUE, D("2011-03-22"))  # 8 February + 6 weeks
+    # The decision is at the first Cabinet with papers 5 working days after the consultation closes.
+    assert route.step("decide").date == D("2011-03-29")
+
+
+def test_a_duration_counted_from_a_named_step_and_one_counted_back_from_the_meeting() -> None:
+    steps = [
+        Step("cabinet", 1, StepKind.DECIDE, "Cabinet decides", "Cabinet", dated("29 March 2011", "2011-03-29"), meeting_key="Cabinet-2011-03-29"),
+        Step("call-in", 2, StepKind.REVIEW, "Call-in period", None, relative("within 28 days of the decision", "P28D", "decision")),
+        Step("papers", 3, StepKind.SHARE, "Report circulated", None, relative("two weeks before the meeting", "-P2W", "meeting")),
+        Step("council", 4, StepKind.DECIDE, "Council adopts", "Council", dated("11 April 2011", "2011-04-11"), meeting_key="Council-2011-04-11"),
+    ]  # fmt: skip
+    route = plan(Document("d", "D", route=Route(steps)), "2011-01-10")
+    assert route.step("call-in").date == D("2011-04-26")  # 29 March + 28 days
+    papers = route.step("papers")
+    assert papers.date == D("2011-03-28") and "counted from council on 2011-04-11" in papers.reason
+
+
+# ---- links between documents ---------------------------------------------------------------------
+
+
+def test_a_step_waiting_for_another_documents_step_is_forecast_from_it_and_moves_with_it() -> None:
+    strategy = plymouth()
+    delivery = Document("delivery-plan", "Delivery plan", route=Route([
+        Step("draft", 1, StepKind.REVISE, "Delivery plan drafted", None, None, waits_for=(f"{DOC}/council",)),
+        Step("cabinet", 2, StepKind.DECIDE, "Delivery plan to Cabinet", "Cabinet", When("tbc", None, None, text="TBC", tentative=True)),
+    ]))  # fmt: skip
+    routes = plan_routes([delivery, strategy], MeetingIndex(bodies()), [], D("2010-11-11"), CALENDAR)
+    # After the strategy's adoption on 11 April: the next Cabinet with papers in time is 14 June.
+    assert routes["delivery-plan"].step("cabinet").date == D("2011-06-14")
+    assert routes["delivery-plan"].step("draft").state is StepState.PLANNED
+    # Without the strategy planned, the link has no date: neither has the delivery plan.
+    alone = plan_routes([delivery], MeetingIndex(bodies()), [], D("2010-11-11"), CALENDAR)
+    assert alone["delivery-plan"].step("cabinet").date is None
+    assert "cyp-plan-2011-14/council" in alone["delivery-plan"].step("draft").reason
+
+
+def test_a_step_waiting_for_a_named_condition_is_dated_once_the_condition_is_met() -> None:
+    document = Document("strategy", "Strategy", route=Route([
+        Step("align", 1, StepKind.REVISE, "Align with the NHS Long Term Plan", None, None, waits_for=("condition:NHS Long Term Plan",)),
+        Step("cabinet", 2, StepKind.DECIDE, "Cabinet", "Cabinet", When("tbc", None, None, text="TBC", tentative=True)),
+    ]))  # fmt: skip
+    before = plan_routes([document], MeetingIndex(bodies()), [], D("2011-01-10"), CALENDAR)["strategy"]
+    assert before.step("cabinet").date is None
+    met = [Condition("NHS Long Term Plan", D("2011-03-01"))]
+    after = plan_routes([document], MeetingIndex(bodies()), [], D("2011-03-02"), CALENDAR, met)["strategy"]
+    assert after.step("cabinet").date == D("2011-03-29")
