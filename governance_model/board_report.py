@@ -22,7 +22,7 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.rag import PlanRag, short_day
-from governance_model.route_planner import RoutePlan
+from governance_model.route_planner import RoutePlan, at_risk_words
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -187,7 +187,7 @@ def _state_words(forecast: StepForecast) -> str:
         StepState.SCHEDULED: "scheduled",
         StepState.PLANNED: "forecast",
     }[forecast.state]
-    return f"{words} {short_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "")
+    return f"{words} {short_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "") + at_risk_words(forecast)
 
 
 def _section(body, document: Document, route: RoutePlan, changes, events, since, as_of, meeting, people) -> DocumentSection:
@@ -246,7 +246,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
             if step.body_code != body.code or forecast.state in (StepState.DONE, StepState.STOPPED, StepState.SKIPPED):
                 continue
             if forecast.meeting_key == meeting.key or (forecast.date is not None and forecast.date == meeting.day):
-                required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}")
+                required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}{at_risk_words(forecast)}")
             elif forecast.state is StepState.OVERDUE and forecast.date is not None:
                 required.append(f"{_ASK.get(step.kind, 'To consider')} (overdue since {short_day(forecast.date)}): {step.title}")
     moved = [row for row in timetable if row.moved]

@@ -482,7 +482,7 @@ def _before_followers(
 ) -> _Forecast:
     """A step with no date of its own and no body is due in time for the steps that follow it: by
     the papers deadline of the first of them (its date less its body's papers lead time)."""
-    due: list[tuple[dt.date, str]] = []
+    due: list[tuple[dt.date, str, bool]] = []
     for follower in route.followers(step):
         forecast = planned.get(follower.key)
         if forecast is None or forecast.date is None or forecast.state in FINISHED_OR_STOPPED:
@@ -491,11 +491,12 @@ def _before_followers(
         papers = calendar.add_working_days(forecast.date, -lead) if lead else forecast.date
         where = f" at {follower.body_code}" if follower.body_code else ""
         lead_words = f", papers {lead} working days before" if lead else ""
-        due.append((papers, f"in time for {follower.key}{where} on {forecast.date.isoformat()}{lead_words}"))
+        due.append((papers, f"in time for {follower.key}{where} on {forecast.date.isoformat()}{lead_words}", forecast.tentative))
     if not due:
         return _Forecast(None, None, "no date given, and what follows it has no date yet", True)
-    date, reason = min(due)
-    return _Forecast(date, None, reason, True)
+    # As firm as the date it is counted back from: a fixed meeting gives a deadline owners are chased for.
+    date, reason, tentative = min(due)
+    return _Forecast(date, None, reason, tentative)
 
 
 def _forecast(
@@ -622,3 +623,11 @@ def bind_meetings(document: Document, meetings: MeetingIndex) -> list[str]:
                 tied.append(step.key)
                 break
     return tied
+
+
+def at_risk_words(forecast: StepForecast) -> str:
+    """"" or " — at risk: <why>" for a step kept on its date although what it waits for may not be ready."""
+    if not forecast.at_risk:
+        return ""
+    _, _, why = forecast.reason.partition("at risk: ")
+    return f" — at risk: {why or 'what it waits for may not be ready in time'}"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from governance_model.model import ActionPlan, Document, recommendation_sort_key
-from governance_model.route_planner import RoutePlan
+from governance_model.route_planner import RoutePlan, at_risk_words
 from governance_model.when import When
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
@@ -48,6 +48,7 @@ class StepStatus:
     body_code: str | None
     deadline: dt.date | None  # the done, scheduled or forecast date
     when_text: str | None
+    at_risk: str = ""  # why it may not keep its date ("" when it is not at risk)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ def document_status(document: Document, route: RoutePlan) -> DocumentStatus:
     for forecast in route.steps:
         step = steps_by_key[forecast.step_key]
         statuses.append(
-            StepStatus(step.key, step.title, forecast.state.value, step.body_code, forecast.date, step.when.text if step.when else None)
+            StepStatus(
+                step.key, step.title, forecast.state.value, step.body_code, forecast.date,
+                step.when.text if step.when else None, at_risk_words(forecast).removeprefix(" — at risk: "),
+            )
         )
     open_steps = [s for s in statuses if s.state not in ("done", "skipped", "stopped")]
     current = next((s.key for s in open_steps if s.state in ("due", "overdue")), None)

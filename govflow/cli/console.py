@@ -72,8 +72,12 @@ def print_status(result: Status) -> None:
             table.add_column(column)
         for step in doc.steps:
             style = {"overdue": "red", "due": "bold", "done": "dim", "stopped": "dim"}.get(step.state, "")
-            table.add_row(step.title, step.body_code or "", step.when_text or "", str(step.deadline or ""), step.state, style=style)
+            state = f"{step.state}, at risk" if step.at_risk else step.state
+            table.add_row(step.title, step.body_code or "", step.when_text or "", str(step.deadline or ""), state, style=style)
         out.print(table)
+        for step in doc.steps:
+            if step.at_risk:
+                out.print(f"  at risk: {step.title} ({step.deadline}): {step.at_risk}", highlight=False, soft_wrap=True)
         if doc.stopped:
             out.print("  stopped: rejected", highlight=False)
         else:
