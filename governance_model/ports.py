@@ -34,6 +34,7 @@ from governance_model.model import (
     StepForecast,
 )
 from governance_model.outbox_message import OutboxMessage
+from governance_model.school_terms import SchoolTerms
 
 if TYPE_CHECKING:
     from governance_model.reminders import Reminder
@@ -104,6 +105,14 @@ class ConditionRepository(Protocol):
     def list(self) -> list[Condition]: ...
 
 
+class TermDateRepository(Protocol):
+    """The council's own school term dates, loaded from the file it publishes: one table, which a
+    save replaces whole. None until a council loads its own (the shipped table is used then)."""
+
+    def save(self, terms: SchoolTerms, source: str) -> None: ...
+    def get(self) -> SchoolTerms | None: ...
+
+
 class OutboxRepository(Protocol):
     """Reminders queued into one pending digest per person, claimed and marked by the senders."""
 
@@ -158,6 +167,7 @@ class AbstractUnitOfWork(abc.ABC):
     nightly_runs: NightlyRunRepository
     glossary: GlossaryRepository
     conditions: ConditionRepository
+    term_dates: TermDateRepository
     outbox: OutboxRepository
     feeds: FeedRepository
     audit: AuditRepository

@@ -19,7 +19,10 @@ drift apart (tests/contract checks both against the same expectations):
   reminder not yet in a message joins its recipient's one pending message (one is created when
   there is none); messages are claimed one at a time, oldest first, once `next_attempt_at` has
   come; a failed send stays pending with `attempts` + 1, the (redacted) error and a later
-  `next_attempt_at` (`outbox_message.retry_delay`); nothing in the outbox is ever deleted.
+  `next_attempt_at` (`outbox_message.retry_delay`); nothing in the outbox is ever deleted;
+- term dates are one table, the council's own: saving replaces everything stored, keeps only the
+  academic years the table holds (not its estimates or its backing table), needs at least one and
+  a source; they come back in academic-year order, with that source, estimating nothing.
 """
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.school_terms import AcademicYear, SchoolTerms
 from governance_model.working_days import is_day_count
 
 LONDON = ZoneInfo("Europe/London")
@@ -213,3 +217,13 @@ def _check_unique(keys: Iterable[str], message: str) -> None:
     repeated = sorted(k for k, n in counts.items() if n > 1)
     if repeated:
         raise ModelError(f"{message} numbered or keyed {', '.join(repr(k) for k in repeated)}")
+
+
+def term_years_to_store(terms: SchoolTerms, source: str) -> list[AcademicYear]:
+    """The academic years a term-dates save stores; refuses a table with none, or no source."""
+    if not source or not source.strip():
+        raise ModelError("term dates need a source (the file they were loaded from)")
+    years = terms.years()
+    if not years:
+        raise ModelError("term dates with no academic year cannot be stored")
+    return years

@@ -33,7 +33,9 @@ that loads its own dates replaces it.
 The rule estimates academic years 1990/91 to 2049/50 only: a year outside is more likely a typing
 mistake than a plan, and is an error. Only the shipped table estimates the years it does not hold
 (`estimates_other_years`); a council's own table is its word, and a year it does not cover is an
-error unless it asks for estimates too.
+error unless it asks for estimates too, or is backed by another table (`backed_by`): then that
+year comes from the other table and is marked estimated, since it is not the council's word. A
+council's loaded dates are read that way (`terms_for_reading`), backed by the shipped table.
 """
 from __future__ import annotations
 
@@ -121,10 +123,18 @@ class SchoolTerms:
     """Term dates by academic year; `starting` is the calendar year the year begins (2021 → 2021/22).
     With `estimates_other_years`, `find` fills a year the table does not hold by the rule above."""
 
-    def __init__(self, years: Mapping[int, AcademicYear], source: str = "term dates", *, estimates_other_years: bool = False):
+    def __init__(
+        self,
+        years: Mapping[int, AcademicYear],
+        source: str = "term dates",
+        *,
+        estimates_other_years: bool = False,
+        backing: "SchoolTerms | None" = None,
+    ):
         self._years = dict(sorted(years.items()))
         self.source = source
         self.estimates_other_years = estimates_other_years
+        self.backing = backing  # where the years this table lacks come from, marked estimated
 
     @classmethod
     def default(cls) -> "SchoolTerms":
@@ -229,11 +239,40 @@ class SchoolTerms:
         """Whether the table has its own dates for that academic year."""
         return academic_year_starting in self._years
 
+    def years(self) -> list[AcademicYear]:
+        """The academic years the table holds, in order (not those it estimates or borrows)."""
+        return list(self._years.values())
+
     def published_only(self) -> "SchoolTerms":
-        """The same dates, without estimates for the years the table does not hold."""
-        if not self.estimates_other_years:
+        """The same dates, without estimates (or a backing table) for the years the table does not hold."""
+        if not self.estimates_other_years and self.backing is None:
             return self
         return SchoolTerms(self._years, self.source)
+
+    def backed_by(self, other: "SchoolTerms") -> "SchoolTerms":
+        """This table, taking the years it does not hold from `other` (its own dates or its
+        estimates), always marked estimated: they are not this table's word."""
+        return SchoolTerms(self._years, self.source, backing=other)
+
+    @classmethod
+    def joined(cls, tables: "Iterable[SchoolTerms]", source: str | None = None) -> "SchoolTerms":
+        """One table holding the years of several (a council's files, one per year, say); an
+        academic year given by two of them is an error naming both."""
+        tables = list(tables)
+        years: dict[int, AcademicYear] = {}
+        sources: dict[int, str] = {}
+        for table in tables:
+            for year in table.years():
+                if year.starting in years:
+                    raise LoadError(
+                        f"academic year {year.label} is given twice: also by {sources[year.starting]}",
+                        file=table.source,
+                        text=year.label,
+                    )
+                years[year.starting], sources[year.starting] = year, table.source
+        if not years:
+            raise LoadError("no academic years to join", file=source)
+        return cls(years, source or ", ".join(dict.fromkeys(t.source for t in tables)))
 
     def term(self, name: str, academic_year_starting: int) -> Span:
         """First and last day of the autumn, spring or summer term, as the table has it."""
@@ -245,8 +284,12 @@ class SchoolTerms:
 
     def find(self, kind: str, name: str, academic_year_starting: int) -> tuple[Span, bool]:
         """A term (`kind` "term") or half term ("half_term") and whether it is estimated: the
-        table's own dates if it holds the year, else (when this table estimates) the rule's."""
+        table's own dates if it holds the year, else its backing table's (always estimated), else
+        (when this table estimates) the rule's."""
         key = _term_key(name) if kind == "term" else _half_term_key(name)
+        if academic_year_starting not in self._years and self.backing is not None:
+            span, _ = self.backing.find(kind, name, academic_year_starting)
+            return span, True
         if academic_year_starting in self._years or not self.estimates_other_years:
             year, estimated = self._year(academic_year_starting), False
         else:
@@ -262,6 +305,13 @@ class SchoolTerms:
                 f"{self.source} has no academic year {_label(starting)}"
                 f" (it covers {_label(first)} to {_label(last)})"
             ) from None
+
+
+def terms_for_reading(council: SchoolTerms | None) -> SchoolTerms:
+    """The table Whens are read against: a council's loaded term dates, backed by the shipped
+    table for the years they do not cover (marked estimated); the shipped table when none are loaded."""
+    shipped = SchoolTerms.default()
+    return shipped if council is None else council.backed_by(shipped)
 
 
 def estimated_academic_year(starting: int) -> AcademicYear:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import ArgumentError
 
-from governance_model.storage.database import make_engine, make_session_factory, migrate
+from governance_model.school_terms import SchoolTerms
+from governance_model.storage.database import make_engine, make_session_factory, migrate, parse_database_url
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
 from govflow.errors import SettingsError
@@ -48,6 +51,26 @@ def init_database(settings: Settings) -> str:
 
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
     return SqlUnitOfWork(_session_factory(settings.database_url.get_secret_value()))
+
+
+def stored_term_dates(settings: Settings) -> SchoolTerms | None:
+    """The council's term dates loaded into the database, or None when none are: also when there is
+    no database yet (a SQLite file not created, which this does not create) or its schema is older
+    than the term-dates table. Reading a phrase (`govflow when`) needs no database."""
+    url = settings.database_url.get_secret_value()
+    try:
+        parsed = parse_database_url(url)
+    except ArgumentError:
+        _engine(url)  # raises the SettingsError naming the variable
+        raise
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or (not database.startswith("file:") and not Path(database).expanduser().is_file()):
+            return None
+    if not inspect(_engine(url)).has_table("term_dates"):
+        return None
+    with unit_of_work(settings) as uow:
+        return uow.term_dates.get()
 
 
 def unit_of_work_factory(settings: Settings) -> Callable[[], SqlUnitOfWork]:

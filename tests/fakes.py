@@ -40,6 +40,7 @@ from governance_model.outbox_message import (
     unique_reminders,
 )
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.school_terms import AcademicYear, SchoolTerms
 from governance_model.repository_rules import (
     LONDON,
     check_aware,
@@ -58,6 +59,7 @@ from governance_model.repository_rules import (
     step_order,
     stored_reminder_days,
     stored_summary,
+    term_years_to_store,
     unknown_steps,
     updates_to_add,
 )
@@ -80,6 +82,7 @@ class FakeStore:
         self.forecast_changes: list[ForecastChange] = []  # in the order added
         self.nightly_runs: dict[dt.date, NightlyRun] = {}
         self.conditions: dict[str, Condition] = {}  # by condition_key(name)
+        self.term_dates: tuple[list[AcademicYear], str] | None = None  # (academic years, source)
         self.reminders: dict[str, Any] = {}  # by Reminder.key, in the order queued
         self.reminder_messages: dict[str, int | None] = {}  # Reminder.key → message id
         self.messages: dict[int, OutboxMessage] = {}  # without reminders: see reminder_messages
@@ -289,6 +292,19 @@ class FakeConditionRepository(_FakeRepository):
         return [self.store.conditions[k] for k in sorted(self.store.conditions)]
 
 
+class FakeTermDateRepository(_FakeRepository):
+    """The council's term dates: one table, replaced whole."""
+
+    def save(self, terms: SchoolTerms, source: str) -> None:
+        self.store.term_dates = (copy.deepcopy(term_years_to_store(terms, source)), source)
+
+    def get(self) -> SchoolTerms | None:
+        if self.store.term_dates is None:
+            return None
+        years, source = copy.deepcopy(self.store.term_dates)
+        return SchoolTerms({year.starting: year for year in years}, source)
+
+
 class FakeOutboxRepository(_FakeRepository):
     """Reminders by key and the messages that carry them."""
 
@@ -477,6 +493,7 @@ _REPOSITORIES = {
     "nightly_runs": FakeNightlyRunRepository,
     "glossary": FakeGlossaryRepository,
     "conditions": FakeConditionRepository,
+    "term_dates": FakeTermDateRepository,
     "outbox": FakeOutboxRepository,
     "feeds": FakeFeedRepository,
     "audit": FakeAuditRepository,

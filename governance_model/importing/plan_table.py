@@ -15,6 +15,7 @@ from typing import Iterable
 from governance_model.errors import LoadError, WhenError
 from governance_model.importing.html_cells import EMPTY, Block, Cell, read_html_cell, read_plain_cell
 from governance_model.model import Action, ActionPlan, Glossary, Measure, Recommendation
+from governance_model.school_terms import SchoolTerms
 from governance_model.when import When, read_when_list
 
 # role → (the name messages use, the header names accepted, compared without case, spacing or
@@ -61,7 +62,9 @@ class TableRow:
     cells: list[Cell]
 
 
-def read_plan_text(data: bytes, source: str, *, context: dt.date | None = None) -> tuple[ActionPlan, Glossary]:
+def read_plan_text(
+    data: bytes, source: str, *, context: dt.date | None = None, terms: SchoolTerms | None = None
+) -> tuple[ActionPlan, Glossary]:
     """Read the council's own format (seed 002): a title line, a tab-separated table whose cells
     hold HTML lists, and an optional `## Glossary` section of "ACRONYM meaning" lines."""
     text = _decode(data, source)
@@ -95,12 +98,17 @@ def read_plan_text(data: bytes, source: str, *, context: dt.date | None = None) 
             f"({' | '.join(label for label, _ in COLUMNS.values())})",
             file=source,
         )
-    plan = build_plan(header, rows, source=source, title=title or _stem(source), context=context)
+    plan = build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms)
     return plan, glossary
 
 
 def read_plan_csv(
-    data: bytes, source: str, *, context: dt.date | None = None, title: str | None = None
+    data: bytes,
+    source: str,
+    *,
+    context: dt.date | None = None,
+    title: str | None = None,
+    terms: SchoolTerms | None = None,
 ) -> ActionPlan:
     """Read a UTF-8 CSV plan: row 1 is the header; inside a cell each line is one list item."""
     text = _decode(data, source, row_of=_csv_row_of)
@@ -112,11 +120,16 @@ def read_plan_csv(
     except csv.Error as err:
         raise LoadError(f"not a readable CSV file: {err}", file=source, row=len(records) + 1) from err
     records = [[_unguard(value) for value in record] for record in records]
-    return _build_from_strings(records, source=source, title=title, context=context)
+    return _build_from_strings(records, source=source, title=title, context=context, terms=terms)
 
 
 def read_plan_xlsx(
-    data: bytes, source: str, *, context: dt.date | None = None, title: str | None = None
+    data: bytes,
+    source: str,
+    *,
+    context: dt.date | None = None,
+    title: str | None = None,
+    terms: SchoolTerms | None = None,
 ) -> ActionPlan:
     """Read the first sheet of an Excel workbook: row 1 is the header; each line of a cell is one item."""
     from openpyxl import load_workbook  # imported here: only this format needs it
@@ -133,29 +146,32 @@ def read_plan_xlsx(
         [_spreadsheet_text(value) for value in values]
         for values in sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), min_col=1, values_only=True)
     ]
-    return _build_from_strings(records, source=source, title=title, context=context)
+    return _build_from_strings(records, source=source, title=title, context=context, terms=terms)
 
 
-def read_plan_file(name: str, data: bytes, *, context: dt.date | None = None) -> tuple[ActionPlan, Glossary]:
-    """Read a plan by its file name's extension: .txt/.tsv (the council's format), .csv or .xlsx."""
+def read_plan_file(
+    name: str, data: bytes, *, context: dt.date | None = None, terms: SchoolTerms | None = None
+) -> tuple[ActionPlan, Glossary]:
+    """Read a plan by its file name's extension: .txt/.tsv (the council's format), .csv or .xlsx.
+    `terms`: the school terms its Whens are read against (the shipped table if None)."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
     if suffix in (".txt", ".tsv"):
-        return read_plan_text(data, name, context=context)
+        return read_plan_text(data, name, context=context, terms=terms)
     if suffix == ".csv":
-        return read_plan_csv(data, name, context=context), Glossary()
+        return read_plan_csv(data, name, context=context, terms=terms), Glossary()
     if suffix == ".xlsx":
-        return read_plan_xlsx(data, name, context=context), Glossary()
+        return read_plan_xlsx(data, name, context=context, terms=terms), Glossary()
     raise LoadError(f"unknown plan file type {suffix or '(none)'!r}: use .txt, .tsv, .csv or .xlsx", file=name)
 
 
 def _build_from_strings(
-    records: list[list[str]], *, source: str, title: str | None, context: dt.date | None
+    records: list[list[str]], *, source: str, title: str | None, context: dt.date | None, terms: SchoolTerms | None
 ) -> ActionPlan:
     if not records:
         raise LoadError("the file is empty: row 1 must be the header", file=source, row=1)
     header = TableRow(1, [read_plain_cell(value) for value in records[0]])
     rows = [TableRow(number, [read_plain_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2)]
-    return build_plan(header, rows, source=source, title=title or _stem(source), context=context)
+    return build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms)
 
 
 def _unguard(value: str) -> str:
@@ -302,7 +318,13 @@ class _Origin:
 
 
 def build_plan(
-    header: TableRow, rows: Iterable[TableRow], *, source: str, title: str, context: dt.date | None
+    header: TableRow,
+    rows: Iterable[TableRow],
+    *,
+    source: str,
+    title: str,
+    context: dt.date | None,
+    terms: SchoolTerms | None = None,
 ) -> ActionPlan:
     """Read the rows of a plan table into an ActionPlan: numbered recommendations in file order,
     their actions paired with the When and Who cells, their measures, merges and alignments."""
@@ -368,7 +390,7 @@ def build_plan(
         if aligned:
             origin.actions_text = cell("actions").text
             origin.alignments += [(n, "actions") for n in aligned]
-        whens = _read_whens(cell("when"), len(action_texts), context, lambda m, t: fail(m, "when", t))
+        whens = _read_whens(cell("when"), len(action_texts), context, terms, lambda m, t: fail(m, "when", t))
         lead, owners = _read_owners(cell("who"), len(action_texts), lambda m, t: fail(m, "who", t))
         done_days = _read_statuses(cell("status"), len(action_texts), lambda m, t: fail(m, "status", t))
         if recommendation.owner is None:
@@ -441,7 +463,7 @@ def _list_items(cell: Cell, fail) -> list[str]:
     return items or others
 
 
-def _read_whens(cell: Cell, count: int, context: dt.date, fail) -> list[When | None]:
+def _read_whens(cell: Cell, count: int, context: dt.date, terms: SchoolTerms | None, fail) -> list[When | None]:
     """Pair the When cell's phrases with the row's actions, in order."""
     if not cell:
         return [None] * count
@@ -450,7 +472,7 @@ def _read_whens(cell: Cell, count: int, context: dt.date, fail) -> list[When | N
     try:
         # The reader splits at line breaks first (one phrase per line or list item), then between
         # the phrases of a line ("Jan Jan Wef Feb onwards"), aiming for one phrase per action.
-        whens = read_when_list(cell.text, context, expected=count)
+        whens = read_when_list(cell.text, context, expected=count, terms=terms)
     except WhenError as err:
         where = f"the date {err.text!r}" if err.text.strip() != cell.text.strip() else "the date"
         raise fail(f"cannot read {where}: {err.reason}", cell.text) from err

@@ -1,5 +1,6 @@
 """The YAML setup format: people, bodies with their meetings, documents with their routes, the plan
-files to load and a glossary. Text in, domain objects out; every error names the file and line."""
+files to load, the council's term-dates file and a glossary. Text in, domain objects out; every error
+names the file and line."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +27,7 @@ from governance_model.model import (
     is_link,
     StepKind,
 )
+from governance_model.school_terms import SchoolTerms
 from governance_model.when import read_when
 from governance_model.working_days import is_day_count
 
@@ -41,6 +43,15 @@ class PlanReference:
     owner: str | None = None  # who overdue actions are escalated to
     reminder_days: tuple[int, ...] | None = None
     rag_tolerances: RagTolerances | None = None
+
+
+@dataclass(frozen=True)
+class TermsReference:
+    """The council's term-dates file a setup names (`terms: terms.ics`), relative to the setup file;
+    the loader reads it before the setup's Whens, which are read against it."""
+
+    file: str
+    line: int
 
 
 @dataclass
@@ -75,8 +86,9 @@ _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
 class _Reader:
-    def __init__(self, source: str, known_bodies: set[str], known_people: set[str]):
+    def __init__(self, source: str, known_bodies: set[str], known_people: set[str], terms: SchoolTerms | None = None):
         self.source = source
+        self.terms = terms  # the school terms Whens are read against (None: the shipped table)
         self.known_bodies = set(known_bodies)
         self.known_people = set(known_people)
         self.context: dt.date | None = None
@@ -101,7 +113,7 @@ class _Reader:
         if text is None:
             return None
         try:
-            return read_when(str(text), context)
+            return read_when(str(text), context, self.terms)
         except Error as exc:
             raise self.fail(node, str(exc), key, text) from exc
 
@@ -338,8 +350,17 @@ class _Reader:
         return RagTolerances(**values)
 
 
-def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), known_people: set[str] = frozenset()) -> Setup:
-    """Read a setup file. `known_*` are codes already stored, which the file may refer to."""
+def read_setup(
+    text: str,
+    source: str,
+    *,
+    known_bodies: set[str] = frozenset(),
+    known_people: set[str] = frozenset(),
+    terms: SchoolTerms | None = None,
+) -> Setup:
+    """Read a setup file. `known_*` are codes already stored, which the file may refer to; `terms`
+    the school terms its Whens are read against (the shipped table if None). The term-dates file
+    it may name (`terms:`) is the loader's to read first: see `read_terms_reference`."""
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -347,8 +368,10 @@ def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), 
         raise LoadError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, row=mark.line + 1 if mark else None) from exc
     if data is None:
         data = _Node()
-    reader = _Reader(source, set(known_bodies), set(known_people))
-    root = reader.mapping(data, "setup file", {"context", "people", "bodies", "documents", "plans", "glossary"})
+    reader = _Reader(source, set(known_bodies), set(known_people), terms)
+    root = reader.mapping(data, "setup file", {"context", "terms", "people", "bodies", "documents", "plans", "glossary"})
+    if "terms" in root and not (isinstance(root["terms"], str) and root["terms"].strip()):
+        raise reader.fail(root, _TERMS_FIELD, "terms", root["terms"])
     if root.get("context") is not None:
         if not isinstance(root["context"], dt.date):
             raise reader.fail(root, "'context' must be a date YYYY-MM-DD", "context", root["context"])
@@ -373,3 +396,25 @@ def read_setup(text: str, source: str, *, known_bodies: set[str] = frozenset(), 
                 raise LoadError(f"{kind} {value!r} is listed twice", file=source, column=key, text=value)
             seen.add(value)
     return setup
+
+
+_TERMS_FIELD = "'terms' must name the council's term-dates file (.ics, .csv or .yaml), relative to this file"
+
+
+def read_terms_reference(text: str, source: str) -> TermsReference | None:
+    """The term-dates file a setup names with `terms:`, and the line it is named on; None when it
+    names none (or is not valid YAML, which `read_setup` then reports)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "terms":
+            line = key.start_mark.line + 1
+            if not isinstance(value, yaml.ScalarNode) or value.tag != "tag:yaml.org,2002:str" or not value.value.strip():
+                shown = value.value if isinstance(value, yaml.ScalarNode) else "(a list or mapping)"
+                raise LoadError(_TERMS_FIELD, file=source, row=line, column="terms", text=shown)
+            return TermsReference(value.value.strip(), line)
+    return None

@@ -34,6 +34,36 @@ LONDON = ZoneInfo("Europe/London")
 CSV_COLUMNS = ("name", "start", "end")
 
 
+def is_term_dates_file(name: str, data: bytes) -> bool:
+    """Whether a file given to `govflow load` is term dates rather than a setup or a plan: any .ics;
+    a .csv whose header (the first row that is not a comment) is exactly name, start, end; a
+    .yaml/.yml mapping whose `terms` is a list (a setup names its term file with `terms: FILE`),
+    or that holds the shipped table's `academic_years`. A file that cannot be decoded or parsed is
+    not: the setup or plan reader then says what is wrong with it."""
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    if suffix == ".ics":
+        return True
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    if suffix == ".csv":
+        try:
+            for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+                if record and any(cell.strip() for cell in record) and not record[0].lstrip().startswith("#"):
+                    return tuple(cell.strip().lower() for cell in record) == CSV_COLUMNS
+        except csv.Error:
+            return False
+        return False
+    if suffix in (".yaml", ".yml"):
+        try:
+            content = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return False
+        return isinstance(content, dict) and (isinstance(content.get("terms"), list) or "academic_years" in content)
+    return False
+
+
 def read_term_dates_file(name: str, data: bytes) -> SchoolTerms:
     """Read term dates by the file name's extension: .ics, .csv, .yaml or .yml."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()

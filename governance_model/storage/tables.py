@@ -473,6 +473,27 @@ class ConditionRow(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
+class TermDateRow(Base):
+    """One term or half term of the council's own term dates (`governance_model.school_terms`):
+    `kind` is term or half_term, `name` the term (autumn, spring, summer) or break (october,
+    february, may); the days are inclusive. Every row has the same `source`, the file loaded; a load
+    replaces them all."""
+
+    __tablename__ = "term_dates"
+    __table_args__ = (
+        UniqueConstraint("academic_year", "kind", "name"),
+        CheckConstraint("kind IN ('term', 'half_term')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    academic_year: Mapped[int]  # the calendar year it starts in: 2024 is 2024/25
+    kind: Mapped[str] = mapped_column(String(ENUM))
+    name: Mapped[str] = mapped_column(String(ENUM))
+    first_day: Mapped[dt.date]
+    last_day: Mapped[dt.date]
+    source: Mapped[str] = mapped_column(Text)
+
+
 # ---- the outbox ---------------------------------------------------------------------------------
 
 MESSAGE_STATUSES = ("pending", "sent")

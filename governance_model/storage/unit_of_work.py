@@ -22,6 +22,7 @@ from governance_model.storage.sql.nightly_runs import SqlNightlyRunRepository
 from governance_model.storage.sql.outbox import SqlOutboxRepository
 from governance_model.storage.sql.people import SqlPersonRepository
 from governance_model.storage.sql.plans import SqlPlanRepository
+from governance_model.storage.sql.term_dates import SqlTermDateRepository
 
 _REPOSITORIES = {
     "bodies": SqlBodyRepository,
@@ -31,6 +32,7 @@ _REPOSITORIES = {
     "nightly_runs": SqlNightlyRunRepository,
     "glossary": SqlGlossaryRepository,
     "conditions": SqlConditionRepository,
+    "term_dates": SqlTermDateRepository,
     "outbox": SqlOutboxRepository,
     "feeds": SqlFeedRepository,
     "audit": SqlAuditRepository,

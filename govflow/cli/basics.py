@@ -1,5 +1,6 @@
-"""The first commands: `init` (the database), `load` (setup and plan files), `when` (how a date phrase
-reads), `status` (where everything stands) and `demo` (all of it on the Southend example)."""
+"""The first commands: `init` (the database), `load` (setup, plan and term-dates files), `when` (how a
+date phrase reads, against the council's term dates once loaded), `status` (where everything stands)
+and `demo` (all of it on the Southend example)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from governance_model.school_terms import terms_for_reading
 from governance_model.when import read_when
 from govflow import wiring
 from govflow.cli.console import out, parse_date, print_load_summary, print_nightly_summary, print_status
@@ -28,8 +30,14 @@ def init() -> None:
     out.print(f"database ready: {where}", highlight=False)
 
 
-def load(files: Annotated[list[Path], typer.Argument(help="setup .yaml files and plan .txt/.tsv/.csv/.xlsx files")]) -> None:
-    """Load setup and plan files. All or nothing: one bad row and nothing is stored."""
+def load(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="setup .yaml files, plan .txt/.tsv/.csv/.xlsx files and term dates (.ics, or .csv/.yaml of terms)"),
+    ],
+) -> None:
+    """Load setup, plan and term-dates files. All or nothing: one bad row and nothing is stored.
+    Term dates are read first; the setup and plan files are read against them."""
     settings = Settings()
     summary = file_loading.load_files(files, wiring.unit_of_work(settings))
     print_load_summary(summary)
@@ -40,9 +48,9 @@ def when(
     context: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD: the date phrases without a year are read against")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the reading as one JSON object")] = False,
 ) -> None:
-    """Show how govflow reads a date phrase."""
+    """Show how govflow reads a date phrase (school terms: the council's loaded term dates, else the shipped table)."""
     context_date = parse_date(context, "--context") or wiring.clock().today()
-    reading = read_when(phrase, context_date)
+    reading = read_when(phrase, context_date, terms_for_reading(wiring.stored_term_dates(Settings())))
     if as_json:
         typer.echo(json.dumps(reading.to_json()))
         return

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from governance_model.errors import Error as RootError
@@ -49,7 +50,16 @@ def print_load_summary(summary: LoadSummary) -> None:
         f"{summary.documents} documents ({summary.steps} route steps)",
         f"{summary.glossary_terms} glossary terms",
     ]
-    out.print("loaded: " + ", ".join(parts), highlight=False)
+    if not summary.only_term_dates:
+        out.print("loaded: " + ", ".join(parts), highlight=False)
+    for terms in summary.term_dates:
+        years = ", ".join(terms.academic_years)
+        before = "" if terms.loaded_now else ", as loaded before"
+        out.print(
+            f"term dates: {terms.terms} terms and half terms from {escape(terms.source)} (academic years {years}){before}",
+            highlight=False,
+            soft_wrap=True,  # file names stay whole, to copy
+        )
     for plan in summary.plans:
         out.print(f"plan [bold]{plan.title}[/] ({plan.key}) from {plan.source}", highlight=False)
         out.print(

@@ -1,6 +1,11 @@
-"""Loading setup and plan files, all or nothing: every file is read and checked before anything is
-stored, in one transaction. Takes a unit of work so tests can run it on SQLite, PostgreSQL or the
-in-memory fake."""
+"""Loading setup, plan and term-dates files, all or nothing: every file is read and checked before
+anything is stored, in one transaction. Takes a unit of work so tests can run it on SQLite,
+PostgreSQL or the in-memory fake.
+
+The council's term dates (a file `is_term_dates_file` recognises, or the one a setup names with
+`terms:`) are read first, and every When of the setup and plan files loaded with them is read
+against them; they are stored, replacing any loaded before, and later loads read against the stored
+ones. A year they do not cover comes from the shipped table, marked estimated (`terms_for_reading`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -9,10 +14,12 @@ from pathlib import Path
 
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
-from governance_model.importing.setup_yaml import read_setup
+from governance_model.importing.setup_yaml import read_setup, read_terms_reference
+from governance_model.importing.term_dates import is_term_dates_file, read_term_dates_file
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
+from governance_model.school_terms import SchoolTerms, terms_for_reading
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
 PLAN_SUFFIXES = {".txt", ".tsv", ".csv", ".xlsx"}
@@ -32,6 +39,16 @@ class PlanSummary:
 
 
 @dataclass
+class TermDatesSummary:
+    """Term dates a load read its Whens against: loaded from `source` now, or stored by an earlier load."""
+
+    source: str
+    academic_years: list[str]  # "2024/25"
+    terms: int  # terms and half terms: six a year
+    loaded_now: bool = True
+
+
+@dataclass
 class LoadSummary:
     people: int = 0
     bodies: int = 0
@@ -40,6 +57,13 @@ class LoadSummary:
     steps: int = 0
     glossary_terms: int = 0
     plans: list[PlanSummary] = field(default_factory=list)
+    term_dates: list[TermDatesSummary] = field(default_factory=list)  # one per term file loaded, else the stored ones
+
+    @property
+    def only_term_dates(self) -> bool:
+        """Whether the load held term dates and nothing else."""
+        counts = (self.people, self.bodies, self.meetings, self.documents, self.steps, self.glossary_terms)
+        return not any(counts) and not self.plans and any(t.loaded_now for t in self.term_dates)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -70,7 +94,49 @@ class _Parsed:
     glossary: Glossary = field(default_factory=Glossary)
 
 
-def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]) -> _Parsed:
+@dataclass
+class _File:
+    path: Path
+    data: bytes
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+
+def _term_files(files: list[_File]) -> tuple[list[_File], list[_File]]:
+    """The term-dates files (given, or named by a setup's `terms:`, each once) and the other files."""
+    terms: list[_File] = []
+    others: list[_File] = []
+    seen: set[Path] = set()
+    for file in files:
+        if not is_term_dates_file(file.source, file.data):
+            others.append(file)
+        elif file.path.resolve() not in seen:
+            seen.add(file.path.resolve())
+            terms.append(file)
+    for setup in others:
+        if setup.path.suffix.lower() not in SETUP_SUFFIXES:
+            continue
+        reference = read_terms_reference(decode_utf8(setup.data, setup.source), setup.source)
+        if reference is None:
+            continue
+        path = setup.path.parent / reference.file
+        if not path.is_file():
+            raise LoadError(
+                f"term-dates file {reference.file!r} not found (looked in {path.parent})",
+                file=setup.source,
+                row=reference.line,
+                column="terms",
+                text=reference.file,
+            )
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            terms.append(_File(path, read_bytes(path)))
+    return terms, others
+
+
+def _parse(files: Iterable[_File], known_bodies: set[str], known_people: set[str], terms: SchoolTerms) -> _Parsed:
     parsed = _Parsed()
     plan_sources: dict[str, str] = {}
 
@@ -80,16 +146,17 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
         plan_sources[plan.key] = source
         parsed.plans.append(plan)
 
-    for path in paths:
-        source = str(path)
+    for file in files:
+        path, source = file.path, file.source
         suffix = path.suffix.lower()
         if suffix in SETUP_SUFFIXES:
-            text = decode_utf8(read_bytes(path), source)
+            text = decode_utf8(file.data, source)
             setup = read_setup(
                 text,
                 source,
                 known_bodies=known_bodies | {b.code for b in parsed.bodies},
                 known_people=known_people | {p.initials for p in parsed.people},
+                terms=terms,
             )
             parsed.people += setup.people
             parsed.bodies += setup.bodies
@@ -99,35 +166,44 @@ def _parse(paths: Iterable[Path], known_bodies: set[str], known_people: set[str]
                 plan_path = (path.parent / ref.file)
                 if not plan_path.exists():
                     raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
-                plan, glossary = read_plan_file(str(plan_path), read_bytes(plan_path), context=ref.context)
+                plan, glossary = read_plan_file(str(plan_path), read_bytes(plan_path), context=ref.context, terms=terms)
                 if ref.title:
                     plan.title, plan.key = ref.title, plan_key(ref.title)
                 plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
                 parsed.glossary.terms.update(glossary.terms)
                 add_plan(plan, str(plan_path))
         elif suffix in PLAN_SUFFIXES:
-            plan, glossary = read_plan_file(source, read_bytes(path))
+            plan, glossary = read_plan_file(source, file.data, terms=terms)
             parsed.glossary.terms.update(glossary.terms)
             add_plan(plan, source)
         else:
             raise LoadError(
-                f"unknown kind of file {suffix or '(no extension)'}: expected a setup (.yaml) or a plan (.txt, .tsv, .csv, .xlsx)",
+                f"unknown kind of file {suffix or '(no extension)'}: expected a setup (.yaml), a plan (.txt, .tsv, .csv,"
+                " .xlsx) or term dates (.ics, or a .csv or .yaml of terms)",
                 file=source,
             )
     return parsed
 
 
 def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
-    """Read every file, check it all, then store it in one transaction: all of it or none of it."""
-    paths = [Path(p) for p in paths]
+    """Read every file, check it all, then store it in one transaction: all of it or none of it.
+    Term-dates files are read first, and the setup and plan files against them (or, when the call
+    has none, against the term dates stored by an earlier load)."""
+    files = [_File(Path(p), read_bytes(Path(p))) for p in paths]
+    term_files, others = _term_files(files)
+    loaded = [read_term_dates_file(f.source, f.data) for f in term_files]
+    new_terms = SchoolTerms.joined(loaded) if loaded else None
     with uow:
+        council = new_terms or uow.term_dates.get()
         stored_bodies = {b.code: b for b in uow.bodies.list()}
         known_people = {p.initials for p in uow.people.list()}
-        parsed = _parse(paths, set(stored_bodies), known_people)
+        parsed = _parse(others, set(stored_bodies), known_people, terms_for_reading(council))
         meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
         for document in parsed.documents:
             bind_meetings(document, meetings)
         _check_links(parsed.documents, uow)
+        if new_terms is not None:
+            uow.term_dates.save(new_terms, new_terms.source)
         for person in parsed.people:
             uow.people.save(person)
         for body in parsed.bodies:
@@ -147,6 +223,17 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
         steps=sum(len(d.route.steps) for d in parsed.documents),
         glossary_terms=len(parsed.glossary.terms),
         plans=[summarise_plan(p) for p in parsed.plans],
+        term_dates=[summarise_terms(t) for t in loaded] if loaded else [summarise_terms(council, loaded_now=False)] if council else [],
+    )
+
+
+def summarise_terms(terms: SchoolTerms, *, loaded_now: bool = True) -> TermDatesSummary:
+    years = terms.years()
+    return TermDatesSummary(
+        source=terms.source,
+        academic_years=[year.label for year in years],
+        terms=sum(len(year.terms) + len(year.half_terms) for year in years),
+        loaded_now=loaded_now,
     )
 
 

@@ -57,6 +57,47 @@ def test_when_shows_a_relative_period_and_an_estimated_term():
     assert "P8W" in table.stdout and "2019-09-05" in table.stdout and "estimated" in table.stdout
 
 
+def test_a_council_loads_its_term_dates_and_when_answers_from_them(tmp_path):
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
+    terms = ROOT / "tests" / "data" / "terms"
+
+    def autumn_term() -> tuple:
+        result = govflow("when", "autumn term", "--context", "2024-01-01", "--json", env=env)
+        assert result.returncode == 0, result.stderr
+        reading = json.loads(result.stdout)
+        return reading["start"], reading["end"], reading["estimated"]
+
+    shipped = autumn_term()  # no database yet: the shipped table, and no database is made
+    assert shipped == ("2024-09-04", "2024-12-20", False) and not (tmp_path / "data").exists()
+    assert govflow("init", env=env).returncode == 0
+    assert autumn_term() == shipped  # nothing loaded yet
+
+    load = govflow("load", str(terms / "bromley-2024-25.yaml"), env=env)
+    assert load.returncode == 0, load.stderr
+    assert f"term dates: 6 terms and half terms from {terms / 'bromley-2024-25.yaml'} (academic years 2024/25)" in load.stdout
+    assert "loaded:" not in load.stdout  # term dates alone
+    assert autumn_term() == ("2024-08-27", "2024-12-20", False)  # Bromley starts in August
+    # A year Bromley's file does not cover: the shipped table's dates, marked estimated.
+    later = json.loads(govflow("when", "autumn term", "--context", "2025-01-01", "--json", env=env).stdout)
+    assert (later["start"], later["estimated"]) == ("2025-09-03", True)
+
+    # A bad term file is refused with its place, and Bromley's dates stay.
+    bad = tmp_path / "terms.csv"
+    bad.write_text((terms / "solihull-2024-25.csv").read_text().replace("Summer term 2025", "Sumer term 2025"))
+    refused = govflow("load", str(bad), env=env)
+    assert refused.returncode == 2
+    assert "terms.csv" in refused.stderr and "row 11" in refused.stderr and "Sumer term 2025" in refused.stderr
+    assert autumn_term() == ("2024-08-27", "2024-12-20", False)
+
+    essex = govflow("load", str(terms / "essex-2021-22.ics"), str(terms / "solihull-2024-25.csv"), env=env)
+    assert essex.returncode == 0, essex.stderr
+    assert "(academic years 2021/22)" in essex.stdout and "(academic years 2024/25)" in essex.stdout
+    assert autumn_term() == ("2024-09-02", "2024-12-20", False)  # Solihull's now
+    southend = govflow("load", str(ROOT / "examples" / "southend" / "setup.yaml"), env=env)
+    assert southend.returncode == 0, southend.stderr
+    assert "(academic years 2021/22, 2024/25), as loaded before" in southend.stdout
+
+
 def test_when_reads_a_phrase_without_a_year_from_the_context():
     result = govflow("when", "October/November 21", "--context", "2021-09-01", "--json")
     reading = json.loads(result.stdout)

@@ -274,3 +274,40 @@ def test_published_terms_that_do_not_make_a_year_are_errors_naming_the_row(chang
         SchoolTerms.from_published(published(rows), source="essex.csv")
     assert (caught.value.file, caught.value.row, caught.value.column) == ("essex.csv", row, column)
     assert message in str(caught.value)
+
+
+# --- a council's loaded table, backed by the shipped one
+
+
+def test_a_backed_table_takes_the_years_it_lacks_from_the_other_and_marks_them_estimated():
+    council = SchoolTerms.from_yaml(COUNCIL, source="southend.yaml")
+    backed = council.backed_by(SchoolTerms.default())
+    assert backed.find("term", "autumn", 2021) == ((D(2021, 9, 6), D(2021, 12, 17)), False)  # its own
+    # 2022/23 is the shipped table's own year, but not the council's word: estimated.
+    assert backed.find("term", "autumn", 2022) == (SchoolTerms.default().term("autumn", 2022), True)
+    assert backed.find("term", "autumn", 2011) == ((D(2011, 9, 5), D(2011, 12, 20)), True)  # the rule's
+    assert backed.academic_years() == [2021] and backed.years() == council.years()
+    with pytest.raises(TermNotFound):
+        backed.published_only().find("term", "autumn", 2022)
+    with pytest.raises(TermNotFound, match="2050/51"):
+        backed.find("term", "autumn", 2050)  # beyond what even the rule estimates
+
+
+def test_terms_for_reading_is_the_council_table_backed_by_the_shipped_one():
+    from governance_model.school_terms import terms_for_reading
+
+    assert terms_for_reading(None) is SchoolTerms.default()
+    council = SchoolTerms.from_yaml(COUNCIL, source="southend.yaml")
+    reading = terms_for_reading(council)
+    assert reading.source == "southend.yaml" and reading.backing is SchoolTerms.default()
+
+
+def test_joined_tables_hold_each_year_once():
+    council = SchoolTerms.from_yaml(COUNCIL, source="southend.yaml")
+    later = SchoolTerms({2022: SchoolTerms.default().years()[3]}, source="southend-2022.yaml")
+    joined = SchoolTerms.joined([council, later])
+    assert joined.academic_years() == [2021, 2022]
+    assert joined.source == "southend.yaml, southend-2022.yaml"
+    with pytest.raises(LoadError) as caught:
+        SchoolTerms.joined([council, SchoolTerms.from_yaml(COUNCIL, source="again.yaml")])
+    assert caught.value.file == "again.yaml" and "2021/22 is given twice: also by southend.yaml" in str(caught.value)

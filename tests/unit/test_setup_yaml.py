@@ -162,3 +162,44 @@ def test_reminder_days_per_body_and_plan(southend):
 def test_reminder_days_must_be_working_day_counts():
     error = error_for(BASE.replace("    name: SEND Strategic Partnership Board\n", "    name: SEND Strategic Partnership Board\n    reminder_days: [7, soon]\n"))
     assert error.column == "reminder_days" and "whole numbers" in str(error)
+
+
+# --- the council's term-dates file, and reading Whens against it
+
+ONE_STEP = """\
+context: 2024-09-01
+terms: terms/bromley.yaml
+documents:
+  - key: local-offer
+    title: Local Offer refresh
+    dated: 2024-09-01
+    route:
+      - {key: share, kind: share, when: October half term, title: Shared in the half term}
+"""
+
+
+def test_a_setup_names_its_term_file_and_its_whens_read_against_the_terms_given():
+    from governance_model.importing.setup_yaml import TermsReference, read_terms_reference
+    from governance_model.importing.term_dates import read_term_dates_file
+
+    assert read_terms_reference(ONE_STEP, "setup.yaml") == TermsReference("terms/bromley.yaml", 2)
+    shipped = read_setup(ONE_STEP, "setup.yaml").documents[0].route.steps[0].when
+    assert (shipped.start, shipped.end) == (dt.date(2024, 10, 28), dt.date(2024, 11, 1))
+    bromley_file = Path(__file__).resolve().parents[1] / "data" / "terms" / "bromley-2024-25.yaml"
+    bromley = read_term_dates_file(bromley_file.name, bromley_file.read_bytes())
+    council = read_setup(ONE_STEP, "setup.yaml", terms=bromley).documents[0].route.steps[0].when
+    assert (council.start, council.end, council.estimated) == (dt.date(2024, 10, 21), dt.date(2024, 11, 1), False)
+
+
+@pytest.mark.parametrize("value", ["[a.ics, b.ics]", "2024", '""', ""])
+def test_a_term_file_reference_must_be_one_file_name(value):
+    from governance_model.importing.setup_yaml import read_terms_reference
+
+    text = f"people: []\nterms: {value}\n"
+    with pytest.raises(LoadError) as caught:
+        read_terms_reference(text, "setup.yaml")
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("setup.yaml", 2, "terms")
+    assert "term-dates file" in str(caught.value)
+    with pytest.raises(LoadError, match="term-dates file"):
+        read_setup(text, "setup.yaml")
+    assert read_terms_reference("people: []\n", "setup.yaml") is None

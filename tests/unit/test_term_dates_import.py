@@ -9,6 +9,7 @@ import pytest
 
 from governance_model.errors import LoadError
 from governance_model.importing.term_dates import (
+    is_term_dates_file,
     read_term_dates_csv,
     read_term_dates_file,
     read_term_dates_ics,
@@ -243,3 +244,30 @@ def test_an_unknown_file_type():
     with pytest.raises(LoadError) as caught:
         read_term_dates_file("terms.xlsx", b"")
     assert ".ics, .csv, .yaml or .yml" in str(caught.value)
+
+
+# --- telling term dates from setup and plan files (govflow load takes them all)
+
+
+@pytest.mark.parametrize("name", ["solihull-2024-25.csv", "bromley-2024-25.yaml", "essex-2021-22.ics"])
+def test_the_published_files_are_term_dates(name):
+    assert is_term_dates_file(name, (TERMS / name).read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("terms.csv", b"Name, Start ,END\nAutumn term,2024-09-02,2024-12-20\n", True),
+        ("terms.csv", b"# a comment\n\nname,start,end\n", True),
+        ("terms.csv", b"name,start,end,notes\n", False),  # exactly the three columns
+        ("plan.csv", b"No,Recommendation,Summary actions,When (2022),Who,Measure of success\n", False),
+        ("plan.csv", "name,start,end\n".encode("utf-16"), False),  # not UTF-8: the plan reader says so
+        ("terms.yaml", b"terms:\n  - {name: Autumn term, start: 2024-09-02, end: 2024-12-20}\n", True),
+        ("terms.yml", b"academic_years: []\n", True),
+        ("setup.yaml", b"terms: terms.ics\npeople: []\n", False),  # a setup naming its term file
+        ("setup.yaml", b"people: [\n", False),  # not YAML: the setup reader says where
+        ("plan.xlsx", b"PK", False),
+    ],
+)
+def test_what_counts_as_term_dates(name, data, expected):
+    assert is_term_dates_file(name, data) is expected
