@@ -7,6 +7,14 @@
   deadlines of the bodies they are secretary of;
 - "all" (public): everything public.
 
+A step or action whose When is a window of more than one day (`governance_model.window_spans`:
+every plan action with one, and every route step at no body with one) is two events: its deadline
+on the closing day, as for any step or action (UID `step-…` / `action-…`), and one multi-day
+all-day event over the whole window (UID `span-step-…` / `span-action-…`; DTEND the day after the
+closing day, as RFC 5545 counts all-day ends), free time so it blocks no one's diary. The span has
+the deadline event's summary, status and marking (TBC, forecast, cancelled) and moves with it when
+the step slips.
+
 Exempt items (`Body.exempt`, `Document.exempt`: business not for publication) never appear in a
 public feed: an exempt body has no body feed and its meetings, papers deadlines and the steps that
 sit at it are left out of every public feed; an exempt document has no document feed and its steps
@@ -20,6 +28,7 @@ Every event is built once, so an event has the same content (and UID) in every f
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -39,6 +48,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.window_spans import ItemSpan, action_span, step_span
 from governance_model.working_days import WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
@@ -151,11 +161,12 @@ def build_feeds(
             event = step_event(document, step, forecasts.get((document.key, step.key)), base, exempt_bodies)
             if event is None:
                 continue
-            events.append(event)
+            step_events = [event, *span_events(event, step_span(step, event.start), uid("span", "step", document.key, step.key))]
+            events += step_events
             if step.body_code:
-                cat.steps_at_body.setdefault(step.body_code, []).append(event)
+                cat.steps_at_body.setdefault(step.body_code, []).extend(step_events)
             if step.owner:
-                cat.owned.setdefault(step.owner, []).append(event)
+                cat.owned.setdefault(step.owner, []).extend(step_events)
         cat.steps_of_document[document.key] = events
     for plan in plans:
         for rec in plan.recommendations:
@@ -163,9 +174,11 @@ def build_feeds(
                 event = action_event(plan, rec.number, action, base)
                 if event is None:
                     continue
-                cat.actions.append(event)
+                span_uid = uid("span", "action", plan.key, rec.number, str(action.position))
+                action_events = [event, *span_events(event, action_span(action), span_uid)]
+                cat.actions += action_events
                 if action.owner:
-                    cat.owned.setdefault(action.owner, []).append(event)
+                    cat.owned.setdefault(action.owner, []).extend(action_events)
 
     feeds: list[Feed] = []
     for body in bodies:
@@ -317,6 +330,23 @@ def action_event(plan: ActionPlan, number: str, action, base: str) -> FeedEvent 
         when.end, when.end + dt.timedelta(days=1), status, True, f"{base}/plans/{plan.key}",
         "\n".join(lines), "", ("action",),
     )
+
+
+def span_events(deadline: FeedEvent, span: ItemSpan | None, span_uid: str) -> list[FeedEvent]:
+    """The multi-day all-day event over a window (none when there is no span): the deadline event's
+    summary, status, marking, categories and visibility, from the day it opens to the day after it
+    closes (DTEND is exclusive), free time."""
+    if span is None:
+        return []
+    description = f"Runs from {_day(span.opens)} to {_day(span.closes)} (the deadline)."
+    return [dataclasses.replace(
+        deadline,
+        uid=span_uid,
+        start=span.opens,
+        end=span.closes + dt.timedelta(days=1),
+        transparent=True,
+        description=f"{description}\n{deadline.description}" if deadline.description else description,
+    )]
 
 
 def _body_title(body: Body) -> str:

@@ -11,6 +11,15 @@ The rules (issue "Reminders"), for every open route step and plan action with a 
   sitting on that meeting (``StepForecast.meeting_key``), owned by ``step.owner`` or else the
   document's owner. It is sent on the papers deadline itself (the step's own ``before-N`` reminders
   already warn ahead of the meeting); a body with no lead time has no papers deadline.
+- **opens** — ``opens`` on the day an item whose When is a window opens (its first working day:
+  a window from Saturday 1 January 2022 opens on Tuesday 4 January, after the New Year bank
+  holiday), to the owner, once. The items with a window are those the feeds show as a span
+  (``governance_model.window_spans``): a plan action whose When is a window of more than one day,
+  and a route step at no body with one, its window moved with the step if it slipped. The
+  ``before-N`` reminders still count to the window's close, which is its deadline; a window that
+  opens on the day it falls due (or after: a weekend) gets no ``opens`` reminder. Only the opening
+  day itself owes it: a step that is not yet firm on that day (see below) never hears that it
+  opened, only, later, the ``before-N`` reminders to its close.
 - **overdue** — ``overdue-1`` … ``overdue-5`` to the owner on each of the first five working days
   after the deadline, then ``escalation-1``, ``escalation-2`` … on every fifth working day after
   that (working days 10, 15, 20 … after the deadline) for as long as it stays open. Steps escalate
@@ -52,7 +61,9 @@ Which items remind, and against which date:
 
 Keys: ``Reminder.key`` is recipient | item key | rule | deadline, all from the inputs, so a second
 run for the same night owes exactly the same keys and the outbox sends nothing twice; a deadline
-that moves gives new keys (the owner hears of the new date).
+that moves gives new keys (the owner hears of the new date). The ``opens`` reminder of a window
+has the same shape (its deadline is the window's close), so the keys of the other reminders of an
+item are the same whether or not it has a window.
 """
 from __future__ import annotations
 
@@ -75,6 +86,7 @@ from governance_model.model import (
 )
 from governance_model.status import next_occurrence
 from governance_model.when import When
+from governance_model.window_spans import ItemSpan, action_span, step_span
 from governance_model.working_days import WorkingCalendar, is_day_count
 
 DEFAULT_REMINDER_DAYS = (14, 7, 2, 0)  # working days before the deadline; 0 is the day itself
@@ -99,6 +111,8 @@ class ReminderItem:
     body_code: str | None  # the board it goes to, if any
     deadline: dt.date  # the day it falls due: a weekend or bank holiday deadline moves to the working day before
     when_text: str  # the original words ("15 th September 21", "Quarterly wef Jan 2022")
+    # A window's first working day (it opens), before `deadline` (it closes); None: not a window.
+    opens: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +121,7 @@ class Reminder:
 
     recipient: str  # a person's initials
     item: ReminderItem
-    rule: str  # "before-14", "before-7", "before-2", "on-the-day", "papers-deadline", "overdue-1".."overdue-5", "escalation-1"…
+    rule: str  # "opens", "before-14", "before-7", "before-2", "on-the-day", "papers-deadline", "overdue-1".."overdue-5", "escalation-1"…
     night: dt.date  # the night it became owed
 
     @property
@@ -256,6 +270,13 @@ class _Days:
             self._added[(day, n)] = self.calendar.add_working_days(day, n)
         return self._added[(day, n)]
 
+    def opens(self, span: ItemSpan | None, due: dt.date) -> dt.date | None:
+        """The working day a window `span` opens on, if that is before `due` (the day it falls due)."""
+        if span is None:
+            return None
+        day = self.calendar.on_or_after_working_day(span.opens)
+        return day if day < due else None
+
     def between(self, a: dt.date, b: dt.date) -> int:
         """Working days after `a` up to and including `b` (b ≥ a)."""
         if (a, b) not in self._between:
@@ -315,6 +336,9 @@ def _triggers(track: _Track, first: dt.date, last: dt.date, inputs: _Inputs) -> 
             yield due, owner, "papers-deadline"
         return
     if owner is not None:
+        opens = track.item.opens
+        if opens is not None and first <= opens <= last:
+            yield opens, owner, "opens"
         for before in track.days:
             night = calendar.add(due, -before)
             if first <= night <= last:
@@ -360,14 +384,16 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
             continue
         owner = step.owner or document.owner
         body = inputs.bodies_by_code.get(step.body_code) if step.body_code else None
+        deadline = inputs.days.falls_due(forecast.date)
         item = ReminderItem(
             kind="step",
             key=f"step:{document.key}/{step.key}",
             title=step.title,
             context=document.title,
             body_code=step.body_code,
-            deadline=inputs.days.falls_due(forecast.date),
+            deadline=deadline,
             when_text=step.when.text if step.when else "",
+            opens=inputs.days.opens(step_span(step, forecast.date), deadline),
         )
         days = _reminder_days(body.reminder_days) if body and body.reminder_days is not None else inputs.default_days
         # Only a ready step can be late: one whose date has passed while it still waits for
@@ -428,15 +454,17 @@ def _action_tracks(
     owner = action.owner or rec.owner or plan.owner
     days = _reminder_days(plan.reminder_days) if plan.reminder_days is not None else inputs.default_days
 
-    def item(deadline: dt.date) -> ReminderItem:
+    def item(deadline: dt.date, span: ItemSpan | None = None) -> ReminderItem:
+        due = inputs.days.falls_due(deadline)
         return ReminderItem(
             kind="action",
             key=f"action:{plan.key}/{rec.number}/{action.position}",
             title=action.text,
             context=f"{plan.title}, recommendation {rec.number}",
             body_code=None,
-            deadline=inputs.days.falls_due(deadline),
+            deadline=due,
             when_text=when.text,
+            opens=inputs.days.opens(span, due),
         )
 
     if when.kind == "recurring":
@@ -444,7 +472,7 @@ def _action_tracks(
         for occurrence in _occurrences_between(when, first, last, days, inputs.days):
             yield _Track(item(occurrence), owner, days, None, done_on=action.done_on)
         return
-    active_from = None
+    active_from, span = None, None
     if when.kind == "contingent":
         met_on = inputs.met.get((when.depends_on or "").strip().casefold())
         if not when.depends_on or met_on is None or met_on > last:
@@ -455,10 +483,10 @@ def _action_tracks(
         start = inputs.days.calendar.on_or_after_working_day(met_on)
         deadline, active_from = inputs.days.add(start, inputs.policy.contingent_due_after), met_on
     elif when.kind in ("date", "window") and when.end is not None and not when.tentative:
-        deadline = when.end
+        deadline, span = when.end, action_span(action)
     else:
         return  # TBC, provisional, ongoing: no deadline to remind of
-    yield _Track(item(deadline), owner, days, (plan.owner,), active_from=active_from, done_on=action.done_on)
+    yield _Track(item(deadline, span), owner, days, (plan.owner,), active_from=active_from, done_on=action.done_on)
 
 
 def _occurrences_between(when: When, first: dt.date, last: dt.date, days: tuple[int, ...], calendar: _Days) -> Iterator[dt.date]:

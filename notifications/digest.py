@@ -5,7 +5,9 @@ plain-text part and an HTML part rendered from the Jinja2 templates in `template
 
 Items come overdue first, then by deadline. Each names what is due (the document and step, or the
 plan and action), the board, the deadline as a date and in words (`describe(deadline, night)`), and
-the When as it was written in the papers.
+the When as it was written in the papers. An item whose When is a window (a consultation "from 11
+July for eight weeks", "One month Jan/Feb 22") also says when it opens and when it closes ("opens
+Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the day it closes.
 """
 from __future__ import annotations
 
@@ -66,6 +68,8 @@ def describe_rule(rule: str) -> str:
         return "1 working day's notice" if days == 1 else f"{days} working days' notice"
     if rule == "on-the-day":
         return "due today"
+    if rule == "opens":
+        return "its window opens"
     if rule == "papers-deadline":
         return "papers deadline for the meeting"
     if match := re.fullmatch(r"overdue-(\d+)", rule):
@@ -90,7 +94,9 @@ class DigestItem:
     when_text: str  # as written in the papers
     overdue: bool
     rule: str
-    rule_words: str
+    rule_words: str  # every reason it is reminded of tonight: "it opens; 14 working days' notice"
+    opens: dt.date | None = None  # the day its window opens; None: not a window
+    window_words: str = ""  # "opens Tuesday 4 January 2022, closes Monday 28 February 2022"; "" if none
 
 
 @dataclass(frozen=True)
@@ -146,8 +152,14 @@ def build_digest(
     latest: dict[str, Reminder] = {}
     for reminder in sorted(reminders, key=lambda r: r.night):
         latest[reminder.item.key] = reminder
+    # An item reminded of twice on its latest night (the day a window opens can also be a
+    # before-N day) shows once, with both reasons.
+    rules: dict[str, list[str]] = {}
+    for reminder in sorted(reminders, key=lambda r: (r.rule != "opens", r.rule)):
+        if reminder.night == latest[reminder.item.key].night and reminder.rule not in rules.setdefault(reminder.item.key, []):
+            rules[reminder.item.key].append(reminder.rule)
     items = sorted(
-        (_item(reminder, night, describe) for reminder in latest.values()),
+        (_item(reminder, night, describe, rules[reminder.item.key]) for reminder in latest.values()),
         key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
     )
     overdue = [i for i in items if i.overdue]
@@ -177,7 +189,7 @@ def build_digest(
     )
 
 
-def _item(reminder: Reminder, night: dt.date, describe: Describe) -> DigestItem:
+def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[str]) -> DigestItem:
     item = reminder.item
     return DigestItem(
         kind=item.kind,
@@ -191,7 +203,18 @@ def _item(reminder: Reminder, night: dt.date, describe: Describe) -> DigestItem:
         when_text=item.when_text,
         overdue=item.deadline < night,
         rule=reminder.rule,
-        rule_words=describe_rule(reminder.rule),
+        rule_words="; ".join(describe_rule(rule) for rule in rules),
+        opens=item.opens,
+        window_words=window_words(item.opens, item.deadline, night) if item.opens is not None else "",
+    )
+
+
+def window_words(opens: dt.date, closes: dt.date, night: dt.date) -> str:
+    """"opens Tuesday 4 January 2022, closes Monday 28 February 2022" (as of `night`: "opened" once
+    it has, "closed" once it has)."""
+    return (
+        f"{'opens' if opens >= night else 'opened'} {long_date(opens)}, "
+        f"{'closes' if closes >= night else 'closed'} {long_date(closes)}"
     )
 
 

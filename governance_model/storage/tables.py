@@ -544,6 +544,7 @@ class ReminderRow(Base):
     body_code: Mapped[Optional[str]] = mapped_column(String(KEY))
     deadline: Mapped[dt.date]
     when_text: Mapped[str] = mapped_column(Text)
+    opens: Mapped[Optional[dt.date]]  # the day its window opens (migration 0008); NULL: not a window
     rule: Mapped[str] = mapped_column(String(KEY))
     night: Mapped[dt.date]
     message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"), index=True)

@@ -10,7 +10,7 @@ import pytest
 
 from governance_model.errors import ModelError
 from governance_model.ports import AbstractUnitOfWork
-from tests.notifications.support import NIGHT, NOW, reminder, three_people_reminders
+from tests.notifications.support import NIGHT, NOW, consultation_reminders, reminder, three_people_reminders
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 
@@ -37,6 +37,17 @@ def test_reminders_are_queued_once_into_one_message_per_person(uow_factory: UowF
     assert gb.reminders[3] == later
     assert gb.created_on == NIGHT
     assert {m.next_attempt_at for m in messages} == {None}
+
+
+def test_a_window_reminder_keeps_the_day_its_window_opens(uow_factory: UowFactory) -> None:
+    reminders = consultation_reminders() + three_people_reminders()[:1]
+    with uow_factory() as uow:
+        assert uow.outbox.queue(reminders) == 3
+        uow.commit()
+    with uow_factory() as uow:
+        (message,) = uow.outbox.list(recipient="GB")
+    assert message.reminders == tuple(reminders)
+    assert [r.item.opens for r in message.reminders] == [dt.date(2022, 1, 4), dt.date(2022, 1, 4), None]
 
 
 def test_claiming_follows_the_backoff(uow_factory: UowFactory) -> None:

@@ -140,6 +140,7 @@ def reminder(
     rule: str = "before-7",
     night: dt.date = NIGHT,
     kind: str = "step",
+    opens: dt.date | None = None,
 ) -> Reminder:
     item = ReminderItem(
         kind=kind,
@@ -149,6 +150,7 @@ def reminder(
         body_code=body_code,
         deadline=deadline,
         when_text=when_text if when_text is not None else f"{deadline.day} th {deadline:%B %y}",
+        opens=opens,
     )
     return Reminder(recipient=recipient, item=item, rule=rule, night=night)
 
@@ -197,6 +199,19 @@ def three_people_reminders() -> list[Reminder]:
             kind="papers",
         ),
     ]
+
+
+def consultation_reminders() -> list[Reminder]:
+    """Southend's consultation ("One month Jan/Feb 22": a window that opens on Tuesday 4 January 2022,
+    after the New Year bank holiday, and closes on Monday 28 February) as GB hears of it: on the day
+    it opens, and 14 working days before it closes."""
+    def consultation(rule: str, night: dt.date) -> Reminder:
+        return reminder(
+            "GB", "step:send-strategy-2021-24/consultation", "Wider public consultation on final draft Strategy",
+            dt.date(2022, 2, 28), context="SEND Strategy 2021-24", body_code=None, when_text="One month Jan/Feb 22",
+            rule=rule, night=night, opens=dt.date(2022, 1, 4),
+        )
+    return [consultation("opens", dt.date(2022, 1, 4)), consultation("before-14", dt.date(2022, 2, 8))]
 
 
 def save_people(uow_factory: Callable, people=PEOPLE.values()) -> None:

@@ -14,7 +14,7 @@ from notifications.delivery import MailboxSender, make_sender
 from notifications.digest import EmptyDigest, build_digest, describe_rule, long_date, short_date
 from notifications.outbox import send_pending
 from tests.fakes import FakeUnitOfWork
-from tests.notifications.support import NIGHT, NOW, PEOPLE, reminder, three_people_reminders
+from tests.notifications.support import NIGHT, NOW, PEOPLE, consultation_reminders, reminder, three_people_reminders
 
 
 def calendar_days(deadline: dt.date, night: dt.date) -> str:
@@ -72,6 +72,41 @@ def test_an_item_reminded_twice_shows_once_with_its_latest_reminder() -> None:
     assert digest.night == NIGHT
 
 
+def test_a_window_says_when_it_opens_and_when_it_closes() -> None:
+    opening, before_14 = consultation_reminders()
+    digest = build_digest(PEOPLE["GB"], [opening])
+    (item,) = digest.items
+    assert (item.opens, item.deadline, item.rule_words) == (dt.date(2022, 1, 4), dt.date(2022, 2, 28), "its window opens")
+    assert item.window_words == "opens Tuesday 4 January 2022, closes Monday 28 February 2022"
+    assert (
+        "1. Wider public consultation on final draft Strategy\n"
+        "   For:        SEND Strategy 2021-24\n"
+        "   Board:      none\n"
+        "   Window:     opens Tuesday 4 January 2022, closes Monday 28 February 2022\n"
+        "   Due:        Monday 28 February 2022 (in 39 working days)\n"
+        '   As written: "One month Jan/Feb 22"\n'
+        "   Why now:    its window opens\n"
+    ) in digest.text
+    assert "<li>Window: opens Tuesday 4 January 2022, closes Monday 28 February 2022</li>" in digest.html
+    assert digest.subject == "govflow: 1 item for GB — next due 28 Feb 2022"  # the deadline is the close
+    # later, once open: "opened"; an item with no window has no Window line
+    later = build_digest(PEOPLE["GB"], [before_14, reminder("GB", "step:x/1", "Sign-off", dt.date(2022, 3, 1), night=before_14.night)])
+    assert "Window:     opened Tuesday 4 January 2022, closes Monday 28 February 2022\n" in later.text
+    assert later.text.count("Window:") == 1 and later.html.count("<li>Window:") == 1
+
+
+def test_a_window_opening_on_a_notice_day_shows_once_with_both_reasons() -> None:
+    opening, before_14 = consultation_reminders()
+    same_night = reminder(
+        "GB", opening.item.key, opening.item.title, opening.item.deadline, context=opening.item.context, body_code=None,
+        when_text=opening.item.when_text, rule="before-14", night=opening.night, opens=opening.item.opens,
+    )
+    digest = build_digest(PEOPLE["GB"], [same_night, opening])
+    (item,) = digest.items
+    assert item.rule_words == "its window opens; 14 working days' notice"
+    assert set(digest.reminder_keys) == {opening.key, same_night.key}
+
+
 def test_a_digest_needs_reminders_for_its_own_person() -> None:
     with pytest.raises(EmptyDigest):
         build_digest(PEOPLE["GB"], [])
@@ -86,6 +121,7 @@ def test_dates_and_rules_in_words() -> None:
     assert describe_rule("before-1") == "1 working day's notice"
     assert describe_rule("overdue-3") == "overdue, reminder 3"
     assert describe_rule("escalation-1").startswith("escalated to you")
+    assert describe_rule("opens") == "its window opens"
 
 
 def test_the_mailbox_sender_writes_parseable_eml_with_both_parts(tmp_path: Path) -> None:

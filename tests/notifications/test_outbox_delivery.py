@@ -26,6 +26,7 @@ from tests.notifications.support import (
     NOW,
     PEOPLE,
     SmtpServer,
+    consultation_reminders,
     messages,
     queue,
     save_people,
@@ -79,6 +80,22 @@ def test_one_digest_per_person_with_every_item_in_both_parts(uow_factory, smtp_s
         assert message.status == "sent"
         assert message.sent_at == NOW
         assert message.attempts == 1
+
+
+def test_a_window_goes_out_saying_when_it_opens_and_when_it_closes(uow_factory, smtp_server: SmtpServer) -> None:
+    # Through the database (reminders.opens) and apprise to the SMTP server: the night it opens.
+    save_people(uow_factory)
+    opening, _ = consultation_reminders()
+    assert queue(uow_factory, [opening]) == 1
+    assert send_pending(uow_factory, ApprisePersonSender(smtp_server.url()), NOW).sent == 1
+    (received,) = smtp_server.mailbox.received
+    assert received.message["Subject"] == "govflow: 1 item for GB — next due 28 Feb 2022"
+    words = "opens Tuesday 4 January 2022, closes Monday 28 February 2022"
+    # the text part is apprise's own reading of the HTML part
+    assert f"<li>Window: {words}</li>" in received.part("text/html")
+    assert f"Window: {words}" in received.part("text/plain")
+    assert "Why now: its window opens" in received.part("text/plain")
+    assert queue(uow_factory, [opening]) == 0  # the same key: never owed twice
 
 
 def test_sending_or_queueing_again_sends_nothing(uow_factory, smtp_server: SmtpServer) -> None:

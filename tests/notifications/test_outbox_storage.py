@@ -127,3 +127,29 @@ def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: U
     with uow_factory() as uow:
         assert uow.outbox.list() == []
         assert uow.outbox.queue(three_people_reminders()) == 6
+
+
+@database
+def test_migration_0008_keeps_queued_reminders_and_reads_them_as_no_window(database_url: str, uow_factory: UowFactory) -> None:
+    # 0008 adds reminders.opens with plain ADD COLUMN: reminders queued before it stay, with their
+    # keys (so nothing is sent twice), and read as not about a window.
+    from alembic import command
+
+    queued = three_people_reminders()
+    with uow_factory() as uow:
+        uow.outbox.queue(queued)
+        uow.commit()
+    engine = make_engine(database_url)
+    try:
+        config = alembic_config(engine.url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0007")
+        migrate(engine)
+    finally:
+        engine.dispose()
+    with uow_factory() as uow:
+        stored = [r for m in uow.outbox.list() for r in m.reminders]
+        assert sorted(r.key for r in stored) == sorted(r.key for r in queued)
+        assert {r.item.opens for r in stored} == {None}
+        assert uow.outbox.queue(queued) == 0

@@ -198,6 +198,7 @@ _REMINDER_COLUMNS = (
     ReminderRow.body_code,
     ReminderRow.deadline,
     ReminderRow.when_text,
+    ReminderRow.opens,
     ReminderRow.rule,
     ReminderRow.night,
 )
@@ -215,6 +216,7 @@ def _reminder_values(reminder: Reminder) -> dict[str, Any]:
         "body_code": item.body_code,
         "deadline": item.deadline,
         "when_text": item.when_text,
+        "opens": item.opens,
         "rule": reminder.rule,
         "night": reminder.night,
     }
@@ -229,6 +231,7 @@ def _reminder(
     body_code: str | None,
     deadline: dt.date,
     when_text: str,
+    opens: dt.date | None,
     rule: str,
     night: dt.date,
 ) -> Reminder:
@@ -242,5 +245,6 @@ def _reminder(
         body_code=body_code,
         deadline=deadline,
         when_text=when_text,
+        opens=opens,
     )
     return Reminder(recipient=recipient, item=item, rule=rule, night=night)
