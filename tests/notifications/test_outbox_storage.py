@@ -130,8 +130,8 @@ def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: U
 
 
 @database
-def test_migration_0008_keeps_queued_reminders_and_reads_them_as_no_window(database_url: str, uow_factory: UowFactory) -> None:
-    # 0008 adds reminders.opens with plain ADD COLUMN: reminders queued before it stay, with their
+def test_migration_0009_keeps_queued_reminders_and_reads_them_as_no_window(database_url: str, uow_factory: UowFactory) -> None:
+    # 0009 adds reminders.opens with plain ADD COLUMN: reminders queued before it stay, with their
     # keys (so nothing is sent twice), and read as not about a window.
     from alembic import command
 
@@ -144,7 +144,7 @@ def test_migration_0008_keeps_queued_reminders_and_reads_them_as_no_window(datab
         config = alembic_config(engine.url)
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.downgrade(config, "0007")
+            command.downgrade(config, "0008")
         migrate(engine)
     finally:
         engine.dispose()

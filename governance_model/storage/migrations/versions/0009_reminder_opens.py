@@ -1,9 +1,9 @@
 """Windows (issue 11): a stored reminder also keeps the day its item's window opens (`opens`), so
 the digest can say when it opens as well as when it closes.
 
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-21
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-30
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0008'
-down_revision: Union[str, Sequence[str], None] = '0007'
+revision: str = '0009'
+down_revision: Union[str, Sequence[str], None] = '0008'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
