@@ -241,7 +241,7 @@ def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCal
         # Only a window is known: an all-day event over it, free time so it blocks no one's diary.
         event = FeedEvent(
             uid("meeting", meeting.key), summary, meeting.when.start, meeting.when.end + dt.timedelta(days=1),
-            status, True, url, f"Date to be confirmed ({meeting.when.text}).", meeting.location, categories, public,
+            status, True, url, f"Date to be confirmed ({meeting.when.shown}).", meeting.location, categories, public,
         )
     else:
         return []
@@ -295,7 +295,7 @@ def step_event(
     where = f" at {step.body_code}" if step.body_code else ""
     lines = [f"{step.kind.value.capitalize()}{where}: {step.title}"]
     if step.when is not None and step.when.text:
-        lines.append(f"Planned: {step.when.text}")
+        lines.append(f"Planned: {step.when.shown}")
     if state is not None:
         lines.append(f"State: {state.value}")
     if reason:
@@ -319,7 +319,7 @@ def action_event(plan: ActionPlan, number: str, action, base: str) -> FeedEvent 
         return None
     tbc = when.tentative or when.kind in ("tbc", "contingent")
     status = TENTATIVE if tbc and action.done_on is None else CONFIRMED
-    lines = [f"{plan.title}, recommendation {number}", f"Planned: {when.text}"]
+    lines = [f"{plan.title}, recommendation {number}", f"Planned: {when.shown}"]
     if action.owner:
         lines.append(f"Owner: {action.owner}")
     if action.done_on is not None:

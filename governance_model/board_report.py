@@ -110,7 +110,7 @@ class BoardReport:
         """The window of a meeting not yet fixed ("TBC March 22"), or None when it has a date."""
         if self.meeting is None or self.meeting.starts_at is not None:
             return None
-        return self.meeting.when.text if self.meeting.when else "TBC"
+        return self.meeting.when.shown if self.meeting.when else "TBC"
 
 
 def event_day(event: TrailEvent) -> dt.date:
@@ -216,7 +216,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
 
     # Activities: every step not already done by the last meeting, in route order.
     activities = tuple(
-        Activity(s.key, s.title, s.when.text if s.when and s.when.text else "TBC", s.body_code, _state_words(forecasts[s.key]))
+        Activity(s.key, s.title, s.when.shown if s.when and s.when.text else "TBC", s.body_code, _state_words(forecasts[s.key]))
         for s in steps
         if not (forecasts[s.key].state is StepState.DONE and since is not None and forecasts[s.key].date and forecasts[s.key].date <= since)
     )
@@ -235,7 +235,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
         )
         now = "stopped" if forecast.state is StepState.STOPPED else (short_day(forecast.date) if forecast.date else "TBC")
         timetable.append(
-            TimetableRow(step.key, step.title, step.body_code, step.when.text if step.when and step.when.text else "TBC", now, moves)
+            TimetableRow(step.key, step.title, step.body_code, step.when.shown if step.when and step.when.text else "TBC", now, moves)
         )
 
     # Decisions required: what the route brings to this body's meeting, and a moved timetable to agree.

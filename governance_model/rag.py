@@ -227,7 +227,7 @@ class _Judge:
 
         def judged(rag: Rag, reason: str, deadline: dt.date | None = None, done: dt.date | None = None) -> ActionRag:
             return ActionRag(
-                rec.number, action.position, action.text, owner, action.when.text if action.when else None,
+                rec.number, action.position, action.text, owner, action.when.shown if action.when else None,
                 rag, reason, deadline, done, last_update,
             )
 

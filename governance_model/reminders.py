@@ -392,7 +392,7 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
             context=document.title,
             body_code=step.body_code,
             deadline=deadline,
-            when_text=step.when.text if step.when else "",
+            when_text=step.when.shown if step.when else "",
             opens=inputs.days.opens(step_span(step, forecast.date), deadline),
         )
         days = _reminder_days(body.reminder_days) if body and body.reminder_days is not None else inputs.default_days
@@ -438,7 +438,7 @@ def _papers_item(document: Document, step: Step, forecast: StepForecast, body: B
         context=f"{document.title}: papers for the {body.code} meeting on {format_day(meeting.day)}",
         body_code=body.code,
         deadline=inputs.days.add(meeting.day, -body.papers_lead_days),
-        when_text=step.when.text if step.when else "",
+        when_text=step.when.shown if step.when else "",
     )
 
 
@@ -463,7 +463,7 @@ def _action_tracks(
             context=f"{plan.title}, recommendation {rec.number}",
             body_code=None,
             deadline=due,
-            when_text=when.text,
+            when_text=when.shown,
             opens=inputs.days.opens(span, due),
         )
 

@@ -91,7 +91,7 @@ def document_status(document: Document, route: RoutePlan) -> DocumentStatus:
         statuses.append(
             StepStatus(
                 step.key, step.title, forecast.state.value, step.body_code, forecast.date,
-                step.when.text if step.when else None, at_risk_words(forecast).removeprefix(" — at risk: "),
+                step.when.shown if step.when else None, at_risk_words(forecast).removeprefix(" — at risk: "),
             )
         )
     open_steps = [s for s in statuses if s.state not in ("done", "skipped", "stopped")]
@@ -137,4 +137,4 @@ def plan_status(plan: ActionPlan, as_of: dt.date, horizon_days: int = 14) -> Pla
 
 
 def _action(number: str, action, deadline: dt.date) -> ActionStatus:
-    return ActionStatus(number, action.position, action.text, action.owner, deadline, action.when.text if action.when else None)
+    return ActionStatus(number, action.position, action.text, action.owner, deadline, action.when.shown if action.when else None)

@@ -5,6 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+ESTIMATED = "term dates estimated"
+
 WhenKind = Literal["date", "window", "recurring", "tbc", "contingent", "ongoing", "relative"]
 
 
@@ -37,6 +39,13 @@ class When:
     def deadline(self) -> dt.date | None:
         """The day reminders count to: the last day of the When."""
         return self.end
+
+    @property
+    def shown(self) -> str:
+        """The words as every output shows them: the original text, and "(term dates estimated)"
+        when its dates came from the rule for school terms rather than published dates, so an
+        estimate is never shown as if it were known."""
+        return f"{self.text} ({ESTIMATED})" if self.estimated else self.text
 
     def to_json(self) -> dict:
         return {
