@@ -27,9 +27,10 @@ from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
 from calendars.ical import render_feed
 from calendars.stability import changed_states, next_states
 from governance_model.feed_state import FeedToken
+from governance_model.linked_routes import plan_routes
 from governance_model.model import StepForecast
 from governance_model.ports import AbstractUnitOfWork
-from governance_model.route_planner import MeetingIndex, plan_routes
+from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
 from govflow.errors import Error
 

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from governance_model.linked_routes import plan_routes
 from governance_model.model import (
     ActionPlan,
     Body,
@@ -22,7 +23,7 @@ from governance_model.model import (
 )
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.reminders import Reminder, reminders_owed_over
-from governance_model.route_planner import MeetingIndex, plan_routes
+from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
 
 MAX_CATCH_UP_NIGHTS = 366

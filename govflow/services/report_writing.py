@@ -13,10 +13,11 @@ from pathlib import Path
 
 from governance_model.board_report import BoardReport, build_board_report
 from governance_model.errors import ModelError
+from governance_model.linked_routes import plan_routes
 from governance_model.model import ActionPlan, StepForecast
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.rag import PlanRag, judge_plan
-from governance_model.route_planner import MeetingIndex, RoutePlan, plan_routes
+from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from governance_model.linked_routes import plan_routes
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.rag import judge_plan
-from governance_model.route_planner import MeetingIndex, plan_routes
+from governance_model.route_planner import MeetingIndex
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
 from governance_model.working_days import WorkingCalendar
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from governance_model.linked_routes import plan_routes
 from governance_model.model import Body, Condition, Decision, DecisionOutcome, Document, Meeting, Route, Step, StepKind, StepState
-from governance_model.route_planner import MeetingIndex, plan_route, plan_routes
+from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.when import When
 from governance_model.working_days import WorkingCalendar
 
