@@ -7,7 +7,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError
 
 from governance_model.school_terms import SchoolTerms
@@ -29,10 +30,20 @@ def clock() -> Clock:
 @lru_cache(maxsize=8)
 def _engine(url: str):
     try:
-        return make_engine(url)
+        engine = make_engine(url)
     except (ArgumentError, ImportError) as error:  # an unknown dialect, a driver not installed, not a URL
         reason = scrub_urls(str(error).replace(url, scrub_urls(url)))
         raise SettingsError(variable("database_url"), f"{scrub_urls(url)} is not a database URL govflow can use ({reason})") from None
+
+    @event.listens_for(engine, "handle_error")
+    def _unreachable(context: ExceptionContext) -> None:
+        # Only errors while connecting (no connection yet): the server is down, the name or the
+        # password is wrong. A failing statement on a live connection is not a setting's fault.
+        if context.connection is None:
+            reason = str(context.original_exception).strip().splitlines()[0] if str(context.original_exception).strip() else type(context.original_exception).__name__
+            raise SettingsError(variable("database_url"), f"cannot connect to {scrub_urls(url)}: {scrub_urls(reason)}")
+
+    return engine
 
 
 @lru_cache(maxsize=8)

@@ -120,3 +120,20 @@ def test_the_installed_command_never_shows_a_database_password() -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: GOVFLOW_DATABASE_URL: nonsense://govflow:***@db.example.org/govflow is not a database URL")
     assert "S3cret-pw" not in result.stdout + result.stderr
+
+
+def _closed_port() -> int:
+    """A port on this machine that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_database_that_cannot_be_reached_is_named_not_a_traceback() -> None:
+    url = f"postgresql://govflow:S3cret-pw@127.0.0.1:{_closed_port()}/govflow"
+    result = _govflow("status", "--as-of", "2022-01-01", env={DATABASE: url})
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: GOVFLOW_DATABASE_URL: cannot connect to postgresql://govflow:***@127.0.0.1:")
+    assert "Connection refused" in result.stderr and "S3cret-pw" not in result.stdout + result.stderr
