@@ -4,6 +4,8 @@ VENV := .venv
 # When make started (read once, as the Makefile is parsed): `make test` reports its whole wall time.
 MAKE_START := $(shell date +%s)
 BIN := $(VENV)/bin
+# The suite on every core, a file's tests on one worker; `make test PYTEST_ARGS='-p no:xdist -x'` runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: demo test clean
 
