@@ -46,8 +46,7 @@ from governance_model.model import (
     Recommendation,
 )
 from governance_model.reminders import ReminderPolicy
-from governance_model.status import add_duration
-from governance_model.when import When
+from governance_model.when import When, add_duration
 from governance_model.working_days import WorkingCalendar
 
 CONTINGENT_DUE_AFTER = ReminderPolicy().contingent_due_after  # working days; the reminders' rule

@@ -15,13 +15,9 @@ Rules (issue "Routes that move"):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from dateutil.relativedelta import relativedelta
-
-from governance_model.errors import ModelError
 from governance_model.model import (
     Body,
     Decision,
@@ -35,6 +31,7 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
+from governance_model.when import add_duration
 from governance_model.working_days import WorkingCalendar
 
 ONWARD = frozenset(
@@ -191,7 +188,7 @@ def plan_route(
             if finished.done:
                 done_keys.add(link)
     out: dict[str, StepForecast] = {}
-    by_followers: list[Step] = []  # no date of their own and no body: dated from what follows them
+    by_followers: list[tuple[Step, tuple[str, ...]]] = []  # no date nor body: dated from what follows them
     for step in steps:
         step = _with_relative_resolved(step, route, times)
         h = history[step.key]
@@ -210,15 +207,14 @@ def plan_route(
         if _dated_by_followers(step, h):
             # What follows it says when it is due; meanwhile it holds up nothing beyond its own inputs.
             times.open_through(step.key, waits, as_of)
-            by_followers.append(step)
+            by_followers.append((step, waits))
             continue
         forecast = _forecast(step, h, waits, times, meetings, calendar, as_of)
         ready = all(k in done_keys for k in waits)
         out[step.key] = _stated(document.key, step, forecast, ready, as_of, h)
         # An open step finishes no earlier than today: what waits for it is re-planned from there.
         times.open(step.key, forecast.date, _known_earliest(step, h, waits, times, forecast, meetings, calendar, as_of), as_of)
-    for step in reversed(by_followers):
-        waits = tuple(route.blocking_prerequisites(step)) + tuple(sorted(history[step.key].extra_waits - {step.key}))
+    for step, waits in reversed(by_followers):
         unknown = times.unknown_among(waits)
         if unknown:
             forecast = _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True)
@@ -335,23 +331,6 @@ _ANCHOR_KINDS = {
 }  # fmt: skip
 
 
-def shifted(day: dt.date, duration: str) -> dt.date:
-    """`day` moved by an ISO 8601 duration of one unit ("P8W", "P28D", "P3M", "P1Y"; "-P2W" back)."""
-    match = _ISO_DURATION.fullmatch(duration)
-    if match is None:
-        raise ModelError(f"cannot count from a date by {duration!r}: not a duration such as P8W or -P2W")
-    sign = -1 if match["sign"] else 1
-    count, unit = int(match["count"]) * sign, match["unit"]
-    if unit == "D":
-        return day + dt.timedelta(days=count)
-    if unit == "W":
-        return day + dt.timedelta(weeks=count)
-    return day + relativedelta(months=count) if unit == "M" else day + relativedelta(years=count)
-
-
-_ISO_DURATION = re.compile(r"(?P<sign>-)?P(?P<count>\d+)(?P<unit>[DWMY])")
-
-
 def anchor_step(step: Step, route: Route) -> Step | None:
     """The step a relative When is counted from: the one it names (by key, by body, by kind such as
     "decision"), looking back for a length after it and forward for one before it; None when the
@@ -388,7 +367,7 @@ def _with_relative_resolved(step: Step, route: Route, times: _Finish) -> Step:
     base = times.forecast.get(anchor.key) if anchor is not None else times.ready(route.blocking_prerequisites(step))
     if base is None:
         return step
-    dated = replace(when, kind="window", start=base, end=shifted(base, when.duration), tentative=True)
+    dated = replace(when, kind="window", start=base, end=add_duration(base, when.duration), tentative=True)
     return replace(step, when=dated)
 
 
@@ -403,7 +382,7 @@ def _before_anchor(step: Step, route: Route, planned: Mapping[str, StepForecast]
     forecast = planned.get(anchor.key)
     if forecast is None or forecast.date is None:
         return _Forecast(None, None, f"{when.text!r}: {anchor.key} has no date yet", True)
-    return _Forecast(shifted(forecast.date, when.duration or ""), None, f"{when.text}: counted from {anchor.key} on {forecast.date.isoformat()}", True)
+    return _Forecast(add_duration(forecast.date, when.duration or ""), None, f"{when.text}: counted from {anchor.key} on {forecast.date.isoformat()}", True)
 
 
 def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_of: dt.date, h: _StepHistory) -> StepForecast:

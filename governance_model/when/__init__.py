@@ -11,6 +11,6 @@ terms were estimated by rule (estimated), and the words as written. See `When`.
 """
 from governance_model.when.cells import read_when_list
 from governance_model.when.grammar import read_when
-from governance_model.when.value import When
+from governance_model.when.value import When, add_duration
 
-__all__ = ["When", "read_when", "read_when_list"]
+__all__ = ["When", "add_duration", "read_when", "read_when_list"]

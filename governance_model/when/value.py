@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -103,3 +104,21 @@ class Reading:
             duration=self.duration,
             anchor=self.anchor,
         )
+
+
+_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def add_duration(day: dt.date, duration: str, times: int = 1) -> dt.date:
+    """`day` plus `times` × an ISO 8601 date duration such as P3M (month ends are clamped); a
+    leading "-" counts back ("-P2W": two weeks before)."""
+    match = _DURATION.match(duration)
+    if not match:
+        raise ValueError(f"not an ISO 8601 date duration: {duration!r}")
+    sign, *parts = match.groups()
+    times = -times if sign else times
+    years, months, weeks, days = (int(g or 0) * times for g in parts)
+    month_index = day.month - 1 + months + 12 * years
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return dt.date(year, month, min(day.day, last)) + dt.timedelta(weeks=weeks, days=days)
