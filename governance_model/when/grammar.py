@@ -35,7 +35,7 @@ from governance_model.when.phrases import (
 )
 from governance_model.when.spans import ONE_DAY, format_day, resolve
 from governance_model.when.tokeniser import Cursor, Token, is_exactly, split_prefix, split_suffix, tokenize
-from governance_model.when.value import Reading, When
+from governance_model.when.value import Reading, When, add_duration
 from governance_model.when.vocabulary import (
     COUNTED_RECURRENCES,
     ISO_UNIT_LETTERS,
@@ -59,7 +59,6 @@ FAMILIES = (
     " 14 March', 'by noon on 3 June'); TBC; 'subject to …'; ongoing"
 )
 _STEP = re.compile(r"^P(\d+)([DWMY])$")
-_STEP_UNITS = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}
 
 
 def read_when(text: str, context: dt.date, terms: SchoolTerms | None = None) -> When:
@@ -372,7 +371,6 @@ def _recurrence_step(tokens: Sequence[Token]) -> str | None:
 def _step_after(day: dt.date, every: str) -> dt.date:
     """`day` plus one step of a recurrence ('P3M'); a step in another form counts as no shorter
     than a year."""
-    match = _STEP.match(every)
-    if not match:
+    if not _STEP.match(every):
         return day + relativedelta(years=1)
-    return day + relativedelta(**{_STEP_UNITS[match.group(2)]: int(match.group(1))})
+    return add_duration(day, every)
