@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from governance_model.limits import KEY_LENGTH
 from governance_model.when import When
 
 # Deterministic constraint names, so Alembic can find (and later alter or drop) every constraint.
@@ -41,7 +42,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-KEY = 160  # length of natural keys and codes
+KEY = KEY_LENGTH  # length of natural keys and codes (governance_model.limits)
 ENUM = 32  # length of stored enumeration values
 
 
