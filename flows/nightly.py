@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 from prefect.utilities.annotations import opaque
 from pydantic import BaseModel
 
@@ -26,7 +27,7 @@ from govflow import wiring
 from govflow.clock import Clock, london_day
 from govflow.services import night_planning as service
 from govflow.services import report_writing as reports_service
-from govflow.services.night_planning import RouteUpdate, Snapshot
+from govflow.services.night_planning import RouteUpdate, SavedNight, Snapshot
 from govflow.services.report_writing import WrittenReport
 from govflow.settings import Settings
 from notifications.outbox import SendReport
@@ -55,9 +56,11 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     nights = work_out_nights(snapshot.last_run, as_of)
     update = bring_routes_up_to_date(opaque(snapshot), nights)
     reminders = owed_reminders(opaque(snapshot), opaque(update))
-    write_outputs(opaque(snapshot), opaque(update), clock)
     if nights:  # nothing to run means this date is done: a second run changes nothing
-        save_update(settings, opaque(update), opaque(reminders), clock)
+        # As saved: documents changed since the snapshot are planned again in the save.
+        saved = save_update(settings, opaque(snapshot), opaque(update), opaque(reminders), clock)
+        update, reminders = saved.update, saved.reminders
+    write_outputs(opaque(snapshot), opaque(update), clock)
     sent = send_reminders(settings, clock)  # every run: also retries what earlier runs could not send
     reports = write_reports(opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
     publish_summary(opaque(update), sent)
@@ -67,13 +70,19 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
         "%d night(s) run, %d reminder(s) owed, %d digest(s) sent, %d send(s) failed",
         len(nights), len(reminders), sent.sent, sent.failed,
     )
-    return {
+    summary = {
         **update.summary(),
         "reminders_owed": len(reminders),
         "digests_sent": sent.sent,
         "sends_failed": sent.failed,
         "reports_written": [str(path) for path in reports_service.report_paths(reports)],
     }
+    if update.failures:
+        # Everything else ran; the run still ends Failed so the UI (and `govflow nightly`) say so.
+        for found in update.failures:
+            get_run_logger().error("%s", found)
+        return Failed(message="left out: " + "; ".join(str(f) for f in update.failures), data=summary)
+    return summary
 
 
 @batch_task(retries=2, retry_delay_seconds=10)
@@ -102,34 +111,49 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
 
 @batch_task
 def write_outputs(snapshot: Snapshot, update: RouteUpdate, clock: Clock) -> list[Path]:
-    """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths."""
+    """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths.
+
+    A build that fails is one of the night's failures (the feeds built before stay): the rest of
+    the night still runs."""
     from govflow.services.feed_publishing import publish_feeds
 
     settings = Settings()
-    return publish_feeds(
-        wiring.unit_of_work_factory(settings),
-        settings.feeds_dir,
-        update.as_of,
-        clock.now(),  # when events changed
-        settings.public_url,
-        forecasts=update.forecasts or None,
-    )
+    try:
+        return publish_feeds(
+            wiring.unit_of_work_factory(settings),
+            settings.feeds_dir,
+            update.as_of,
+            clock.now(),  # when events changed
+            settings.public_url,
+            forecasts=update.forecasts or None,
+            on_error=lambda kind, key, error: update.add_failure(service.failure(kind, key, "feeds", error)),
+        )
+    except Exception as error:  # noqa: BLE001 - reported with the night's failures, below
+        update.add_failure(service.failure("feed", "all feeds", "feeds", error))
+        return []
 
 
 @batch_task
 def write_reports(update: RouteUpdate) -> list[WrittenReport]:
-    """Write every board report and plan report for the night into GOVFLOW_REPORTS_DIR."""
+    """Write every board report and plan report for the night into GOVFLOW_REPORTS_DIR.
+
+    Reports that cannot be written are one of the night's failures: the rest of the night still runs."""
     settings = Settings()
-    return reports_service.write_reports(
-        wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
-    )
+    try:
+        return reports_service.write_reports(
+            wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
+        )
+    except Exception as error:  # noqa: BLE001 - reported with the night's failures
+        update.add_failure(service.failure("report", "all reports", "reports", error))
+        return []
 
 
 @batch_task(retries=2, retry_delay_seconds=10)
-def save_update(settings: Settings, update: RouteUpdate, reminders: list[Reminder], clock: Clock) -> NightlyRun:
-    """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction."""
+def save_update(settings: Settings, snapshot: Snapshot, update: RouteUpdate, reminders: list[Reminder], clock: Clock) -> SavedNight:
+    """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction,
+    planning again what changed after the snapshot instead of overwriting it."""
     finished_at = clock.now()  # the real time the run finished
-    return service.save_route_update(wiring.unit_of_work(settings), update, finished_at, reminders)
+    return service.save_night(wiring.unit_of_work(settings), snapshot, update, reminders, finished_at)
 
 
 @batch_task

@@ -68,7 +68,7 @@ item are the same whether or not it has a window.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from governance_model.model import (
@@ -113,6 +113,14 @@ class ReminderItem:
     when_text: str  # the original words ("15 th September 21", "Quarterly wef Jan 2022")
     # A window's first working day (it opens), before `deadline` (it closes); None: not a window.
     opens: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ReminderSource:
+    """What reminders are worked out from, one at a time: a document's route, or an action plan."""
+
+    kind: str  # "document" | "plan"
+    key: str
 
 
 @dataclass(frozen=True)
@@ -202,9 +210,14 @@ def reminders_owed_over(
     conditions: Iterable[Condition] = (),
     calendar: WorkingCalendar,
     policy: ReminderPolicy = ReminderPolicy(),
+    on_error: Callable[[ReminderSource, Exception], None] | None = None,
 ) -> list[Reminder]:
     """Catch-up: the union of `reminders_owed` over `nights`, each reminder with its own night and
-    no key twice (the earliest night keeps it). The same forecasts serve every night."""
+    no key twice (the earliest night keeps it). The same forecasts serve every night.
+
+    With `on_error`, a document or plan whose reminders cannot be worked out (a value stored out of
+    all reason: an OverflowError) owes none and is handed to it; the others are unaffected.
+    Without it, the error is raised."""
     wanted = frozenset(nights)
     if not wanted:
         return []
@@ -213,13 +226,22 @@ def reminders_owed_over(
     owed: dict[str, Reminder] = {}
     # Item by item: each item's trigger days are worked out once for the whole span of nights,
     # so a long catch-up costs about as much as a single night.
-    for track in _tracks(first, last, inputs):
-        for night, recipient, rule in _triggers(track, first, last, inputs):
-            if night not in wanted or not track.active_on(night):
-                continue
-            reminder = Reminder(recipient, track.item, rule, night)
+    for source, tracks in _sources(first, last, inputs):
+        try:
+            found = [
+                Reminder(recipient, track.item, rule, night)
+                for track in tracks
+                for night, recipient, rule in _triggers(track, first, last, inputs)
+                if night in wanted and track.active_on(night)
+            ]
+        except Exception as error:  # the caller's on_error decides what a failure means
+            if on_error is None:
+                raise
+            on_error(source, error)  # none of this document's (plan's) reminders: never half of them
+            continue
+        for reminder in found:
             kept = owed.get(reminder.key)
-            if kept is None or night < kept.night:
+            if kept is None or reminder.night < kept.night:
                 owed[reminder.key] = reminder
     return sorted(owed.values(), key=sort_key)
 
@@ -363,13 +385,18 @@ def _triggers(track: _Track, first: dt.date, last: dt.date, inputs: _Inputs) -> 
         number += 1
 
 
-def _tracks(first: dt.date, last: dt.date, inputs: _Inputs) -> Iterator[_Track]:
+def _sources(first: dt.date, last: dt.date, inputs: _Inputs) -> Iterator[tuple[ReminderSource, Iterator[_Track]]]:
+    """Each document's and each plan's tracks, worked out lazily (a failure shows while iterating)."""
     for document in inputs.documents:
-        yield from _step_tracks(document, inputs)
+        yield ReminderSource("document", document.key), _step_tracks(document, inputs)
     for plan in inputs.plans:
-        for rec in plan.recommendations:
-            for action in rec.actions:
-                yield from _action_tracks(plan, rec, action, first, last, inputs)
+        yield ReminderSource("plan", plan.key), _plan_tracks(plan, first, last, inputs)
+
+
+def _plan_tracks(plan: ActionPlan, first: dt.date, last: dt.date, inputs: _Inputs) -> Iterator[_Track]:
+    for rec in plan.recommendations:
+        for action in rec.actions:
+            yield from _action_tracks(plan, rec, action, first, last, inputs)
 
 
 # --- route steps -----------------------------------------------------------------------------

@@ -74,6 +74,8 @@ class FakeStore:
         self.people: dict[str, Person] = {}
         self.documents: dict[str, Document] = {}
         self.plans: dict[str, ActionPlan] = {}
+        self.document_revisions: dict[str, int] = {}  # by document key, as the documents.revision column
+        self.plan_revisions: dict[str, int] = {}
         self.decisions: list[Decision] = []
         self.glossary: dict[str, str] = {}
         self.audit_events: list[AuditEvent] = []
@@ -167,6 +169,7 @@ class FakeDocumentRepository(_FakeRepository):
         stored = copy.deepcopy(document)
         stored.route.steps.sort(key=step_order)
         self.store.documents[document.key] = stored
+        self.touch([document.key])
         # A step's forecast goes with the step (in the database, by ON DELETE CASCADE).
         for key in [k for k in self.store.forecasts if k[0] == document.key and k[1] not in kept]:
             del self.store.forecasts[key]
@@ -183,6 +186,7 @@ class FakeDocumentRepository(_FakeRepository):
         if step is None:
             raise no_step(document_key, step_key)
         step.done_on = done_on
+        self.touch([document_key])
 
     def add_decision(self, decision: Decision) -> None:
         document = self.store.documents.get(decision.document_key)
@@ -192,6 +196,16 @@ class FakeDocumentRepository(_FakeRepository):
                 f"{decision.document_key!r}: no such step"
             )
         self.store.decisions.append(copy.deepcopy(decision))
+        self.touch([decision.document_key])
+
+    def revisions(self, *, lock: bool = False) -> dict[str, int]:
+        # One process, one writer: nothing to lock.
+        return {key: self.store.document_revisions.get(key, 0) for key in sorted(self.store.documents)}
+
+    def touch(self, document_keys: Iterable[str] | None = None) -> None:
+        keys = self.store.documents if document_keys is None else set(document_keys) & set(self.store.documents)
+        for key in keys:
+            self.store.document_revisions[key] = self.store.document_revisions.get(key, 0) + 1
 
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
         chosen = [d for d in self.store.decisions if document_key is None or d.document_key == document_key]
@@ -241,6 +255,7 @@ class FakePlanRepository(_FakeRepository):
         stored.reminder_days = reminder_days
         stored.updates = _by_date(stored_updates + copy.deepcopy(updates_to_add(stored_updates, plan.updates)))
         self.store.plans[plan.key] = stored
+        self.store.plan_revisions[plan.key] = self.store.plan_revisions.get(plan.key, 0) + 1
 
     def add_update(self, plan_key: str, update: ProgressUpdate) -> None:
         plan = self.store.plans.get(plan_key)
@@ -248,6 +263,14 @@ class FakePlanRepository(_FakeRepository):
             raise ModelError(f"no action plan {plan_key!r}")
         check_update(plan_key, update, {r.number: r for r in plan.recommendations})
         plan.updates = _by_date(plan.updates + [copy.deepcopy(update)])
+        self.store.plan_revisions[plan_key] = self.store.plan_revisions.get(plan_key, 0) + 1
+
+    def revisions(self, *, lock: bool = False) -> dict[str, int]:
+        return {key: self.store.plan_revisions.get(key, 0) for key in sorted(self.store.plans)}
+
+    def touch(self) -> None:
+        for key in self.store.plans:
+            self.store.plan_revisions[key] = self.store.plan_revisions.get(key, 0) + 1
 
     def get(self, key: str) -> ActionPlan | None:
         plan = copy.deepcopy(self.store.plans.get(key))

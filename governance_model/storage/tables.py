@@ -200,6 +200,10 @@ class DocumentRow(Base):
     owner: Mapped[Optional[str]] = mapped_column(String(KEY))
     dated: Mapped[Optional[dt.date]]
     exempt: Mapped[bool]
+    # Raised by every stored change that can move the route (a save, a step done, a decision, a
+    # meeting of its bodies moved): the nightly run re-plans a document whose revision moved after
+    # it read its snapshot instead of overwriting what was stored since.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     versions: Mapped[list[DocumentVersionRow]] = relationship(
         back_populates="document",
@@ -335,6 +339,7 @@ class ActionPlanRow(Base):
     reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
     rag_at_risk_within_days: Mapped[Optional[int]]  # None: RagTolerances' default
     rag_stale_after_days: Mapped[Optional[int]]
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")  # as documents.revision: raised by a save or an update
 
     recommendations: Mapped[list[RecommendationRow]] = relationship(
         back_populates="plan",

@@ -135,6 +135,10 @@ def print_nightly_summary(summary: dict) -> None:
             f"sends failed: {summary['sends_failed']}",
             highlight=False,
         )
+    for failed in summary.get("failed", []):
+        out.print(f"  failed, left out tonight: {failed}", highlight=False, soft_wrap=True)
+    if summary.get("replanned"):
+        out.print(f"  changed during the run, planned again: {', '.join(summary['replanned'])}", highlight=False)
     if summary.get("reports_written"):
         folder = Path(summary["reports_written"][0]).parent.parent
         out.print(f"  reports written: {len(summary['reports_written'])} files in {folder}", highlight=False, soft_wrap=True)

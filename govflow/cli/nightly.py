@@ -47,11 +47,16 @@ def nightly_command(
     prepare_prefect()
     from flows.nightly import NightlyParameters, nightly
 
-    summary = nightly(NightlyParameters(as_of=day))
+    state = nightly(NightlyParameters(as_of=day), return_state=True)
+    summary = state.result(raise_on_failure=False)
+    if not isinstance(summary, dict):  # the run itself failed: the error is what it raised
+        raise summary if isinstance(summary, Exception) else RuntimeError(str(summary))
     if as_json:
         typer.echo(json.dumps(summary))
-        return
-    print_nightly_summary(summary)
+    else:
+        print_nightly_summary(summary)
+    if summary.get("failed"):  # left out documents, plans or feeds: everything else ran
+        raise typer.Exit(1)
 
 
 def deploy_command() -> None:

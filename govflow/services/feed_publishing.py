@@ -21,6 +21,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
@@ -36,6 +37,9 @@ from govflow.errors import Error
 
 INDEX = "index.json"
 FEED_FOLDERS = (BODY, DOCUMENT, PERSON)
+
+
+OnError = Callable[[str, str, Exception], None]  # (kind: body, document or plan; its key; the error)
 
 
 class FeedError(Error):
@@ -77,9 +81,13 @@ def publish_feeds(
     now: dt.datetime,
     public_url: str,
     forecasts: Mapping[tuple[str, str], StepForecast] | None = None,
+    on_error: OnError | None = None,
 ) -> list[Path]:
-    """Build and write every feed and index.json; returns the feed files (written or unchanged)."""
-    return [p.file for p in publish(uow_factory, out_dir, as_of, now, public_url, forecasts)]
+    """Build and write every feed and index.json; returns the feed files (written or unchanged).
+
+    With `on_error`, a body, document or plan whose events cannot be built (a value stored out of
+    all reason) is handed to it as (kind, key, error) and left out; every other feed is built."""
+    return [p.file for p in publish(uow_factory, out_dir, as_of, now, public_url, forecasts, on_error)]
 
 
 def publish(
@@ -89,6 +97,7 @@ def publish(
     now: dt.datetime,
     public_url: str,
     forecasts: Mapping[tuple[str, str], StepForecast] | None = None,
+    on_error: OnError | None = None,
 ) -> list[PublishedFeed]:
     """As `publish_feeds`, with what was published. `forecasts` (e.g. the night's, not yet stored)
     override the stored ones; a document with neither is planned as of `as_of`."""
@@ -107,15 +116,19 @@ def publish(
         unplanned = [d for d in documents if not any((d.key, s.key) in known for s in d.route.steps)]
         if unplanned:
             meetings, decisions = MeetingIndex(bodies), uow.documents.list_decisions()
-            routes = plan_routes(documents, meetings, decisions, as_of, calendar, uow.conditions.list())
+            routes = plan_routes(
+                documents, meetings, decisions, as_of, calendar, uow.conditions.list(),
+                on_error=(lambda d, error: on_error("document", d.key, error)) if on_error else None,
+            )
             for document in unplanned:
-                for f in routes[document.key].steps:
+                for f in routes[document.key].steps if document.key in routes else ():
                     known[(f.document_key, f.step_key)] = f
         tokens = uow.feeds.list_tokens()
         for person in people:
             if person.initials not in tokens:
                 tokens[person.initials] = uow.feeds.set_token(person.initials, new_token(), now)
-        feeds = build_feeds(
+        feeds = _build_leaving_out_failures(
+            on_error,
             bodies=bodies, documents=documents, forecasts=known, plans=plans, people=people,
             tokens={i: t.token for i, t in tokens.items()}, public_url=public_url, calendar=calendar,
         )
@@ -149,6 +162,27 @@ def publish(
     _remove_stale(out_dir, {p.file.resolve() for p in published})
     _write_index(out_dir / INDEX, published, built_at)
     return published
+
+
+def _build_leaving_out_failures(on_error: OnError | None, **inputs: Any) -> list[Feed]:
+    """build_feeds; if it fails and `on_error` is given, the bodies, documents and plans that fail
+    on their own are found, handed to `on_error` and left out of a second build."""
+    try:
+        return build_feeds(**inputs)
+    except Exception:
+        if on_error is None:
+            raise
+    alone = {**inputs, "bodies": [], "documents": [], "plans": []}
+    kept: dict[str, list] = {"bodies": [], "documents": [], "plans": []}
+    for field_, kind, key in (("bodies", "body", "code"), ("documents", "document", "key"), ("plans", "plan", "key")):
+        for item in inputs[field_]:
+            try:  # each on its own, with the bodies that build (a step's events name its body)
+                build_feeds(**{**alone, "bodies": kept["bodies"], field_: [item]})
+            except Exception as error:  # noqa: BLE001 - handed to on_error; the rest is built
+                on_error(kind, getattr(item, key), error)
+                continue
+            kept[field_].append(item)
+    return build_feeds(**{**inputs, **kept})
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from governance_model.linked_routes import plan_routes
 from governance_model.model import (
@@ -20,9 +20,10 @@ from governance_model.model import (
     Person,
     StepForecast,
     StepState,
+    link_document,
 )
 from governance_model.ports import AbstractUnitOfWork
-from governance_model.reminders import Reminder, reminders_owed_over
+from governance_model.reminders import Reminder, ReminderSource, reminders_owed_over, sort_key
 from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
 
@@ -41,6 +42,27 @@ class Snapshot:
     plans: list[ActionPlan] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
+    # The revisions read before anything else: a change committed after this read shows at the
+    # save as a revision that moved (see save_night).
+    revisions: dict[str, int] = field(default_factory=dict)
+    plan_revisions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One document, plan or feed the night could not deal with; the rest of the night went on."""
+
+    kind: str  # "document" | "plan" | "feed"
+    key: str
+    stage: str  # "planning" | "reminders" | "feeds"
+    error: str  # the exception's type and message
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}: {self.stage} failed: {self.error}"
+
+
+def failure(kind: str, key: str, stage: str, error: BaseException) -> Failure:
+    return Failure(kind, key, stage, f"{type(error).__name__}: {error}")
 
 
 @dataclass
@@ -62,6 +84,15 @@ class RouteUpdate:
     changed: list[StepForecast] = field(default_factory=list)  # differ from what was stored
     reforecast: list[ForecastChange] = field(default_factory=list)
     moved: list[Movement] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # left out; their stored forecasts stay
+    replanned: list[str] = field(default_factory=list)  # documents and plans changed after the snapshot
+
+    def failed_documents(self, stage: str | None = None) -> set[str]:
+        return {f.key for f in self.failures if f.kind == "document" and (stage is None or f.stage == stage)}
+
+    def add_failure(self, found: Failure) -> None:
+        if found not in self.failures:
+            self.failures.append(found)
 
     @property
     def overdue(self) -> list[StepForecast]:
@@ -78,6 +109,8 @@ class RouteUpdate:
             "steps_moved": len(self.moved),
             "steps_overdue": len(self.overdue),
             "dates_reforecast": len(self.reforecast),
+            "failed": [str(f) for f in self.failures],
+            "replanned": list(self.replanned),
         }
 
 
@@ -96,7 +129,10 @@ def nights_to_run(last_run: NightlyRun | None, as_of: dt.date) -> list[dt.date]:
 
 def snapshot_from(uow: AbstractUnitOfWork) -> Snapshot:
     """Read a snapshot through a repository whose unit of work the caller has open."""
+    revisions, plan_revisions = uow.documents.revisions(), uow.plans.revisions()  # first: see Snapshot
     return Snapshot(
+        revisions=revisions,
+        plan_revisions=plan_revisions,
         documents=uow.documents.list(),
         bodies=uow.bodies.list(),
         decisions=uow.documents.list_decisions(),
@@ -120,9 +156,17 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
     as_of = nights[-1] if nights else (snapshot.last_run.as_of if snapshot.last_run else dt.date.min)
     update = RouteUpdate(as_of=as_of, nights=list(nights))
     current = dict(snapshot.forecasts)
+
+    def planning_failed(document: Document, error: Exception) -> None:
+        update.add_failure(failure("document", document.key, "planning", error))
+
     for night in nights:
-        routes = plan_routes(snapshot.documents, meetings, snapshot.decisions, night, calendar, snapshot.conditions)
+        routes = plan_routes(
+            snapshot.documents, meetings, snapshot.decisions, night, calendar, snapshot.conditions, on_error=planning_failed
+        )
         for document in snapshot.documents:
+            if document.key not in routes:
+                continue  # it failed: its stored forecasts stay as they were
             for forecast in routes[document.key].steps:
                 key = (forecast.document_key, forecast.step_key)
                 before = current.get(key)
@@ -142,30 +186,151 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
 
 def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCalendar | None = None) -> list[Reminder]:
     """The reminders owed over the nights run (pure). A caught-up night is judged by the routes as
-    they stand on the last night: the reminders it owed are still owed, with their own night."""
+    they stand on the last night: the reminders it owed are still owed, with their own night.
+
+    A document that could not be planned owes none (its forecasts are not tonight's); one whose
+    reminders cannot be worked out owes none and is added to `update.failures`."""
     if not update.nights:
         return []
+    failed = update.failed_documents("planning")
+
+    def reminders_failed(source: ReminderSource, error: Exception) -> None:
+        update.add_failure(failure(source.kind, source.key, "reminders", error))
+
     return reminders_owed_over(
         update.nights,
-        documents=snapshot.documents,
+        documents=[d for d in snapshot.documents if d.key not in failed],
         forecasts=update.forecasts,
         bodies=snapshot.bodies,
         plans=snapshot.plans,
         conditions=snapshot.conditions,
         calendar=calendar or WorkingCalendar(),
+        on_error=reminders_failed,
     )
+
+
+@dataclass
+class SavedNight:
+    """What a save stored: the run, and the update and reminders as stored (re-planned where needed)."""
+
+    run: NightlyRun
+    update: RouteUpdate
+    reminders: list[Reminder]
+
+
+def save_night(
+    uow: AbstractUnitOfWork,
+    snapshot: Snapshot,
+    update: RouteUpdate,
+    reminders: list[Reminder],
+    finished_at: dt.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> SavedNight:
+    """Store the night (as save_route_update) without overwriting what changed after its snapshot.
+
+    The documents' and plans' revisions are read again, locked, in the saving transaction: what a
+    decision, a step done, a meeting moved or a progress update changed since the snapshot cannot
+    change again until the save commits. Those documents (with those that wait for them) and plans
+    are re-planned there from what is stored now, and their forecasts and reminders replace the
+    night's. On PostgreSQL a change being recorded meanwhile waits for the save, or the save for it;
+    on SQLite the save holds the database's one write lock."""
+    with uow:
+        documents_now = uow.documents.revisions(lock=True)
+        plans_now = uow.plans.revisions(lock=True)
+        changed = {k for k in documents_now.keys() | snapshot.revisions.keys() if documents_now.get(k) != snapshot.revisions.get(k)}
+        changed_plans = {k for k in plans_now.keys() | snapshot.plan_revisions.keys() if plans_now.get(k) != snapshot.plan_revisions.get(k)}
+        if changed or changed_plans:
+            update, reminders = replan_changed(
+                snapshot, snapshot_from(uow), update, reminders, changed, changed_plans, calendar or WorkingCalendar()
+            )
+        run = _store_night(uow, update, finished_at, reminders)
+        uow.commit()
+    return SavedNight(run, update, reminders)
+
+
+def replan_changed(
+    old: Snapshot,
+    fresh: Snapshot,
+    update: RouteUpdate,
+    reminders: list[Reminder],
+    changed: set[str],
+    changed_plans: set[str],
+    calendar: WorkingCalendar,
+) -> tuple[RouteUpdate, list[Reminder]]:
+    """The night's update and reminders with the changed documents (and those waiting for them,
+    however indirectly) and plans planned again from `fresh` (pure)."""
+    by_key = {d.key: d for d in fresh.documents}
+    links = {d.key: {k for link in d.route.links() if (k := link_document(link)) is not None} for d in fresh.documents}
+    affected = {k for k in changed if k in by_key}
+    while extra := {k for k, wants in links.items() if k not in affected and wants & affected}:
+        affected |= extra
+    needed, todo = set(), list(affected)  # and what they wait for, to plan them from
+    while todo:
+        key = todo.pop()
+        if key not in needed and key in by_key:
+            needed.add(key)
+            todo.extend(links[key])
+    part = Snapshot(
+        documents=[by_key[k] for k in sorted(needed)],
+        bodies=fresh.bodies,
+        decisions=[d for d in fresh.decisions if d.document_key in needed],
+        forecasts={k: f for k, f in fresh.forecasts.items() if k[0] in needed},
+        last_run=fresh.last_run,
+        plans=[p for p in fresh.plans if p.key in changed_plans],
+        people=fresh.people,
+        conditions=fresh.conditions,
+    )
+    again = advance_routes(part, update.nights, calendar)
+    gone = changed - by_key.keys()  # removed since the snapshot
+    drop = affected | gone
+    merged = RouteUpdate(as_of=update.as_of, nights=list(update.nights))
+    merged.forecasts = {k: f for k, f in update.forecasts.items() if k[0] not in drop}
+    merged.forecasts.update({k: f for k, f in again.forecasts.items() if k[0] in affected})
+    merged.changed = [f for k, f in merged.forecasts.items() if fresh.forecasts.get(k) != f]
+    merged.reforecast = [c for c in update.reforecast if c.document_key not in drop]
+    merged.reforecast += [c for c in again.reforecast if c.document_key in affected]
+    merged.moved = [m for m in update.moved if m.document_key not in drop]
+    merged.moved += [m for m in again.moved if m.document_key in affected]
+    for found in update.failures:
+        if not (found.kind == "document" and found.key in drop) and not (found.kind == "plan" and found.key in changed_plans):
+            merged.add_failure(found)
+    for found in again.failures:
+        if found.key in affected:
+            merged.add_failure(found)
+    merged.replanned = sorted(affected) + sorted(f"plan {k}" for k in changed_plans if k in {p.key for p in fresh.plans})
+
+    # The reminders the night owed from what changed go; those owed from what is stored now come.
+    stale = owed_reminders(
+        Snapshot([d for d in old.documents if d.key in drop], old.bodies, [], {}, None,
+                 plans=[p for p in old.plans if p.key in changed_plans], conditions=old.conditions),
+        replace(update, failures=list(update.failures)), calendar,
+    )
+    again.forecasts = merged.forecasts
+    again.failures = [f for f in merged.failures if f.stage == "planning"]
+    fresh_part = Snapshot([by_key[k] for k in sorted(affected)], fresh.bodies, [], {}, None,
+                          plans=part.plans, conditions=fresh.conditions)
+    owed = owed_reminders(fresh_part, again, calendar)
+    for found in again.failures:
+        merged.add_failure(found)
+    stale_keys = {r.key for r in stale}
+    return merged, sorted([r for r in reminders if r.key not in stale_keys] + owed, key=sort_key)
+
+
+def _store_night(uow: AbstractUnitOfWork, update: RouteUpdate, finished_at: dt.datetime, reminders: list[Reminder]) -> NightlyRun:
+    summary = {**update.summary(), "reminders_owed": len(reminders)}
+    run = NightlyRun(as_of=update.as_of, finished_at=finished_at, summary=summary)
+    uow.documents.save_forecasts(update.changed)
+    uow.documents.add_forecast_changes(update.reforecast)
+    uow.outbox.queue(list(reminders))
+    uow.nightly_runs.record(run)
+    return run
 
 
 def save_route_update(uow: AbstractUnitOfWork, update: RouteUpdate, finished_at: dt.datetime, reminders: list[Reminder] = ()) -> NightlyRun:
     """Store the changed forecasts, the re-forecast history, the reminders owed (in the outbox) and
     the run, in one transaction: a run that is recorded never loses the reminders it owed."""
-    summary = {**update.summary(), "reminders_owed": len(reminders)}
-    run = NightlyRun(as_of=update.as_of, finished_at=finished_at, summary=summary)
     with uow:
-        uow.documents.save_forecasts(update.changed)
-        uow.documents.add_forecast_changes(update.reforecast)
-        uow.outbox.queue(list(reminders))
-        uow.nightly_runs.record(run)
+        run = _store_night(uow, update, finished_at, list(reminders))
         uow.commit()
     return run
 
@@ -186,6 +351,13 @@ def summary_markdown(update: RouteUpdate) -> str:
         f"- dates re-forecast: {len(update.reforecast)}",
         "",
     ]
+    if update.failures:
+        lines += ["## Failed", "", "Left out tonight (what was stored for them stays); everything else ran.", ""]
+        lines += ["| what | key | step | error |", "| --- | --- | --- | --- |"]
+        lines += [f"| {f.kind} | {f.key} | {f.stage} | {f.error} |" for f in update.failures[:200]]
+        lines.append("")
+    if update.replanned:
+        lines += ["## Re-planned at the save", "", "Changed after the night read them: " + ", ".join(update.replanned), ""]
     if update.overdue:
         lines += ["## Overdue", "", "| document | step | date | why |", "| --- | --- | --- | --- |"]
         lines += [f"| {f.document_key} | {f.step_key} | {f.date} | {f.reason} |" for f in update.overdue[:200]]
@@ -203,5 +375,5 @@ def run_nightly(uow_factory: Callable[[], AbstractUnitOfWork], as_of: dt.date, f
     nights = nights_to_run(snapshot.last_run, as_of)
     update = advance_routes(snapshot, nights)
     if nights:
-        save_route_update(uow_factory(), update, finished_at, owed_reminders(snapshot, update))
+        update = save_night(uow_factory(), snapshot, update, owed_reminders(snapshot, update), finished_at).update
     return update

@@ -77,6 +77,12 @@ def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, act
         description = change(meeting)
         meeting.sequence = before.sequence + 1
         uow.bodies.save_meeting(meeting)
+        # The routes with a step at its body are planned from it: a nightly run that read them
+        # before this commits must plan them again (see night_planning.save_night).
+        uow.documents.touch(
+            d.key for d in uow.documents.list()
+            if any(s.body_code == meeting.body_code or s.meeting_key == key for s in d.route.steps)
+        )
         _audit(uow, now, actor, kind, key, reason,
                {"from": before.starts_at.isoformat() if before.starts_at else None,
                 "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
@@ -147,6 +153,8 @@ def record_condition(uow: AbstractUnitOfWork, condition: Condition, *, actor: st
     from then on those actions have a deadline and are reminded."""
     with uow:
         uow.conditions.save(condition)
+        uow.documents.touch()  # routes and plans may wait for it: a nightly run going on plans them again
+        uow.plans.touch()
         _audit(uow, now, actor, "condition.met", condition.name, reason, {"met_on": condition.met_on.isoformat(), "note": condition.note})
         uow.commit()
     return ChangeResult(f"condition {condition.name!r} met on {condition.met_on.isoformat()}")

@@ -258,3 +258,41 @@ def test_advisory_steps_and_at_risk_forecasts_round_trip(uow_factory: UowFactory
         stored = uow.documents.get(DOC)
         assert stored == document and [s.advisory for s in stored.route.steps].count(True) == 1
         assert uow.documents.list_forecasts(DOC) == [at_risk]
+
+
+def test_revisions_rise_with_every_change_that_can_move_a_route(uow_factory: UowFactory) -> None:
+    """The nightly's stale-save rule (issue 12) reads these: a save, a decision, a step done and a
+    touch each raise a document's revision; its forecasts (which the nightly itself writes) do not;
+    a block left without commit leaves it as it was."""
+    with uow_factory() as uow:
+        uow.documents.save(strategy())
+        uow.documents.save(other_document())
+        uow.commit()
+    with uow_factory() as uow:
+        first = uow.documents.revisions()
+    assert set(first) == {DOC, other_document().key}
+
+    def after(change) -> dict[str, int]:
+        with uow_factory() as uow:
+            change(uow)
+            uow.commit()
+        with uow_factory() as uow:
+            return uow.documents.revisions(lock=True)
+
+    saved = after(lambda uow: uow.documents.save(strategy()))
+    assert saved[DOC] > first[DOC] and saved[other_document().key] == first[other_document().key]
+    decided = after(lambda uow: uow.documents.add_decision(decision(DecisionOutcome.NOTED)))
+    assert decided[DOC] > saved[DOC]
+    done = after(lambda uow: uow.documents.set_step_done(DOC, "share-jcb", dt.date(2021, 9, 15)))
+    assert done[DOC] > decided[DOC]
+    forecast = after(lambda uow: uow.documents.save_forecasts(forecasts_for_strategy()))
+    assert forecast == done
+    touched = after(lambda uow: uow.documents.touch([other_document().key]))
+    assert touched[DOC] == done[DOC] and touched[other_document().key] > done[other_document().key]
+    everything = after(lambda uow: uow.documents.touch())
+    assert all(everything[key] > touched[key] for key in touched)
+
+    with uow_factory() as uow:
+        uow.documents.add_decision(decision(DecisionOutcome.NOTED))  # never committed
+    with uow_factory() as uow:
+        assert uow.documents.revisions() == everything

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Row, Table
+from sqlalchemy import ColumnElement, Row, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,40 @@ def rows_of(session: Session, query: Any) -> Sequence[Row[Any]]:
     if session.autoflush:
         session.flush()
     return session.connection().execute(query).all()
+
+
+def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, int]:
+    """The revision of every row of `row_class` (documents or action plans), by key.
+
+    With `lock`, nobody else can change a revision until this transaction ends, so what the caller
+    writes next cannot overwrite a change it has not seen: PostgreSQL locks the rows (FOR UPDATE, in
+    id order, as `raise_revisions` does); SQLite, which has one writer, takes its write lock by a
+    write that changes nothing."""
+    query = select(row_class.key, row_class.revision).order_by(row_class.id)
+    if lock:
+        if session.connection().dialect.name == "sqlite":
+            session.execute(update(row_class.__table__).values(revision=row_class.__table__.c.revision))
+        else:
+            query = query.with_for_update()
+    return {key: revision for key, revision in rows_of(session, query)}
+
+
+def raise_revisions(session: Session, row_class: Any, where: ColumnElement[bool] | None = None) -> None:
+    """Add one to the revision of the rows `where` selects (all without it). On PostgreSQL the rows
+    are locked in id order first, the order `read_revisions` locks them in: never a deadlock."""
+    table = row_class.__table__
+    ids = select(table.c.id).order_by(table.c.id)
+    if where is not None:
+        ids = ids.where(where)
+    if session.connection().dialect.name != "sqlite":
+        locked = [id_ for (id_,) in rows_of(session, ids.with_for_update())]
+        if not locked:
+            return
+        for part in chunks(locked, IN_LIST_CHUNK):
+            session.execute(update(table).where(table.c.id.in_(part)).values(revision=table.c.revision + 1))
+        return
+    statement = update(table).values(revision=table.c.revision + 1)
+    session.execute(statement.where(where) if where is not None else statement)
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -27,7 +27,14 @@ from governance_model.repository_rules import (
     step_order,
     unknown_steps,
 )
-from governance_model.storage.sql.common import IN_LIST_LIMIT, SqlRepository, rows_of, when_of
+from governance_model.storage.sql.common import (
+    IN_LIST_LIMIT,
+    SqlRepository,
+    raise_revisions,
+    read_revisions,
+    rows_of,
+    when_of,
+)
 from governance_model.storage.tables import (
     DecisionRow,
     DocumentRow,
@@ -59,6 +66,7 @@ class SqlDocumentRepository(SqlRepository):
         row.owner = document.owner
         row.dated = document.dated
         row.exempt = document.exempt
+        row.revision = (row.revision or 0) + 1
 
         versions = {v.number: v for v in row.versions}
         version_rows = []
@@ -114,6 +122,7 @@ class SqlDocumentRepository(SqlRepository):
         if step_id is None:
             raise no_step(document_key, step_key)
         self.session.execute(update(StepRow).where(StepRow.id == step_id).values(done_on=done_on))
+        self.touch([document_key])
 
     def _step_id(self, document_key: str, step_key: str) -> int | None:
         return self.session.scalar(
@@ -142,6 +151,22 @@ class SqlDocumentRepository(SqlRepository):
             )
         )
         self.session.flush()
+        self.touch([decision.document_key])
+
+    def revisions(self, *, lock: bool = False) -> dict[str, int]:
+        """Every document's revision, by key: raised by each stored change that can move its route.
+        With `lock`, no other unit of work can change one until this one ends."""
+        return read_revisions(self.session, DocumentRow, lock)
+
+    def touch(self, document_keys: Iterable[str] | None = None) -> None:
+        """Raise the revision of these documents (all of them without keys): something they are
+        planned from changed (a meeting of their bodies, a condition)."""
+        if document_keys is None:
+            raise_revisions(self.session, DocumentRow)
+            return
+        keys = sorted(set(document_keys))
+        for start in range(0, len(keys), IN_LIST_LIMIT):
+            raise_revisions(self.session, DocumentRow, DocumentRow.key.in_(keys[start : start + IN_LIST_LIMIT]))
 
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
         """Decisions ordered by the day they were taken, then the order they were recorded."""

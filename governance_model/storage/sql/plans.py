@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 from governance_model.errors import ModelError
 from governance_model.model import Action, ActionPlan, Measure, ProgressUpdate, RagTolerances, Recommendation
 from governance_model.repository_rules import check_plan, check_update, stored_reminder_days, updates_to_add
-from governance_model.storage.sql.common import SqlRepository, rows_of, when_of
+from governance_model.storage.sql.common import SqlRepository, raise_revisions, read_revisions, rows_of, when_of
 from governance_model.storage.tables import (
     ActionPlanRow,
     ActionRow,
@@ -44,6 +44,7 @@ class SqlPlanRepository(SqlRepository):
         tolerances = plan.rag_tolerances
         row.rag_at_risk_within_days = tolerances.at_risk_within_days if tolerances else None
         row.rag_stale_after_days = tolerances.stale_after_days if tolerances else None
+        row.revision = (row.revision or 0) + 1
 
         recommendations = {r.number: r for r in row.recommendations}
         rec_rows = []
@@ -63,7 +64,17 @@ class SqlPlanRepository(SqlRepository):
         stored = [_update(u) for u in row.updates]
         for update in updates_to_add(stored, plan.updates):
             row.updates.append(_update_row(update))
+        row.revision = (row.revision or 0) + 1
         self.session.flush()
+
+    def revisions(self, *, lock: bool = False) -> dict[str, int]:
+        """Every plan's revision, by key: raised by a save and by each progress update.
+        With `lock`, no other unit of work can change one until this one ends."""
+        return read_revisions(self.session, ActionPlanRow, lock)
+
+    def touch(self) -> None:
+        """Raise every plan's revision: something they are reminded from changed (a condition met)."""
+        raise_revisions(self.session, ActionPlanRow)
 
     def add_update(self, plan_key: str, update: ProgressUpdate) -> None:
         """Add one dated progress record to a plan; nothing is ever overwritten."""
