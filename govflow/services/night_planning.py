@@ -22,6 +22,7 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.reminders import Reminder, reminders_owed_over
 from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
@@ -170,8 +171,31 @@ def save_route_update(uow: AbstractUnitOfWork, update: RouteUpdate, finished_at:
     return run
 
 
-def summary_markdown(update: RouteUpdate) -> str:
-    """The night in words, for the Prefect UI."""
+def public_summary(update: RouteUpdate, snapshot: Snapshot) -> dict:
+    """`update.summary()` as it may be shown (the flow's result, `govflow nightly`): an exempt
+    document moved is named only as the Part II placeholder."""
+    publication = Publication(snapshot.bodies, snapshot.documents)
+    public = {d.key for d in snapshot.documents if publication.document_is_public(d)}
+    summary = update.summary()
+    summary["documents_moved"] = [k if k in public else EXEMPT_ITEM for k in summary["documents_moved"]]
+    return summary
+
+
+def summary_markdown(update: RouteUpdate, snapshot: Snapshot) -> str:
+    """The night in words, for the Prefect UI (public: governance_model.publication decides what of
+    the exempt business shows, which is the Part II placeholder alone)."""
+    publication = Publication(snapshot.bodies, snapshot.documents)
+    documents = {d.key: d for d in snapshot.documents}
+
+    def shown(document_key: str, step_key: str) -> bool:
+        document = documents.get(document_key)
+        step = next((s for s in document.route.steps if s.key == step_key), None) if document else None
+        return step is not None and publication.step_is_public(document, step)
+
+    def why(document_key: str, reason: str) -> str:
+        return publication.public_text(reason, document_key)
+
+    hidden = f"| {EXEMPT_ITEM} | — | — | — |"
     lines = [f"# govflow nightly run for {update.as_of:%A %d %B %Y}", ""]
     if not update.nights:
         lines.append(f"Nightly runs have already reached {update.as_of:%d %B %Y}: nothing changed.")
@@ -188,11 +212,19 @@ def summary_markdown(update: RouteUpdate) -> str:
     ]
     if update.overdue:
         lines += ["## Overdue", "", "| document | step | date | why |", "| --- | --- | --- | --- |"]
-        lines += [f"| {f.document_key} | {f.step_key} | {f.date} | {f.reason} |" for f in update.overdue[:200]]
+        lines += [
+            f"| {f.document_key} | {f.step_key} | {f.date} | {why(f.document_key, f.reason)} |" if shown(f.document_key, f.step_key) else hidden
+            for f in update.overdue[:200]
+        ]
         lines.append("")
     if update.reforecast:
         lines += ["## Re-forecast", "", "| document | step | was | now | why |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {c.document_key} | {c.step_key} | {c.old_date} | {c.new_date} | {c.reason} |" for c in update.reforecast[:200]]
+        lines += [
+            f"| {c.document_key} | {c.step_key} | {c.old_date} | {c.new_date} | {why(c.document_key, c.reason)} |"
+            if shown(c.document_key, c.step_key)
+            else hidden + " — |"
+            for c in update.reforecast[:200]
+        ]
         lines.append("")
     return "\n".join(lines)
 
