@@ -19,7 +19,8 @@ Exempt items (`Body.exempt`, `Document.exempt`: business not for publication) ne
 public feed: an exempt body has no body feed and its meetings, papers deadlines and the steps that
 sit at it are left out of every public feed; an exempt document has no document feed and its steps
 are left out of every public feed. They do appear in the owner's own private feed: that person
-owes them, and the feed's address is a secret only they hold.
+owes them, and the feed's address is a secret only they hold. A public step's "why this date" that
+names anything exempt reads as the Part II placeholder. The rule is governance_model.publication's.
 
 A body or document feed with no events is not published (the checkers, and subscribers, expect
 events); person feeds and "all" always are, since their addresses are handed out.
@@ -48,6 +49,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.publication import Publication
 from governance_model.window_spans import ItemSpan, action_span, step_span
 from governance_model.working_days import WorkingCalendar
 
@@ -145,7 +147,7 @@ def build_feeds(
     tokens = tokens or {}
     calendar = calendar or WorkingCalendar()
     base = public_url.rstrip("/")
-    exempt_bodies = {b.code for b in bodies if b.exempt}
+    publication = Publication(bodies, documents)
 
     cat = _Catalogue()
     for body in bodies:
@@ -158,7 +160,7 @@ def build_feeds(
     for document in documents:
         events = []
         for step in sorted(document.route.steps, key=lambda s: (s.position, s.key)):
-            event = step_event(document, step, forecasts.get((document.key, step.key)), base, exempt_bodies)
+            event = step_event(document, step, forecasts.get((document.key, step.key)), base, publication)
             if event is None:
                 continue
             step_events = [event, *span_events(event, step_span(step, event.start), uid("span", "step", document.key, step.key))]
@@ -182,7 +184,7 @@ def build_feeds(
 
     feeds: list[Feed] = []
     for body in bodies:
-        if body.exempt:
+        if not publication.body_is_public(body.code):
             continue
         events = cat.meetings[body.code] + [e for e in cat.steps_at_body.get(body.code, []) if e.public]
         if not events:
@@ -192,7 +194,7 @@ def build_feeds(
             f"Meetings of the {body.name}, papers deadlines and the decisions expected at each.",
         ))
     for document in documents:
-        if document.exempt:
+        if not publication.document_is_public(document):
             continue
         events = [e for e in cat.steps_of_document[document.key] if e.public]
         if not events:
@@ -229,7 +231,7 @@ def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCal
     status = CANCELLED if cancelled else TENTATIVE if tbc else CONFIRMED
     summary = _body_title(body) + (" (TBC)" if tbc and not cancelled else "")
     url = f"{base}/meetings/{meeting.key}"
-    public = not body.exempt
+    public = not body.exempt  # governance_model.publication: an exempt body's meetings are not public
     categories = (body.code, "meeting")
     if meeting.starts_at is not None:
         start = meeting.starts_at.astimezone(LONDON)
@@ -271,7 +273,7 @@ def step_event(
     step: Step,
     forecast: StepForecast | None,
     base: str,
-    exempt_bodies: set[str],
+    publication: Publication,
 ) -> FeedEvent | None:
     """A route step as an all-day event on its done, scheduled or forecast date (None: no date)."""
     if forecast is not None:
@@ -298,8 +300,10 @@ def step_event(
         lines.append(f"Planned: {step.when.shown}")
     if state is not None:
         lines.append(f"State: {state.value}")
+    public = publication.step_is_public(document, step)
     if reason:
-        lines.append(f"Why this date: {reason}")
+        # Built once for every feed it is in: a public step's reason may not name exempt business.
+        lines.append(f"Why this date: {publication.public_text(reason, document.key) if public else reason}")
     if step.owner:
         lines.append(f"Owner: {step.owner}")
     categories = tuple(c for c in (step.body_code, step.kind.value) if c)
@@ -308,7 +312,7 @@ def step_event(
         f"{document.title}: {step.title}{suffix}",
         day, day + dt.timedelta(days=1), status, True, f"{base}/documents/{document.key}",
         "\n".join(lines), "", categories,
-        public=not document.exempt and step.body_code not in exempt_bodies,
+        public=public,
     )
 
 

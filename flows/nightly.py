@@ -63,7 +63,7 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     write_outputs(opaque(snapshot), opaque(update), clock)
     sent = send_reminders(settings, clock)  # every run: also retries what earlier runs could not send
     reports = write_reports(opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
-    publish_summary(opaque(update), sent)
+    publish_summary(opaque(snapshot), opaque(update), sent)
     publish_board_reports(opaque(reports))
 
     get_run_logger().info(
@@ -71,7 +71,7 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
         len(nights), len(reminders), sent.sent, sent.failed,
     )
     summary = {
-        **update.summary(),
+        **service.public_summary(update, snapshot),  # exempt documents only as Part II items
         "reminders_owed": len(reminders),
         "digests_sent": sent.sent,
         "sends_failed": sent.failed,
@@ -79,9 +79,9 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     }
     if update.failures:
         # Everything else ran; the run still ends Failed so the UI (and `govflow nightly`) say so.
-        for found in update.failures:
+        for found in summary["failed"]:  # as may be shown: exempt business as the Part II placeholder
             get_run_logger().error("%s", found)
-        return Failed(message="left out: " + "; ".join(str(f) for f in update.failures), data=summary)
+        return Failed(message="left out: " + "; ".join(summary["failed"]), data=summary)
     return summary
 
 
@@ -182,9 +182,9 @@ def board_report_artifact_key(body_code: str) -> str:
 
 
 @batch_task(retries=2, retry_delay_seconds=5)
-def publish_summary(update: RouteUpdate, sent: SendReport) -> None:
-    """Show the night in words in the Prefect UI (a markdown artifact)."""
-    markdown = service.summary_markdown(update) + f"\n- reminder digests sent: {sent.sent}; sends failed: {sent.failed}\n"
+def publish_summary(snapshot: Snapshot, update: RouteUpdate, sent: SendReport) -> None:
+    """Show the night in words in the Prefect UI (a markdown artifact; exempt items as Part II only)."""
+    markdown = service.summary_markdown(update, snapshot) + f"\n- reminder digests sent: {sent.sent}; sends failed: {sent.failed}\n"
     create_markdown_artifact(
         markdown=markdown,
         key=SUMMARY_ARTIFACT_KEY,

@@ -1,12 +1,18 @@
 """What goes into a Report to Board (seed 000) for one body on one day: progress since the body's
 last meeting (from the audit trail and the routes), the activities for the next period with their
 "by when", the decisions required of the board, and the revised timetable with the reasons dates
-moved. Pure: the routes, the trail and the day are passed in; rendering is elsewhere (reports/)."""
+moved. Pure: the routes, the trail and the day are passed in; rendering is elsewhere (reports/).
+
+The report to a public body is public (governance_model.publication): an exempt document that comes
+to it is only counted, as a Part II item with no title and no detail; of a public document, the
+steps at exempt bodies and the decisions taken there are left out, and a reason or a line of
+progress that names anything exempt reads as the Part II placeholder. The report to an exempt body
+is that body's own Part II paper, and shows all it takes."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,6 +27,7 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
+from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.rag import PlanRag, short_day
 from governance_model.route_planner import RoutePlan, at_risk_words
 
@@ -100,6 +107,12 @@ class BoardReport:
     since: dt.date | None  # the body's meeting before that one: "since last period"
     documents: tuple[DocumentSection, ...] = ()
     plans: tuple[PlanRag, ...] = ()
+    exempt_items: int = 0  # exempt documents that come to a public body: shown only as Part II items
+
+    @property
+    def part_two(self) -> tuple[str, ...]:
+        """One Part II line per exempt item: the placeholder, with no title and no detail."""
+        return (EXEMPT_ITEM,) * self.exempt_items
 
     @property
     def meeting_day(self) -> dt.date | None:
@@ -143,9 +156,10 @@ def build_board_report(
     *,
     people: Mapping[str, Person] | None = None,
     plans: Iterable[PlanRag] = (),
+    publication: Publication,
 ) -> BoardReport:
     """The report for `body`'s next meeting on or after `as_of`, covering every document whose route
-    comes to the body."""
+    comes to the body; for a public body, what `publication` says the public may see of them."""
     meetings = body_meetings(body)
     meeting = next((m for m in meetings if m.day >= as_of), None)
     # "Since last period": the body's last sitting with a date (a TBC window is not a sitting yet).
@@ -153,17 +167,43 @@ def build_board_report(
     since = before[-1].day if before else None
     people = people or {}
     changes, events = list(changes), list(events)
-    sections = []
+    public = publication.body_is_public(body.code)
+    sections, exempt_items = [], 0
     for document in documents:
         if not any(s.body_code == body.code for s in document.route.steps):
             continue
         route = routes[document.key]
-        section = _section(body, document, route, [c for c in changes if c.document_key == document.key], events, since, as_of, meeting, people)
         finished = all(f.state in (StepState.DONE, StepState.STOPPED, StepState.SKIPPED) for f in route.steps)
+        if public and not publication.document_is_public(document):
+            exempt_items += not finished
+            continue
+        mine = [c for c in changes if c.document_key == document.key]
+        seen = events
+        if public:
+            mine, seen = publication.public_changes(document, mine), _public_trail(document, events, publication)
+            document, route = publication.public_view(document, route)
+        section = _section(body, document, route, mine, seen, since, as_of, meeting, people)
+        if public:
+            section = replace(section, progress=tuple(p for p in section.progress if not publication.names_exempt(p, document.key)))
         if finished and not section.progress:
             continue  # signed off or stopped before the last meeting: nothing left to report
         sections.append(section)
-    return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans))
+    return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans), exempt_items)
+
+
+def _public_trail(document: Document, events: list, publication: Publication) -> list:
+    """The trail the public may read about `document`: nothing about its hidden steps, nor about
+    decisions taken at exempt bodies."""
+    keys = {s.key for s in publication.public_steps(document)}
+    prefix = f"{document.key}/"
+
+    def seen(event) -> bool:
+        if not event.subject.startswith(prefix):
+            return True
+        body = (event.details or {}).get("body")
+        return event.subject[len(prefix):] in keys and publication.body_is_public(body)
+
+    return [e for e in events if seen(e)]
 
 
 def _in_period(day: dt.date | None, since: dt.date | None, as_of: dt.date) -> bool:

@@ -27,6 +27,9 @@ The rules (issue "Reminders"), for every open route step and plan action with a 
   no secretary). When there is no one to escalate to, the escalation goes to the item's owner, so
   an overdue item is never dropped silently.
 
+Exempt business (governance_model.publication) is reminded only to the people it belongs to: an
+exempt step's reminders go to no one else, whatever the rules above name.
+
 A reminder is owed on a night only when that night is exactly its trigger day. Trigger days are
 working days, so nothing is owed on a weekend or bank holiday night: ``reminders_owed_over`` covers
 nights the nightly missed, so no trigger day is ever lost. A deadline on a weekend or bank holiday
@@ -84,6 +87,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.publication import Publication
 from governance_model.status import next_occurrence
 from governance_model.when import When
 from governance_model.window_spans import ItemSpan, action_span, step_span
@@ -325,6 +329,7 @@ class _Inputs:
             if name not in self.met or condition.met_on < self.met[name]:
                 self.met[name] = condition.met_on
         self.default_days = _reminder_days(self.policy.default_days)
+        self.publication = Publication(self.bodies, self.documents)
 
 
 @dataclass(frozen=True)
@@ -409,7 +414,7 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
             continue
         if not _firm(step, forecast, inputs):
             continue
-        owner = step.owner or document.owner
+        owner = _allowed(step.owner or document.owner, document, step, inputs)
         body = inputs.bodies_by_code.get(step.body_code) if step.body_code else None
         deadline = inputs.days.falls_due(forecast.date)
         item = ReminderItem(
@@ -425,11 +430,20 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
         days = _reminder_days(body.reminder_days) if body and body.reminder_days is not None else inputs.default_days
         # Only a ready step can be late: one whose date has passed while it still waits for
         # earlier steps is a stale forecast, and those earlier steps are the ones overdue.
-        escalate_to = (document.owner, body.secretary if body else None) if forecast.state in _READY_STATES else None
+        escalate_to = (
+            tuple(_allowed(p, document, step, inputs) for p in (document.owner, body.secretary if body else None))
+            if forecast.state in _READY_STATES
+            else None
+        )
         yield _Track(item, owner, days, escalate_to, done_on=step.done_on)
         papers = _papers_item(document, step, forecast, body, inputs)
         if papers is not None:
             yield _Track(papers, owner, papers=True, done_on=step.done_on)
+
+
+def _allowed(person: str | None, document: Document, step: Step, inputs: _Inputs) -> str | None:
+    """`person` if they may be told of `step` (an exempt step: only the people it belongs to), else None."""
+    return person if person is not None and inputs.publication.may_see(person, document, step) else None
 
 
 def _fixed_meeting(forecast: StepForecast, inputs: _Inputs) -> Meeting | None:

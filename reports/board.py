@@ -29,7 +29,7 @@ def board_markdown(report: BoardReport) -> str:
         f"Meeting date: {meeting_words(report)}  ",
         f"Prepared from govflow's records as of {_long(report.as_of)}.",
     ]
-    if not report.documents:
+    if not report.documents and not report.exempt_items:
         out += ["", f"No document's route comes to {text(report.body_code)}."]
     for document in report.documents:
         out += [
@@ -68,6 +68,8 @@ def board_markdown(report: BoardReport) -> str:
             "",
             bullets(document.decisions_required),
         ]
+    if report.part_two:
+        out += ["", "## Part II", "", bullets(report.part_two)]
     if report.plans:
         out += [
             "",

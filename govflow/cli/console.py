@@ -96,6 +96,8 @@ def print_status(result: Status) -> None:
                 f"overdue steps: {len(doc.overdue)}",
                 highlight=False,
             )
+    for item in result.part_two:
+        out.print(f"Part II: {item}", highlight=False)
     for plan in result.plans:
         if not plan.due and not plan.overdue:
             out.print(f"[bold]{plan.title}[/] ({plan.key})", highlight=False)

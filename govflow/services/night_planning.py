@@ -23,6 +23,7 @@ from governance_model.model import (
     link_document,
 )
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.reminders import Reminder, ReminderSource, reminders_owed_over, sort_key
 from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
@@ -335,8 +336,44 @@ def save_route_update(uow: AbstractUnitOfWork, update: RouteUpdate, finished_at:
     return run
 
 
-def summary_markdown(update: RouteUpdate) -> str:
-    """The night in words, for the Prefect UI."""
+def public_summary(update: RouteUpdate, snapshot: Snapshot) -> dict:
+    """`update.summary()` as it may be shown (the flow's result, `govflow nightly`): an exempt
+    document moved is named only as the Part II placeholder."""
+    publication = Publication(snapshot.bodies, snapshot.documents)
+    public = {d.key for d in snapshot.documents if publication.document_is_public(d)}
+    summary = update.summary()
+    summary["documents_moved"] = [k if k in public else EXEMPT_ITEM for k in summary["documents_moved"]]
+    summary["replanned"] = [k if k in public else EXEMPT_ITEM for k in summary["replanned"]]
+    summary["failed"] = [public_failure(f, publication, public) for f in update.failures]
+    return summary
+
+
+def public_failure(failure: Failure, publication: Publication, public_documents: set[str]) -> str:
+    """A failure as it may be shown: an exempt document or body, or an error naming exempt business,
+    only as the Part II placeholder."""
+    exempt = (failure.kind == "document" and failure.key not in public_documents) or (
+        failure.kind == "feed" and publication.names_exempt(failure.key)
+    )
+    if exempt or publication.names_exempt(failure.error):
+        return f"{EXEMPT_ITEM}: {failure.stage} failed"
+    return str(failure)
+
+
+def summary_markdown(update: RouteUpdate, snapshot: Snapshot) -> str:
+    """The night in words, for the Prefect UI (public: governance_model.publication decides what of
+    the exempt business shows, which is the Part II placeholder alone)."""
+    publication = Publication(snapshot.bodies, snapshot.documents)
+    documents = {d.key: d for d in snapshot.documents}
+
+    def shown(document_key: str, step_key: str) -> bool:
+        document = documents.get(document_key)
+        step = next((s for s in document.route.steps if s.key == step_key), None) if document else None
+        return step is not None and publication.step_is_public(document, step)
+
+    def why(document_key: str, reason: str) -> str:
+        return publication.public_text(reason, document_key)
+
+    hidden = f"| {EXEMPT_ITEM} | — | — | — |"
     lines = [f"# govflow nightly run for {update.as_of:%A %d %B %Y}", ""]
     if not update.nights:
         lines.append(f"Nightly runs have already reached {update.as_of:%d %B %Y}: nothing changed.")
@@ -353,18 +390,27 @@ def summary_markdown(update: RouteUpdate) -> str:
     ]
     if update.failures:
         lines += ["## Failed", "", "Left out tonight (what was stored for them stays); everything else ran.", ""]
-        lines += ["| what | key | step | error |", "| --- | --- | --- | --- |"]
-        lines += [f"| {f.kind} | {f.key} | {f.stage} | {f.error} |" for f in update.failures[:200]]
+        public = {d.key for d in snapshot.documents if publication.document_is_public(d)}
+        lines += [f"- {public_failure(f, publication, public)}" for f in update.failures[:200]]
         lines.append("")
     if update.replanned:
-        lines += ["## Re-planned at the save", "", "Changed after the night read them: " + ", ".join(update.replanned), ""]
+        replanned = sorted({k if k in documents and publication.document_is_public(documents[k]) else EXEMPT_ITEM for k in update.replanned})
+        lines += ["## Re-planned at the save", "", "Changed after the night read them: " + ", ".join(replanned), ""]
     if update.overdue:
         lines += ["## Overdue", "", "| document | step | date | why |", "| --- | --- | --- | --- |"]
-        lines += [f"| {f.document_key} | {f.step_key} | {f.date} | {f.reason} |" for f in update.overdue[:200]]
+        lines += [
+            f"| {f.document_key} | {f.step_key} | {f.date} | {why(f.document_key, f.reason)} |" if shown(f.document_key, f.step_key) else hidden
+            for f in update.overdue[:200]
+        ]
         lines.append("")
     if update.reforecast:
         lines += ["## Re-forecast", "", "| document | step | was | now | why |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {c.document_key} | {c.step_key} | {c.old_date} | {c.new_date} | {c.reason} |" for c in update.reforecast[:200]]
+        lines += [
+            f"| {c.document_key} | {c.step_key} | {c.old_date} | {c.new_date} | {why(c.document_key, c.reason)} |"
+            if shown(c.document_key, c.step_key)
+            else hidden + " — |"
+            for c in update.reforecast[:200]
+        ]
         lines.append("")
     return "\n".join(lines)
 

@@ -1,6 +1,11 @@
 """Writing the reports: gather what a Report to Board or an action-plan report needs from the
 database, judge it for a day, render it with the `reports` package and write the Markdown, HTML, CSV
-and Excel files (`govflow report …` and the nightly flow)."""
+and Excel files (`govflow report …` and the nightly flow).
+
+The nightly writes only what may be published (governance_model.publication): no report to an
+exempt body is written into the reports folder (one written before the body was marked exempt is
+removed), so none becomes a Prefect artifact either. `govflow report board` still gives an exempt
+body its own report when asked for it by name."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +21,7 @@ from governance_model.errors import ModelError
 from governance_model.linked_routes import plan_routes
 from governance_model.model import ActionPlan, StepForecast
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.publication import Publication
 from governance_model.rag import PlanRag, judge_plan
 from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
@@ -104,12 +110,14 @@ class _Records:
         events_about: dict[str, list] = defaultdict(list)  # by document key, or by meeting key
         for event in self.events:
             events_about[event.subject.split("/", 1)[0]].append(event)
+        publication = Publication(self.bodies, self.documents)
         reports = []
         for body in bodies:
             documents = documents_at.get(body.code, [])
             # The plans a board sees: those owned by someone whose document comes to it (the model has
-            # no other tie between a plan and a board; a database may hold many councils).
-            owners = {d.owner for d in documents if d.owner}
+            # no other tie between a plan and a board; a database may hold many councils). An exempt
+            # document does not tie a plan to a public board.
+            owners = {d.owner for d in documents if d.owner and (body.exempt or publication.document_is_public(d))}
             mine = []
             for plan in self.plans:
                 if plan.owner in owners:
@@ -124,7 +132,7 @@ class _Records:
                     body, documents, {d.key: routes[d.key] for d in documents},
                     [c for d in documents for c in changes_of.get(d.key, ())],
                     sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
-                    as_of, people=self.people, plans=tuple(mine),
+                    as_of, people=self.people, plans=tuple(mine), publication=publication,
                 )
             )
         return reports
@@ -193,8 +201,12 @@ def write_reports(
         records = _Records.read(uow)
     judged = [PlanReport(p, judge_plan(p, as_of, records.conditions)) for p in records.plans]
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
-    bodies = sorted((b for b in records.bodies if b.code in used), key=lambda b: b.code)
+    bodies = sorted((b for b in records.bodies if b.code in used and not b.exempt), key=lambda b: b.code)
     boards = records.board_reports(bodies, as_of, forecasts, {j.plan.key: j.judged for j in judged})
+    for body in records.bodies:
+        if body.exempt:  # marked exempt since its report was written: the public copy goes
+            for suffix in (".md", ".html"):
+                (out_dir / "board" / f"{body.code}{suffix}").unlink(missing_ok=True)
     written = []
     for report in boards:
         files = render_board(report)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from governance_model.errors import ModelError
 from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
 from governance_model.ports import AbstractUnitOfWork
-from govflow.services.night_planning import advance_routes, snapshot_from
+from govflow.services.night_planning import Snapshot, advance_routes, snapshot_from
 
 
 @dataclass
@@ -18,12 +18,27 @@ class ChangeResult:
     reforecast: list[ForecastChange] = field(default_factory=list)
 
 
-def _reforecast(uow: AbstractUnitOfWork, as_of: dt.date, why: str) -> list[ForecastChange]:
+def _reforecast(uow: AbstractUnitOfWork, before: Snapshot, as_of: dt.date, why: str) -> list[ForecastChange]:
+    """Re-plan every route as of `as_of` after a change, and keep the dates that moved.
+
+    A date is put down to the change (`why`) only when the change moved it: the stored forecasts
+    may be from an earlier night, so a date can also move because a day has passed (a step still
+    not done). Those moves keep the planner's own reason, never another document's decision.
+    `before` is what was stored before the change was made."""
     update = advance_routes(snapshot_from(uow), [as_of])
-    changes = [replace(c, reason=f"{why}: {c.reason}") for c in update.reforecast]
+    without = advance_routes(before, [as_of]).forecasts  # the same day, had the change not been made
+    changes = [
+        c if _moves_anyway(c, without) else replace(c, reason=f"{why}: {c.reason}")
+        for c in update.reforecast
+    ]
     uow.documents.save_forecasts(update.changed)
     uow.documents.add_forecast_changes(changes)
     return changes
+
+
+def _moves_anyway(change: ForecastChange, without: dict) -> bool:
+    forecast = without.get((change.document_key, change.step_key))
+    return forecast is not None and forecast.date == change.new_date
 
 
 def _audit(uow: AbstractUnitOfWork, now: dt.datetime, actor: str, kind: str, subject: str, reason: str, details: dict) -> None:
@@ -58,12 +73,13 @@ def record_decision(uow: AbstractUnitOfWork, decision: Decision, *, actor: str, 
         if decision.meeting_key and uow.bodies.get_meeting(decision.meeting_key) is None:
             raise ModelError(f"no meeting {decision.meeting_key!r}")
         decision = replace(decision, recorded_by=actor)
+        before = snapshot_from(uow)
         uow.documents.add_decision(decision)
         description = f"{decision.outcome.value.replace('_', ' ')} at {decision.body_code} on {decision.decided_on.isoformat()}"
         _audit(uow, now, actor, "decision.recorded", f"{document.key}/{step.key}", reason,
                {"outcome": decision.outcome.value, "body": decision.body_code, "decided_on": decision.decided_on.isoformat(),
                 "meeting": decision.meeting_key, "back_to": decision.back_to, "minute": decision.minute})
-        changes = _reforecast(uow, as_of, f"{step.key} {description}")
+        changes = _reforecast(uow, before, as_of, f"{step.key} {description}")
         uow.commit()
     return ChangeResult(f"{document.title}: {step.title} — {description}", changes)
 
@@ -73,6 +89,7 @@ def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, act
         meeting = uow.bodies.get_meeting(key)
         if meeting is None:
             raise ModelError(f"no meeting {key!r}")
+        stored = snapshot_from(uow)
         before = replace(meeting)
         description = change(meeting)
         meeting.sequence = before.sequence + 1
@@ -88,7 +105,7 @@ def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, act
                 "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
                 "status_from": before.status.value, "status_to": meeting.status.value,
                 "as_of": as_of.isoformat()})
-        changes = _reforecast(uow, as_of, description)
+        changes = _reforecast(uow, stored, as_of, description)
         uow.commit()
     return ChangeResult(description, changes)
 
@@ -140,10 +157,11 @@ def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, do
             raise ModelError(f"no document {document_key!r}")
         if step_key not in {s.key for s in document.route.steps}:
             raise ModelError(f"document {document_key!r} has no step {step_key!r}")
+        before = snapshot_from(uow)
         uow.documents.set_step_done(document_key, step_key, done_on)
         _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
         description = f"{step_key} done on {done_on.isoformat()}"
-        changes = _reforecast(uow, as_of, description)
+        changes = _reforecast(uow, before, as_of, description)
         uow.commit()
     return ChangeResult(description, changes)
 

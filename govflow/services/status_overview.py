@@ -1,5 +1,9 @@
 """Where everything stands on a day: each document's current step, next deadline and overdue steps;
-each plan's due and overdue actions and its RAG (`govflow status`)."""
+each plan's due and overdue actions and its RAG (`govflow status`).
+
+The status is public (governance_model.publication): an exempt document is only counted, as a
+Part II item; of a public document, the steps at exempt bodies are left out, and a reason that
+names anything exempt reads as the Part II placeholder."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from governance_model.linked_routes import plan_routes
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.rag import judge_plan
 from governance_model.route_planner import MeetingIndex
 from governance_model.status import DocumentStatus, PlanStatus, document_status, plan_status
@@ -18,6 +23,11 @@ class Status:
     as_of: dt.date
     documents: list[DocumentStatus]
     plans: list[PlanStatus]
+    exempt_items: int = 0  # exempt documents, not shown: "exempt item – not for publication"
+
+    @property
+    def part_two(self) -> tuple[str, ...]:
+        return (EXEMPT_ITEM,) * self.exempt_items
 
 
 def status(uow: AbstractUnitOfWork, as_of: dt.date) -> Status:
@@ -34,9 +44,12 @@ def status(uow: AbstractUnitOfWork, as_of: dt.date) -> Status:
     for plan in plans:
         judged = judge_plan(plan, as_of, conditions, calendar)
         plan_statuses.append(replace(plan_status(plan, as_of), rag=judged.rag.words, rag_reason=judged.reason))
+    publication = Publication(bodies, documents)
+    public = [d for d in documents if publication.document_is_public(d)]
     return Status(
         as_of=as_of,
-        documents=[document_status(d, routes[d.key]) for d in documents],
+        documents=[document_status(*publication.public_view(d, routes[d.key])) for d in public],
         plans=plan_statuses,
+        exempt_items=len(documents) - len(public),
     )
 
