@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from govflow.cli import console as cli_console
 from tests.robustness.harness import FuzzDatabase
 
 
@@ -14,6 +15,10 @@ from tests.robustness.harness import FuzzDatabase
 def fuzz_database(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FuzzDatabase]:
     """The test's database with the Southend example loaded, and its template to restore from."""
     monkeypatch.setenv("GOVFLOW_DATABASE_URL", database_url)
+    # The command's consoles were made at import, as wide as pytest's terminal (80 under xdist): make
+    # them as wide as the real process's (COLUMNS=200), so a summary line is not wrapped in one only.
+    for console in (cli_console.out, cli_console.err):
+        monkeypatch.setattr(console, "_width", 200)
     database = FuzzDatabase(database_url, tmp_path / "fuzz")
     database.workdir.mkdir()
     database.prepare()

@@ -27,9 +27,9 @@ from tests.robustness.mutators import SOUTHEND, Mutant, make_mutant
 
 DEFAULT_SEED = 20211006  # the SSPB meeting of seed 000: any fixed number makes CI reproducible
 DEFAULT_COUNT = 320  # mutants per database per run, shared among the families below
-SHARES = {  # each family's share of GOVFLOW_FUZZ_COUNT
-    "southend-setup": 0.30,
-    "plymouth-setup": 0.10,
+SHARES = {  # each family's share of GOVFLOW_FUZZ_COUNT (a Southend setup loads three times slower)
+    "southend-setup": 0.18,
+    "plymouth-setup": 0.22,
     "plan-csv": 0.18,
     "plan-xlsx": 0.08,
     "progress-updates": 0.18,
@@ -359,7 +359,7 @@ def limit_memory() -> None:
 def answer(exit_code: int, output: str) -> tuple[int, str]:
     """What a person sees of a run: the exit code and its first `error:` or summary line."""
     keep = [line for line in output.splitlines() if line.startswith(("error:", "loaded:", "plan ", "recorded "))]
-    return exit_code, keep[0] if keep else output.strip()[:300]
+    return exit_code, " ".join((keep[0] if keep else output.strip()[:300]).split())
 
 
 def run_in_process(database: FuzzDatabase, mutant: Mutant, folder: Path) -> tuple[int, str, bool]:
@@ -390,7 +390,7 @@ def run_in_subprocess(database: FuzzDatabase, mutant: Mutant, folder: Path, time
     try:
         done = subprocess.run(
             [sys.executable, "-m", "govflow", *mutant.args(folder)],
-            capture_output=True, text=True, env=env, timeout=timeout, preexec_fn=limit_memory,
+            capture_output=True, text=True, env=env, timeout=timeout, preexec_fn=limit_memory, check=False,
         )
     except subprocess.TimeoutExpired:
         return -1, f"no answer within {timeout:g} s", restore_if_changed(database)

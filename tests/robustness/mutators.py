@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl

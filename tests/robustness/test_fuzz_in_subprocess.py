@@ -3,7 +3,6 @@ check that a real `python -m govflow` answers the same, and that an alias bomb â
 naming nine to the ninth names â€” is refused, not expanded, within a memory limit and a timeout."""
 from __future__ import annotations
 
-import pytest
 
 from tests.robustness.harness import FuzzDatabase, fuzz_seed, run_in_process, run_in_subprocess, write_files
 from tests.robustness.mutators import Mutant, alias_bomb, make_mutant
