@@ -139,12 +139,17 @@ def write_reports(update: RouteUpdate) -> list[WrittenReport]:
 
     Reports that cannot be written are one of the night's failures: the rest of the night still runs."""
     settings = Settings()
+
+    def failed(which: str, error: Exception) -> None:  # that report only: the others are written
+        update.add_failure(service.failure("report", which, "reports", error))
+
     try:
         return reports_service.write_reports(
-            wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of, forecasts=update.forecasts or None
+            wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of,
+            forecasts=update.forecasts or None, on_error=failed,
         )
-    except Exception as error:  # noqa: BLE001 - reported with the night's failures
-        update.add_failure(service.failure("report", "all reports", "reports", error))
+    except Exception as error:  # noqa: BLE001 - reading what the reports need failed: reported with the night's failures
+        failed("all reports", error)
         return []
 
 

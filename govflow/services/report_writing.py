@@ -42,20 +42,27 @@ class WrittenReport:
     markdown: str  # a board report's Markdown (its Prefect artifact); empty for plans
 
 
+OnError = Callable[[str, Exception], None]  # (which report, why it could not be built)
+
+
 def _routes(
     documents, bodies, decisions, as_of: dt.date, forecasts: dict[tuple[str, str], StepForecast] | None, conditions=()
-) -> dict[str, RoutePlan]:
-    """Each document's route on `as_of`: the nightly run's forecasts when given, else planned now."""
+) -> tuple[dict[str, RoutePlan], dict[str, Exception]]:
+    """Each document's route on `as_of`: the nightly run's forecasts when given, else planned now;
+    and, by key, why the documents that could not be planned could not (their reports fail alone)."""
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
-    planned = plan_routes(documents, meetings, decisions, as_of, calendar, conditions)
+    unplannable: dict[str, Exception] = {}
+    planned = plan_routes(
+        documents, meetings, decisions, as_of, calendar, conditions, on_error=lambda d, error: unplannable.setdefault(d.key, error)
+    )
     routes = {}
     for document in documents:
         if forecasts and all((document.key, s.key) in forecasts for s in document.route.steps):
             steps = tuple(forecasts[(document.key, s.key)] for s in sorted(document.route.steps, key=lambda s: s.position))
             routes[document.key] = RoutePlan(document.key, as_of, steps)
-        else:
+        elif document.key in planned:
             routes[document.key] = planned[document.key]
-    return routes
+    return routes, unplannable
 
 
 def board_report(uow: AbstractUnitOfWork, body_code: str, as_of: dt.date, *, forecasts=None) -> BoardReport:
@@ -95,11 +102,15 @@ class _Records:
             conditions=uow.conditions.list(),
         )
 
-    def board_reports(self, bodies, as_of: dt.date, forecasts=None, judged: dict[str, PlanRag] | None = None) -> list[BoardReport]:
+    def board_reports(
+        self, bodies, as_of: dt.date, forecasts=None, judged: dict[str, PlanRag] | None = None, on_error: OnError | None = None
+    ) -> list[BoardReport]:
         """The reports for `bodies`, each reading only the documents, changes and events that concern it.
-        `judged`: the plans already judged on `as_of`, by key; the others a report shows are judged here."""
+        `judged`: the plans already judged on `as_of`, by key; the others a report shows are judged here.
+        A report that cannot be built (a document on it cannot be planned) raises, or with `on_error`
+        is handed to it (body code, error) and left out; the other reports are built."""
         judged = dict(judged or {})
-        routes = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
+        routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
             for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):
@@ -114,28 +125,37 @@ class _Records:
         reports = []
         for body in bodies:
             documents = documents_at.get(body.code, [])
-            # The plans a board sees: those owned by someone whose document comes to it (the model has
-            # no other tie between a plan and a board; a database may hold many councils). An exempt
-            # document does not tie a plan to a public board.
-            owners = {d.owner for d in documents if d.owner and (body.exempt or publication.document_is_public(d))}
-            mine = []
-            for plan in self.plans:
-                if plan.owner in owners:
-                    if plan.key not in judged:
-                        judged[plan.key] = judge_plan(plan, as_of, self.conditions)
-                    mine.append(judged[plan.key])
-            # The sittings the documents' steps are on: their moves and cancellations are progress.
-            meeting_keys = {f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key}
-            keys = [d.key for d in documents] + sorted(meeting_keys)
-            reports.append(
-                build_board_report(
-                    body, documents, {d.key: routes[d.key] for d in documents},
-                    [c for d in documents for c in changes_of.get(d.key, ())],
-                    sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
-                    as_of, people=self.people, plans=tuple(mine), publication=publication,
-                )
-            )
+            try:
+                reports.append(self._board_report(body, documents, routes, unplannable, changes_of, events_about, judged, as_of, publication))
+            except Exception as error:
+                if on_error is None:
+                    raise
+                on_error(body.code, error)
         return reports
+
+    def _board_report(self, body, documents, routes, unplannable, changes_of, events_about, judged, as_of, publication) -> BoardReport:
+        for document in documents:
+            if document.key in unplannable:
+                raise unplannable[document.key]
+        # The plans a board sees: those owned by someone whose document comes to it (the model has
+        # no other tie between a plan and a board; a database may hold many councils). An exempt
+        # document does not tie a plan to a public board.
+        owners = {d.owner for d in documents if d.owner and (body.exempt or publication.document_is_public(d))}
+        mine = []
+        for plan in self.plans:
+            if plan.owner in owners:
+                if plan.key not in judged:
+                    judged[plan.key] = judge_plan(plan, as_of, self.conditions)
+                mine.append(judged[plan.key])
+        # The sittings the documents' steps are on: their moves and cancellations are progress.
+        meeting_keys = {f.meeting_key for d in documents for f in routes[d.key].steps if f.meeting_key}
+        keys = [d.key for d in documents] + sorted(meeting_keys)
+        return build_board_report(
+            body, documents, {d.key: routes[d.key] for d in documents},
+            [c for d in documents for c in changes_of.get(d.key, ())],
+            sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
+            as_of, people=self.people, plans=tuple(mine), publication=publication,
+        )
 
     def board_report(self, body, as_of: dt.date, forecasts=None) -> BoardReport:
         return self.board_reports([body], as_of, forecasts)[0]
@@ -193,32 +213,58 @@ def write_reports(
     as_of: dt.date,
     *,
     forecasts: dict[tuple[str, str], StepForecast] | None = None,
+    on_error: OnError | None = None,
 ) -> list[WrittenReport]:
     """Write every board report (bodies a route comes to) and every plan report into `out_dir`:
-    board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx."""
+    board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx.
+
+    With `on_error` (what, error), a report that cannot be built or written is handed to it and the
+    others are still written (one broken route never stops a council's reports); without, it raises."""
     out_dir = Path(out_dir)
     with uow_factory() as uow:
         records = _Records.read(uow)
-    judged = [PlanReport(p, judge_plan(p, as_of, records.conditions)) for p in records.plans]
+    judged = []
+    for plan in records.plans:
+        try:
+            judged.append(PlanReport(plan, judge_plan(plan, as_of, records.conditions)))
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"plan {plan.key}", error)
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
     bodies = sorted((b for b in records.bodies if b.code in used and not b.exempt), key=lambda b: b.code)
-    boards = records.board_reports(bodies, as_of, forecasts, {j.plan.key: j.judged for j in judged})
+    boards = records.board_reports(
+        bodies, as_of, forecasts, {j.plan.key: j.judged for j in judged},
+        on_error=None if on_error is None else (lambda code, error: on_error(f"board {code}", error)),
+    )
     for body in records.bodies:
         if body.exempt:  # marked exempt since its report was written: the public copy goes
             for suffix in (".md", ".html"):
                 (out_dir / "board" / f"{body.code}{suffix}").unlink(missing_ok=True)
     written = []
     for report in boards:
-        files = render_board(report)
-        paths = tuple(out_dir / "board" / f"{report.body_code}{suffix}" for suffix in files)
-        for path, data in zip(paths, files.values()):
-            write_file(path, data)
+        try:
+            files = render_board(report)
+            paths = tuple(out_dir / "board" / f"{report.body_code}{suffix}" for suffix in files)
+            for path, data in zip(paths, files.values()):
+                write_file(path, data)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"board {report.body_code}", error)
+            continue
         written.append(WrittenReport("board", report.body_code, f"Report to {report.body_name}", paths, files[".md"].decode()))
     for report in judged:
-        files = render_plan(report)
-        paths = tuple(out_dir / "plan" / f"{report.plan.key}{suffix}" for suffix in files)
-        for path, data in zip(paths, files.values()):
-            write_file(path, data)
+        try:
+            files = render_plan(report)
+            paths = tuple(out_dir / "plan" / f"{report.plan.key}{suffix}" for suffix in files)
+            for path, data in zip(paths, files.values()):
+                write_file(path, data)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"plan {report.plan.key}", error)
+            continue
         written.append(WrittenReport("plan", report.plan.key, report.plan.title, paths, ""))  # only boards become artifacts
     return written
 

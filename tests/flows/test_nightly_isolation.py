@@ -46,6 +46,7 @@ def test_a_broken_route_is_reported_and_every_other_document_is_still_planned_re
     store_broken_route(southend_database)
     monkeypatch.setenv("GOVFLOW_SMTP_URL", smtp_server.url())
     monkeypatch.setenv("GOVFLOW_FEEDS_DIR", str(tmp_path / "feeds"))
+    monkeypatch.setenv("GOVFLOW_REPORTS_DIR", str(tmp_path / "reports"))
 
     state = nightly(NightlyParameters(as_of=NIGHT), return_state=True)
 
@@ -77,3 +78,7 @@ def test_a_broken_route_is_reported_and_every_other_document_is_still_planned_re
     assert any(name.startswith("body") and "SSPB" in name for name in built), sorted(built)
     assert any("send-strategy-2021-24" in name for name in built), sorted(built)
     assert os.path.exists(feeds / "index.json")
+    # ... and every other board's Report to Board is written: only the broken board's report fails.
+    boards = {p.name for p in (tmp_path / "reports" / "board").glob("*.md")}
+    assert {"SSPB.md", "JCB.md"} <= boards and "VOID.md" not in boards, sorted(boards)
+    assert any(failed.startswith("report board VOID") for failed in summary["failed"]), summary["failed"]
