@@ -40,3 +40,9 @@ def date_in_range(day: dt.date) -> bool:
 def date_range_words() -> str:
     """The supported range as an error message gives it."""
     return f"between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}"
+
+# YAML input: how deep mappings and lists may nest (a setup needs about 7 levels), and how many
+# values a file may hold once its aliases are expanded (a few hundred bytes of nested anchors would
+# otherwise expand to gigabytes).
+YAML_NESTING = 32
+YAML_VALUES = 200_000

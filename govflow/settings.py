@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     reports_dir: Path
     # The address people reach govflow at: each calendar event links back to a page under it.
     public_url: str = "http://127.0.0.1:8000"
+    # The most one file given to `govflow load` or `govflow update --file` may hold: bytes, and rows
+    # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
+    max_file_bytes: int = 5_000_000
+    max_rows: int = 20_000
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -82,6 +86,13 @@ class Settings(BaseSettings):
                 "not_a_web_address", "{url} is not an http:// or https:// address", {"url": scrub_urls(value)}
             )
         return value.strip().rstrip("/")
+
+    @field_validator("max_file_bytes", "max_rows")
+    @classmethod
+    def _a_positive_count(cls, value: int) -> int:
+        if value < 1:
+            raise PydanticCustomError("not_positive", "must be a whole number, 1 or more", {})
+        return value
 
     def __repr_args__(self):
         # Never the passwords: settings end up in logs and tracebacks.

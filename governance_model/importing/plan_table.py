@@ -8,12 +8,17 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterable
 
 from governance_model.errors import LoadError, WhenError
+from governance_model.importing import fields
+from governance_model.importing.fields import Place
 from governance_model.importing.html_cells import EMPTY, Block, Cell, read_html_cell, read_plain_cell
+from governance_model.importing.text_decoding import csv_row_of, decode_text
+from governance_model.importing.workbook_rows import workbook_rows
+from governance_model.limits import KEY_LENGTH, MAX_INTEGER, date_in_range, date_range_words
 from governance_model.model import Action, ActionPlan, Glossary, Measure, Recommendation
 from governance_model.school_terms import SchoolTerms
 from governance_model.when import When, read_when_list
@@ -63,11 +68,17 @@ class TableRow:
 
 
 def read_plan_text(
-    data: bytes, source: str, *, context: dt.date | None = None, terms: SchoolTerms | None = None
+    data: bytes,
+    source: str,
+    *,
+    context: dt.date | None = None,
+    terms: SchoolTerms | None = None,
+    people: Collection[str] | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read the council's own format (seed 002): a title line, a tab-separated table whose cells
-    hold HTML lists, and an optional `## Glossary` section of "ACRONYM meaning" lines."""
-    text = _decode(data, source)
+    hold HTML lists, and an optional `## Glossary` section of "ACRONYM meaning" lines. `people`:
+    the initials a Who cell may name (None: any)."""
+    text = decode_text(data, source)
     title: str | None = None
     header: TableRow | None = None
     rows: list[TableRow] = []
@@ -89,7 +100,7 @@ def read_plan_text(
             if "\t" in line:
                 header = TableRow(number, [read_html_cell(c) for c in line.split("\t")])
             elif title is None:
-                title = line.strip()
+                title = fields.text(line.strip(), Place(source, number, "title"))
             continue
         rows.append(TableRow(number, [read_html_cell(c) for c in line.split("\t")]))
     if header is None:
@@ -98,7 +109,7 @@ def read_plan_text(
             f"({' | '.join(label for label, _ in COLUMNS.values())})",
             file=source,
         )
-    plan = build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms)
+    plan = build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people)
     return plan, glossary
 
 
@@ -109,9 +120,10 @@ def read_plan_csv(
     context: dt.date | None = None,
     title: str | None = None,
     terms: SchoolTerms | None = None,
+    people: Collection[str] | None = None,
 ) -> ActionPlan:
     """Read a UTF-8 CSV plan: row 1 is the header; inside a cell each line is one list item."""
-    text = _decode(data, source, row_of=_csv_row_of)
+    text = decode_text(data, source, row_of=csv_row_of)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     try:
@@ -120,7 +132,7 @@ def read_plan_csv(
     except csv.Error as err:
         raise LoadError(f"not a readable CSV file: {err}", file=source, row=len(records) + 1) from err
     records = [[_unguard(value) for value in record] for record in records]
-    return _build_from_strings(records, source=source, title=title, context=context, terms=terms)
+    return _build_from_strings(records, source=source, title=title, context=context, terms=terms, people=people)
 
 
 def read_plan_xlsx(
@@ -130,98 +142,57 @@ def read_plan_xlsx(
     context: dt.date | None = None,
     title: str | None = None,
     terms: SchoolTerms | None = None,
+    max_rows: int | None = None,
+    people: Collection[str] | None = None,
 ) -> ActionPlan:
     """Read the first sheet of an Excel workbook: row 1 is the header; each line of a cell is one item."""
-    from openpyxl import load_workbook  # imported here: only this format needs it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as err:  # openpyxl raises zip, XML and key errors for a file that is not xlsx
-        raise LoadError(f"not an Excel workbook (.xlsx): {err}", file=source) from err
-    if not workbook.worksheets:
-        raise LoadError("the workbook has no sheets", file=source)
-    sheet = workbook.worksheets[0]
-    # min_row=1: openpyxl would otherwise start at the first row with data, and numbers would shift.
-    records = [
-        [_spreadsheet_text(value) for value in values]
-        for values in sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), min_col=1, values_only=True)
-    ]
-    return _build_from_strings(records, source=source, title=title, context=context, terms=terms)
+    records = workbook_rows(data, source, max_rows=max_rows)
+    return _build_from_strings(records, source=source, title=title, context=context, terms=terms, people=people)
 
 
 def read_plan_file(
-    name: str, data: bytes, *, context: dt.date | None = None, terms: SchoolTerms | None = None
+    name: str,
+    data: bytes,
+    *,
+    context: dt.date | None = None,
+    terms: SchoolTerms | None = None,
+    max_rows: int | None = None,
+    people: Collection[str] | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read a plan by its file name's extension: .txt/.tsv (the council's format), .csv or .xlsx.
-    `terms`: the school terms its Whens are read against (the shipped table if None)."""
+    `terms`: the school terms its Whens are read against (the shipped table if None); `max_rows`:
+    the most rows a sheet may have (a text file's lines are the caller's to count); `people`: the
+    initials a Who cell may name (None: any)."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
     if suffix in (".txt", ".tsv"):
-        return read_plan_text(data, name, context=context, terms=terms)
+        return read_plan_text(data, name, context=context, terms=terms, people=people)
     if suffix == ".csv":
-        return read_plan_csv(data, name, context=context, terms=terms), Glossary()
+        return read_plan_csv(data, name, context=context, terms=terms, people=people), Glossary()
     if suffix == ".xlsx":
-        return read_plan_xlsx(data, name, context=context, terms=terms), Glossary()
+        return read_plan_xlsx(data, name, context=context, terms=terms, max_rows=max_rows, people=people), Glossary()
     raise LoadError(f"unknown plan file type {suffix or '(none)'!r}: use .txt, .tsv, .csv or .xlsx", file=name)
 
 
 def _build_from_strings(
-    records: list[list[str]], *, source: str, title: str | None, context: dt.date | None, terms: SchoolTerms | None
+    records: list[list[str]],
+    *,
+    source: str,
+    title: str | None,
+    context: dt.date | None,
+    terms: SchoolTerms | None,
+    people: Collection[str] | None,
 ) -> ActionPlan:
     if not records:
         raise LoadError("the file is empty: row 1 must be the header", file=source, row=1)
     header = TableRow(1, [read_plain_cell(value) for value in records[0]])
     rows = [TableRow(number, [read_plain_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2)]
-    return build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms)
+    return build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people)
 
 
 def _unguard(value: str) -> str:
     """Drop the apostrophe the export puts before a cell that starts with = + - or @, so that a
     spreadsheet opening the CSV shows the text instead of running it as a formula."""
     return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
-
-
-def _spreadsheet_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _decode(data: bytes, source: str, *, row_of=None) -> str:
-    """UTF-8, with or without a byte-order mark. Nothing else is guessed: cp1252 and UTF-8 share
-    most bytes, and a wrong guess would put the wrong characters into people's names."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        offset = err.start + (len(_BOM) if data.startswith(_BOM) else 0)
-        line = data.count(b"\n", 0, offset) + 1
-        line_start = data.rfind(b"\n", 0, offset) + 1
-        shown = data[max(line_start, offset - 60) : offset + 1].decode("utf-8", errors="replace")
-        hint = (
-            "it looks like UTF-16 ('Unicode text'); save it as UTF-8"
-            if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-            else "save it as UTF-8"
-        )
-        raise LoadError(
-            f"not UTF-8 text: byte 0x{data[offset]:02x} at byte offset {offset} (line {line}); {hint}",
-            file=source,
-            row=row_of(data[:offset]) if row_of else line,
-            text=shown,
-        ) from err
-
-
-def _csv_row_of(prefix: bytes) -> int:
-    """The CSV row (not line: a quoted cell may span lines) that the end of `prefix` falls in."""
-    text = prefix.decode("utf-8-sig", errors="replace")
-    try:
-        return sum(1 for _ in csv.reader(io.StringIO(text + "x", newline="")))
-    except csv.Error:
-        return text.count("\n") + 1
 
 
 def _stem(source: str) -> str:
@@ -232,7 +203,7 @@ def _add_term(glossary: Glossary, line: str, number: int, source: str) -> None:
     parts = line.strip().split(None, 1)
     if len(parts) < 2:
         raise LoadError("a glossary line needs an acronym and its meaning", file=source, row=number, text=line)
-    acronym = parts[0].rstrip(":")
+    acronym = fields.key(parts[0].rstrip(":"), Place(source, number, "glossary"))
     # "|" is a leftover cell border of the table the glossary was copied from.
     meaning = re.sub(r"\s*\|\s*", " ", parts[1]).strip().lstrip("-–:= ").strip()
     if not meaning:
@@ -291,9 +262,10 @@ def _header_context(when_header: str, source: str, row: int) -> dt.date | None:
     (from 2021-09-01)", as the export writes a plan whose context is not 1 January), else 1 January
     of a year written there ("When (2022)", as the council writes it), else none."""
     day = _CONTEXT_DATE.search(when_header)
+    place = Place(source, row, when_header)
     if day:
         try:
-            return dt.date.fromisoformat(day.group(0))
+            return fields.in_range(dt.date.fromisoformat(day.group(0)), place, text=when_header)
         except ValueError as err:
             raise LoadError(
                 f"{day.group(0)!r} in the When heading is not a date (write it as YYYY-MM-DD)",
@@ -303,7 +275,7 @@ def _header_context(when_header: str, source: str, row: int) -> dt.date | None:
                 text=when_header,
             ) from err
     year = _YEAR.search(when_header)
-    return dt.date(int(year.group(1)), 1, 1) if year else None
+    return fields.in_range(dt.date(int(year.group(1)), 1, 1), place, text=when_header) if year else None
 
 
 @dataclass
@@ -325,9 +297,11 @@ def build_plan(
     title: str,
     context: dt.date | None,
     terms: SchoolTerms | None = None,
+    people: Collection[str] | None = None,
 ) -> ActionPlan:
     """Read the rows of a plan table into an ActionPlan: numbered recommendations in file order,
-    their actions paired with the When and Who cells, their measures, merges and alignments."""
+    their actions paired with the When and Who cells, their measures, merges and alignments.
+    `people`: the initials a Who cell may name (None: any)."""
     columns = _read_header(header, source)
     if columns.context is not None:
         context = columns.context
@@ -355,6 +329,9 @@ def build_plan(
             return LoadError(message, file=source, row=row.number, column=column, text=text)
 
         _check_extra_cells(row, len(header.cells), fail)
+        for role, position in columns.index.items():
+            if position < len(row.cells):  # length and characters, as every stored text is checked
+                fields.text(row.cells[position].text, Place(source, row.number, columns.names[role]))
 
         number_cell = cell("no")
         if not number_cell:
@@ -392,6 +369,14 @@ def build_plan(
             origin.alignments += [(n, "actions") for n in aligned]
         whens = _read_whens(cell("when"), len(action_texts), context, terms, lambda m, t: fail(m, "when", t))
         lead, owners = _read_owners(cell("who"), len(action_texts), lambda m, t: fail(m, "who", t))
+        unknown = [o for o in owners if o is not None and people is not None and o not in people]
+        if unknown:
+            raise fail(
+                f"unknown person {unknown[0]!r}: add them under 'people' in a setup file loaded with this plan "
+                "or before (their reminders would have nowhere to go)",
+                "who",
+                unknown[0],
+            )
         done_days = _read_statuses(cell("status"), len(action_texts), lambda m, t: fail(m, "status", t))
         if recommendation.owner is None:
             recommendation.owner = lead
@@ -420,7 +405,10 @@ def _read_number(text: str, fail) -> str:
     match = _NUMBER.fullmatch(text.strip())
     if not match:
         raise fail("not a recommendation number (like 6 or 6a)", "no", text)
-    return f"{int(match.group(1))}{match.group(2).lower()}"
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
+        raise fail(f"a recommendation number may be at most {MAX_INTEGER}", "no", fields.shown(text))
+    return f"{int(digits)}{match.group(2).lower()}"
 
 
 def _read_recommendation(cell: Cell) -> tuple[str, str]:
@@ -486,6 +474,9 @@ def _read_owners(cell: Cell, count: int, fail) -> tuple[str | None, list[str | N
     names = [b.text for b in cell.blocks]
     if not names:
         return None, [None] * count
+    for name in names:  # initials are keys: as long as a key may be
+        if len(name) > KEY_LENGTH:
+            raise fail(f"an owner's initials may be at most {KEY_LENGTH} characters", fields.shown(name))
     if len(names) == 1:
         return names[0], names * count
     if len(names) == count:
@@ -509,10 +500,13 @@ def _read_statuses(cell: Cell, count: int, fail) -> list[dt.date | None]:
             continue
         day = complete.group("day")
         try:
-            days.append(dt.date.fromisoformat(day))
+            done_on = dt.date.fromisoformat(day)
         except ValueError as err:
             said = f"{day!r} is not a date" if day else "no day is given"
             raise fail(f"the status says complete but {said}: write \"complete on YYYY-MM-DD\"", line) from err
+        if not date_in_range(done_on):
+            raise fail(f"the day an action was done must be {date_range_words()}", line)
+        days.append(done_on)
     # Fewer lines than actions is only a problem when a completion could belong to more than one
     # action; a single "On track" for the whole row says nothing about any one action.
     if len(lines) > count or (len(lines) < count and any(days)):

@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass
 
 from governance_model.errors import LoadError, WhenError
+from governance_model.importing import fields
+from governance_model.importing.fields import Place
+from governance_model.limits import MAX_INTEGER, date_in_range, date_range_words
 from governance_model.model import ProgressUpdate
 from governance_model.when import read_when
 
@@ -157,7 +160,7 @@ class _Block:
         if key == "date":
             self.recorded_on = _read_day(value, self, number)
         elif key == "by":
-            self.author = value
+            self.author = fields.key(value, Place(self.source, number, "By"))
         else:
             status = re.sub(r"\s+", " ", value.rstrip(".")).casefold()
             if self.action is None:
@@ -199,6 +202,9 @@ class _Block:
                 f"the block for {self.label} has no date: add a line 'Date: YYYY-MM-DD' or give the day of the updates (--on)",
                 self.line,
             )
+        for section, items in self.sections.items():
+            for item in items:  # an item carried on over many lines is checked whole
+                fields.text(item, Place(self.source, self.section_lines[section], SECTIONS[section][0]))
         update = ProgressUpdate(
             recommendation_number=self.number,
             recorded_on=day,
@@ -215,16 +221,29 @@ class _Block:
 
 def _read_day(value: str, block: _Block, number: int) -> dt.date:
     """"2022-03-10", or a day written with its year ("10 March 2022", "Thursday 10 March 2022")."""
+    day = None
     try:
         if _ISO_DATE.fullmatch(value):
-            return dt.date.fromisoformat(value)
-        if _YEAR.search(value):
+            day = dt.date.fromisoformat(value)
+        elif _YEAR.search(value):
             reading = read_when(value, dt.date(int(_YEAR.search(value).group(0)), 1, 1))
             if reading.kind == "date" and not reading.tentative and reading.start is not None:
-                return reading.start
+                day = reading.start
     except (ValueError, WhenError):
         pass
+    if day is not None:
+        if not date_in_range(day):
+            raise block.error(f"the date must be {date_range_words()}", number, value)
+        return day
     raise block.error(f"{value!r} is not one day: write it as YYYY-MM-DD (or '10 March 2022')", number, value)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _storable(digits: str | None) -> bool:
+    """Whether a recommendation's or action's number fits the columns that store it."""
+    return digits is None or (len(digits.lstrip("0")) <= len(str(MAX_INTEGER)) and int(digits) <= MAX_INTEGER)
 
 
 def _heading_text(line: str) -> str:
@@ -236,6 +255,7 @@ def read_progress_updates(text: str, source: str, *, recorded_on: dt.date | None
     """Read every block of a progress-update file. `recorded_on` is the day of blocks that state none."""
     blocks: list[_Block] = []
     for number, raw in enumerate(text.splitlines(), start=1):
+        fields.text(raw, Place(source, number))  # no line may hold what cannot be stored
         line = raw.strip()
         if not line:
             continue
@@ -248,6 +268,8 @@ def read_progress_updates(text: str, source: str, *, recorded_on: dt.date | None
         block_heading = _BLOCK.fullmatch(line.rstrip(":").strip())
         if block_heading:
             action = block_heading.group("action")
+            if not all(_storable(part) for part in (block_heading.group("number").rstrip(_LETTERS), action)):
+                raise LoadError(f"a recommendation or action number may be at most {MAX_INTEGER}", file=source, row=number, text=fields.shown(line))
             blocks.append(_Block(source, number, block_heading.group("number").lower(), int(action) if action else None))
             continue
         if not blocks:

@@ -11,6 +11,11 @@ from typing import Any
 import yaml
 
 from governance_model.errors import Error, LoadError
+from governance_model.importing import fields
+from governance_model.importing.fields import Place
+from governance_model.importing.safe_yaml import Node as _Node
+from governance_model.importing.safe_yaml import compose_yaml, load_yaml
+from governance_model.limits import MAX_DAYS
 from governance_model.meeting_rules import LONDON, read_meeting_rule
 from governance_model.model import (
     Body,
@@ -29,7 +34,6 @@ from governance_model.model import (
 )
 from governance_model.school_terms import SchoolTerms
 from governance_model.when import read_when
-from governance_model.working_days import is_day_count
 
 
 @dataclass
@@ -63,25 +67,6 @@ class Setup:
     glossary: Glossary = field(default_factory=Glossary)
 
 
-class _Node(dict):
-    """A YAML mapping that remembers the line it started on."""
-
-    line: int = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings are `_Node`s carrying their line number."""
-
-
-def _construct_node(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
-    mapping = _Node(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_node)
-
-
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
 
 
@@ -93,14 +78,16 @@ class _Reader:
         self.known_people = set(known_people)
         self.context: dt.date | None = None
 
-    def fail(self, node: Any, message: str, column: str | None = None, text: Any = None) -> LoadError:
-        line = getattr(node, "line", None)
-        return LoadError(message, file=self.source, row=line, column=column, text=None if text is None else str(text))
+    def place(self, node: Any, column: str | None = None) -> Place:
+        return Place(self.source, getattr(node, "line", None), column)
 
-    def mapping(self, node: Any, what: str, allowed: set[str], required: set[str] = frozenset()) -> _Node:
+    def fail(self, node: Any, message: str, column: str | None = None, text: Any = None) -> LoadError:
+        return self.place(node, column).error(message, text)
+
+    def mapping(self, node: Any, what: str, allowed: set[str], required: set[str] = frozenset(), parent: Any = None) -> _Node:
         if not isinstance(node, dict):
-            raise LoadError(f"each {what} must be a mapping of fields", file=self.source, text=str(node))
-        unknown = sorted(set(node) - allowed)
+            raise self.fail(parent, f"each {what} must be a mapping of fields", text=node)
+        unknown = sorted(str(k) for k in set(node) - allowed)
         if unknown:
             raise self.fail(node, f"unknown field in {what} (allowed: {', '.join(sorted(allowed))})", unknown[0], unknown[0])
         for key in sorted(required):
@@ -108,79 +95,104 @@ class _Reader:
                 raise self.fail(node, f"{what} has no {key!r}", key)
         return node
 
+    def items(self, node: _Node, key: str, what: str) -> list:
+        """The list under `key` (none: empty); anything else is an error."""
+        value = node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(node, f"{key!r} must be a list of {what}", key, value)
+        return value
+
+    def text(self, node: _Node, key: str, *, required: bool = False) -> str:
+        return fields.text(node.get(key), self.place(node, key), required=required)
+
+    def key(self, node: _Node, key: str) -> str:
+        return fields.key(node.get(key), self.place(node, key))
+
+    def date(self, node: _Node, key: str) -> dt.date | None:
+        value = node.get(key)
+        return None if value is None else fields.date(value, self.place(node, key))
+
     def when(self, node: _Node, key: str, context: dt.date):
-        text = node.get(key)
-        if text is None:
+        if node.get(key) is None:
             return None
+        text = self.text(node, key, required=True)
         try:
-            return read_when(str(text), context, self.terms)
+            return read_when(text, context, self.terms)
         except Error as exc:
             raise self.fail(node, str(exc), key, text) from exc
 
     def person_ref(self, node: _Node, key: str) -> str | None:
-        value = node.get(key)
-        if value is None:
+        if node.get(key) is None:
             return None
-        value = str(value)
+        value = self.key(node, key)
         if value not in self.known_people:
             raise self.fail(node, f"unknown person {value!r} (add them under 'people')", key, value)
         return value
 
     def body_ref(self, node: _Node, key: str) -> str | None:
-        value = node.get(key)
-        if value is None:
+        if node.get(key) is None:
             return None
-        value = str(value)
+        value = self.key(node, key)
         if value not in self.known_bodies:
             raise self.fail(node, f"unknown body {value!r} (add it under 'bodies')", key, value)
         return value
 
     # ---- sections
 
-    def person(self, node: Any) -> Person:
-        node = self.mapping(node, "person", {"initials", "name", "role", "email", "apprise"}, {"initials"})
+    def person(self, node: Any, parent: _Node) -> Person:
+        node = self.mapping(node, "person", {"initials", "name", "role", "email", "apprise"}, {"initials"}, parent)
         urls = node.get("apprise") or []
         if isinstance(urls, str):
             urls = [urls]
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            raise self.fail(node, "'apprise' must be a URL or a list of URLs", "apprise")
+        for url in urls:
+            try:
+                fields.text(url, self.place(node, "apprise"), required=True)
+            except LoadError as exc:  # never quote the URL: it may hold a password
+                raise self.fail(node, exc.message, "apprise") from None
+        email = node.get("email")
         return Person(
-            initials=str(node["initials"]),
-            name=str(node.get("name") or ""),
-            role=str(node.get("role") or ""),
-            email=node.get("email"),
-            apprise_urls=[str(u) for u in urls],
+            initials=self.key(node, "initials"),
+            name=self.text(node, "name"),
+            role=self.text(node, "role"),
+            email=None if email is None else fields.email(email, self.place(node, "email")),
+            apprise_urls=list(urls),
         )
 
-    def body(self, node: Any) -> Body:
+    def body(self, node: Any, parent: _Node) -> Body:
         node = self.mapping(
-            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}
+            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}, parent
         )
-        code = str(node["code"])
-        lead = node.get("papers_lead_days", 5)
-        if not isinstance(lead, int) or lead < 0:
-            raise self.fail(node, "papers_lead_days must be a whole number of working days", "papers_lead_days", lead)
+        code = self.key(node, "code")
         body = Body(
             code=code,
-            name=str(node["name"]),
+            name=self.text(node, "name", required=True),
             secretary=self.person_ref(node, "secretary"),
-            papers_lead_days=lead,
-            exempt=bool(node.get("exempt", False)),
+            papers_lead_days=fields.day_count(node.get("papers_lead_days", 5), self.place(node, "papers_lead_days")),
+            exempt=fields.flag(node.get("exempt", False), self.place(node, "exempt")),
             reminder_days=self.reminder_days(node),
         )
-        meetings = node.get("meetings") or {}
-        meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"})
+        meetings = node.get("meetings") or _Node()
+        meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"}, parent=node)
         if meetings.get("rule"):
-            body.meeting_rule = str(meetings["rule"])
-            first, last = meetings.get("from"), meetings.get("until")
-            if not isinstance(first, dt.date) or not isinstance(last, dt.date):
-                raise self.fail(meetings, "a meeting rule needs 'from' and 'until' dates (YYYY-MM-DD)", "from", first)
+            body.meeting_rule = self.text(meetings, "rule", required=True)
+            if meetings.get("from") is None or meetings.get("until") is None:
+                raise self.fail(meetings, "a meeting rule needs 'from' and 'until' dates (YYYY-MM-DD)", "from", meetings.get("from"))
+            first, last = self.date(meetings, "from"), self.date(meetings, "until")
             try:
                 rule = read_meeting_rule(body.meeting_rule)
             except Error as exc:
                 raise self.fail(meetings, str(exc), "rule", body.meeting_rule) from exc
             for starts_at in rule.dates(first, last):
-                body.meetings.append(Meeting(key=f"{code}-{starts_at.date().isoformat()}", body_code=code, starts_at=starts_at))
+                key = fields.key(f"{code}-{starts_at.date().isoformat()}", self.place(meetings, "rule"))
+                body.meetings.append(Meeting(key=key, body_code=code, starts_at=starts_at))
+        elif meetings.get("from") is not None:
+            self.date(meetings, "from")
         explicit: set[str] = set()
-        for entry in meetings.get("dates") or []:
+        for entry in self.items(meetings, "dates", "meetings"):
             meeting = self.meeting(code, entry, meetings)
             if meeting.key in explicit:
                 raise self.fail(entry if isinstance(entry, dict) else meetings, f"two meetings of {code} have the key {meeting.key!r}; give one of them its own 'key'", "key", meeting.key)
@@ -195,8 +207,8 @@ class _Reader:
             entry_node = _Node(at=entry)
             entry_node.line = parent.line
             entry = entry_node
-        node = self.mapping(entry, f"meeting of {code}", {"at", "when", "key", "status", "location"})
-        status_text = str(node.get("status", "scheduled"))
+        node = self.mapping(entry, f"meeting of {code}", {"at", "when", "key", "status", "location"}, parent=parent)
+        status_text = self.text(node, "status") if node.get("status") is not None else "scheduled"
         try:
             status = MeetingStatus(status_text)
         except ValueError:
@@ -206,7 +218,7 @@ class _Reader:
         if node.get("at") is not None:
             starts_at = self.local_datetime(node, node["at"])
         elif node.get("when") is not None:
-            context = parent.get("from") or self.context
+            context = self.date(parent, "from") or self.context
             if context is None:
                 raise self.fail(node, "a meeting 'when' needs a date to read it against: give 'from' under meetings or 'context' at the top of the file", "when", node["when"])
             when = self.when(node, "when", context)
@@ -217,57 +229,65 @@ class _Reader:
         else:
             raise self.fail(node, "a meeting needs 'at' (YYYY-MM-DD HH:MM) or 'when' (e.g. 'TBC March 22')", "at")
         day = starts_at.date() if starts_at else (when.start if when and when.start else None)
-        key = str(node.get("key") or (f"{code}-{day.isoformat()}" if day else f"{code}-tbc"))
-        return Meeting(key=key, body_code=code, starts_at=starts_at, when=when, status=status, location=str(node.get("location") or ""))
+        if node.get("key") is not None:
+            key = self.key(node, "key")
+        else:
+            key = fields.key(f"{code}-{day.isoformat()}" if day else f"{code}-tbc", self.place(node, "key"))
+        return Meeting(key=key, body_code=code, starts_at=starts_at, when=when, status=status, location=self.text(node, "location"))
 
     def local_datetime(self, node: _Node, value: Any) -> dt.datetime:
+        place = self.place(node, "at")
         if isinstance(value, dt.datetime):
             naive = value.replace(tzinfo=None)
-            return naive.replace(tzinfo=LONDON)
+            return fields.in_range(naive, place, text=value).replace(tzinfo=LONDON)
         if isinstance(value, dt.date):
-            raise self.fail(node, "a meeting needs a time as well as a date (YYYY-MM-DD HH:MM)", "at", value)
-        match = _DATETIME.match(str(value).strip())
+            raise place.error("a meeting needs a time as well as a date (YYYY-MM-DD HH:MM)", value)
+        match = _DATETIME.match(fields.text(value, place).strip())
         if not match or match.group(2) is None:
-            raise self.fail(node, "expected a local date and time, YYYY-MM-DD HH:MM (Europe/London)", "at", value)
+            raise place.error("expected a local date and time, YYYY-MM-DD HH:MM (Europe/London)", value)
         try:
             day = dt.date.fromisoformat(match.group(1))
+            fields.in_range(day, place, text=value)
             return dt.datetime.combine(day, dt.time(int(match.group(2)), int(match.group(3))), tzinfo=LONDON)
         except ValueError as exc:
-            raise self.fail(node, f"not a real date and time ({exc})", "at", value) from exc
+            raise place.error(f"not a real date and time ({exc})", value) from exc
 
-    def document(self, node: Any) -> Document:
+    def document(self, node: Any, parent: _Node) -> Document:
         node = self.mapping(
-            node, "document", {"key", "title", "kind", "owner", "dated", "versions", "route", "exempt"}, {"key", "title", "dated"}
+            node, "document", {"key", "title", "kind", "owner", "dated", "versions", "route", "exempt"}, {"key", "title", "dated"}, parent
         )
-        key = str(node["key"])
-        dated = node["dated"]
-        if not isinstance(dated, dt.date) or isinstance(dated, dt.datetime):
-            raise self.fail(node, "'dated' must be a date YYYY-MM-DD: phrases without a year take it from here", "dated", dated)
+        key = self.key(node, "key")
+        dated = fields.date(node["dated"], self.place(node, "dated"), what="a date YYYY-MM-DD: phrases without a year take it from here")
         try:
-            kind = DocumentKind(str(node.get("kind", "strategy")))
+            kind = DocumentKind(self.text(node, "kind") if node.get("kind") is not None else "strategy")
         except ValueError:
             allowed = ", ".join(k.value for k in DocumentKind)
             raise self.fail(node, f"document kind must be one of {allowed}", "kind", node.get("kind")) from None
         versions = []
-        for v in node.get("versions") or []:
-            v = self.mapping(v, "version", {"number", "label", "dated"}, {"number"})
-            versions.append(DocumentVersion(number=int(v["number"]), label=str(v.get("label") or f"Version {v['number']}"), dated=v.get("dated")))
-        steps = [self.step(s, i, dated) for i, s in enumerate(node.get("route") or [], start=1)]
+        for v in self.items(node, "versions", "versions"):
+            v = self.mapping(v, "version", {"number", "label", "dated"}, {"number"}, node)
+            number = fields.whole_number(v["number"], self.place(v, "number"))
+            label = self.text(v, "label") or f"Version {number}"
+            versions.append(DocumentVersion(number=number, label=label, dated=self.date(v, "dated")))
+        raw_steps = self.items(node, "route", "route steps")
+        steps = [self.step(s, i, dated, node) for i, s in enumerate(raw_steps, start=1)]
         document = Document(
             key=key,
-            title=str(node["title"]),
+            title=self.text(node, "title", required=True),
             kind=kind,
             owner=self.person_ref(node, "owner"),
             versions=versions,
             route=Route(steps),
             dated=dated,
-            exempt=bool(node.get("exempt", False)),
+            exempt=fields.flag(node.get("exempt", False), self.place(node, "exempt")),
         )
         keys = [s.key for s in steps]
-        for raw, step in zip(node.get("route") or [], steps):
+        for raw, step in zip(raw_steps, steps):
             if keys.count(step.key) > 1:
                 raise self.fail(raw, f"step key {step.key!r} appears twice in the route of {key!r}", "key", step.key)
             for waited in step.waits_for or ():
+                if waited == step.key:
+                    raise self.fail(raw, f"step {step.key!r} waits for itself", "waits_for", waited)
                 if waited not in keys and not is_link(waited):
                     raise self.fail(
                         raw,
@@ -276,34 +296,68 @@ class _Reader:
                         "waits_for",
                         waited,
                     )
+        self.check_no_circle(document.route, dict(zip(keys, raw_steps)), key)
         return document
 
-    def step(self, node: Any, position: int, context: dt.date) -> Step:
-        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting", "done", "advisory"}, {"key", "kind", "title"})
+    def check_no_circle(self, route: Route, raw: dict[str, Any], document: str) -> None:
+        """Steps that wait for each other in a circle would never start: refuse them, naming the circle."""
+        waits = {s.key: [k for k in route.prerequisites(s) if not is_link(k)] for s in route.steps}
+        finished: set[str] = set()
+        for start in waits:
+            if start in finished:
+                continue
+            path: list[str] = []
+            stack = [(start, iter(waits[start]))]
+            on_path = {start}
+            path.append(start)
+            while stack:
+                current, following = stack[-1]
+                nxt = next(following, None)
+                if nxt is None:
+                    stack.pop()
+                    on_path.discard(current)
+                    path.pop()
+                    finished.add(current)
+                elif nxt in on_path:
+                    circle = path[path.index(nxt):] + [nxt]
+                    raise self.fail(
+                        raw[circle[0]],
+                        f"steps of {document!r} wait for each other in a circle ({' waits for '.join(circle)}), so none could start",
+                        "waits_for",
+                        nxt,
+                    )
+                elif nxt not in finished:
+                    stack.append((nxt, iter(waits[nxt])))
+                    on_path.add(nxt)
+                    path.append(nxt)
+
+    def step(self, node: Any, position: int, context: dt.date, parent: _Node) -> Step:
+        node = self.mapping(node, "route step", {"key", "kind", "title", "body", "when", "owner", "waits_for", "meeting", "done", "advisory"}, {"key", "kind", "title"}, parent)
         try:
-            kind = StepKind(str(node["kind"]))
+            kind = StepKind(self.text(node, "kind"))
         except ValueError:
             allowed = ", ".join(k.value for k in StepKind)
             raise self.fail(node, f"step kind must be one of {allowed}", "kind", node["kind"]) from None
         done = node.get("done")
-        if done is not None and (not isinstance(done, dt.date) or isinstance(done, dt.datetime)):
-            raise self.fail(node, "'done' must be the date the step was done, YYYY-MM-DD", "done", done)
+        if done is not None:
+            done = fields.date(done, self.place(node, "done"), what="the date the step was done, YYYY-MM-DD")
         waits = node.get("waits_for")
-        if isinstance(waits, str):
-            waits = [waits]
+        if waits is not None:
+            place = self.place(node, "waits_for")
+            waits = tuple(fields.key(w, place) for w in (waits if isinstance(waits, list) else [waits]))
         advisory = node.get("advisory", False)
         if not isinstance(advisory, bool):
             raise self.fail(node, "'advisory' must be true (an input that informs but never holds up what follows) or false", "advisory", advisory)
         return Step(
-            key=str(node["key"]),
+            key=self.key(node, "key"),
             position=position,
             kind=kind,
-            title=str(node["title"]),
+            title=self.text(node, "title", required=True),
             body_code=self.body_ref(node, "body"),
             when=self.when(node, "when", context),
             owner=self.person_ref(node, "owner"),
-            waits_for=None if waits is None else tuple(str(w) for w in waits),
-            meeting_key=node.get("meeting"),
+            waits_for=waits,
+            meeting_key=None if node.get("meeting") is None else self.key(node, "meeting"),
             done_on=done,
             advisory=advisory,
         )
@@ -312,21 +366,23 @@ class _Reader:
         days = node.get("reminder_days")
         if days is None:
             return None
-        if not isinstance(days, list) or not days or not all(is_day_count(d) for d in days):
-            raise self.fail(node, "reminder_days must be a list of whole numbers of working days, e.g. [14, 7, 2, 0]", "reminder_days", days)
+        if not isinstance(days, list) or not days or not all(fields.is_day_count(d) for d in days):
+            raise self.fail(
+                node,
+                f"reminder_days must be a list of whole numbers of working days from 0 to {MAX_DAYS}, e.g. [14, 7, 2, 0]",
+                "reminder_days",
+                days,
+            )
         return tuple(sorted(set(days), reverse=True))
 
-    def plan(self, node: Any) -> PlanReference:
+    def plan(self, node: Any, parent: _Node) -> PlanReference:
         if isinstance(node, str):
-            return PlanReference(file=node)
-        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days", "rag"}, {"file"})
-        context = node.get("context")
-        if context is not None and not isinstance(context, dt.date):
-            raise self.fail(node, "'context' must be a date YYYY-MM-DD", "context", context)
+            return PlanReference(file=fields.text(node, self.place(parent, "plans"), required=True), line=parent.line)
+        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days", "rag"}, {"file"}, parent)
         return PlanReference(
-            file=str(node["file"]),
-            title=node.get("title"),
-            context=context,
+            file=self.text(node, "file", required=True),
+            title=self.text(node, "title", required=True) if node.get("title") is not None else None,
+            context=self.date(node, "context"),
             line=node.line,
             owner=self.person_ref(node, "owner"),
             reminder_days=self.reminder_days(node),
@@ -339,15 +395,20 @@ class _Reader:
             return None
         if not isinstance(node, dict):
             raise self.fail(plan, "'rag' must be a mapping, e.g. {at_risk_within_days: 14, stale_after_days: 30}", "rag", node)
-        node = self.mapping(node, "plan's rag", {"at_risk_within_days", "stale_after_days"})
+        node = self.mapping(node, "plan's rag", {"at_risk_within_days", "stale_after_days"}, parent=plan)
         defaults = RagTolerances()
         values = {}
         for key in ("at_risk_within_days", "stale_after_days"):
-            value = node.get(key, getattr(defaults, key))
-            if not is_day_count(value):
-                raise self.fail(node if hasattr(node, "line") else plan, f"rag {key} must be a whole number of days, 0 or more", key, value)
-            values[key] = value
+            values[key] = fields.day_count(node.get(key, getattr(defaults, key)), self.place(node, key))
         return RagTolerances(**values)
+
+    def glossary(self, root: _Node) -> Glossary:
+        node = root.get("glossary")
+        if node is None:
+            return Glossary()
+        if not isinstance(node, dict):
+            raise self.fail(root, "glossary must map each acronym to its meaning", "glossary", node)
+        return Glossary({fields.key(k, self.place(node, "glossary")): fields.text(v, self.place(node, str(k)), required=True) for k, v in node.items()})
 
 
 def read_setup(
@@ -361,33 +422,23 @@ def read_setup(
     """Read a setup file. `known_*` are codes already stored, which the file may refer to; `terms`
     the school terms its Whens are read against (the shipped table if None). The term-dates file
     it may name (`terms:`) is the loader's to read first: see `read_terms_reference`."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LoadError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source, row=mark.line + 1 if mark else None) from exc
+    data = load_yaml(text, source)
     if data is None:
         data = _Node()
     reader = _Reader(source, set(known_bodies), set(known_people), terms)
     root = reader.mapping(data, "setup file", {"context", "terms", "people", "bodies", "documents", "plans", "glossary"})
     if "terms" in root and not (isinstance(root["terms"], str) and root["terms"].strip()):
         raise reader.fail(root, _TERMS_FIELD, "terms", root["terms"])
-    if root.get("context") is not None:
-        if not isinstance(root["context"], dt.date):
-            raise reader.fail(root, "'context' must be a date YYYY-MM-DD", "context", root["context"])
-        reader.context = root["context"]
+    reader.context = reader.date(root, "context")
     setup = Setup()
-    setup.people = [reader.person(p) for p in root.get("people") or []]
+    setup.people = [reader.person(p, root) for p in reader.items(root, "people", "people")]
     reader.known_people |= {p.initials for p in setup.people}
-    raw_bodies = root.get("bodies") or []
+    raw_bodies = reader.items(root, "bodies", "bodies")
     reader.known_bodies |= {str(b.get("code")) for b in raw_bodies if isinstance(b, dict)}
-    setup.bodies = [reader.body(b) for b in raw_bodies]
-    setup.documents = [reader.document(d) for d in root.get("documents") or []]
-    setup.plans = [reader.plan(p) for p in root.get("plans") or []]
-    glossary = root.get("glossary") or {}
-    if not isinstance(glossary, dict):
-        raise LoadError("glossary must map each acronym to its meaning", file=source)
-    setup.glossary = Glossary({str(k): str(v) for k, v in glossary.items()})
+    setup.bodies = [reader.body(b, root) for b in raw_bodies]
+    setup.documents = [reader.document(d, root) for d in reader.items(root, "documents", "documents")]
+    setup.plans = [reader.plan(p, root) for p in reader.items(root, "plans", "plan files")]
+    setup.glossary = reader.glossary(root)
     for kind, items, key in (("person", setup.people, "initials"), ("body", setup.bodies, "code"), ("document", setup.documents, "key")):
         seen: set[str] = set()
         for item in items:
@@ -405,8 +456,8 @@ def read_terms_reference(text: str, source: str) -> TermsReference | None:
     """The term-dates file a setup names with `terms:`, and the line it is named on; None when it
     names none (or is not valid YAML, which `read_setup` then reports)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        root = compose_yaml(text, source)
+    except LoadError:
         return None
     if not isinstance(root, yaml.MappingNode):
         return None

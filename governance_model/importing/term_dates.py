@@ -25,9 +25,11 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from governance_model.errors import LoadError
+from governance_model.importing import fields
+from governance_model.importing.fields import Place
+from governance_model.importing.safe_yaml import compose_yaml, load_yaml
+from governance_model.limits import MAX_DAYS
 from governance_model.school_terms import PublishedTerm, SchoolTerms
 
 LONDON = ZoneInfo("Europe/London")
@@ -57,8 +59,8 @@ def is_term_dates_file(name: str, data: bytes) -> bool:
         return False
     if suffix in (".yaml", ".yml"):
         try:
-            content = yaml.safe_load(text)
-        except yaml.YAMLError:
+            content = load_yaml(text, name)
+        except LoadError:
             return False
         return isinstance(content, dict) and (isinstance(content.get("terms"), list) or "academic_years" in content)
     return False
@@ -150,7 +152,7 @@ def _event(event: dict[str, _Property], begun: int, source: str) -> PublishedTer
     for required in ("SUMMARY", "DTSTART"):
         if required not in event:
             raise LoadError(f"an event has no {required}", file=source, row=begun, column=required, text="BEGIN:VEVENT")
-    summary = _unescape(event["SUMMARY"].value).strip()
+    summary = fields.text(_unescape(event["SUMMARY"].value), Place(source, event["SUMMARY"].line, "SUMMARY")).strip()
     if not summary:
         raise LoadError("an event's SUMMARY is empty", file=source, row=event["SUMMARY"].line, column="SUMMARY", text="")
     start, start_is_date, _ = _ics_day(event["DTSTART"], source)
@@ -190,12 +192,13 @@ def _ics_day(prop: _Property, source: str) -> tuple[dt.date, bool, bool]:
             match = _DATE.fullmatch(value)
             if match is None:
                 raise fail("a date must be written YYYYMMDD")
-            return dt.date(*(int(g) for g in match.groups())), True, True
+            day = dt.date(*(int(g) for g in match.groups()))
+            return fields.in_range(day, Place(source, prop.line, prop.name), text=prop.value), True, True
         match = _DATE_TIME.fullmatch(value)
         if match is None:
             raise fail("a date-time must be written YYYYMMDDTHHMMSS (with Z for UTC)")
         *parts, utc = match.groups()
-        moment = dt.datetime(*(int(p) for p in parts))
+        moment = fields.in_range(dt.datetime(*(int(p) for p in parts)), Place(source, prop.line, prop.name), text=prop.value)
     except ValueError as exc:
         raise fail(f"not a real date: {exc}") from None
     if utc:
@@ -206,6 +209,7 @@ def _ics_day(prop: _Property, source: str) -> tuple[dt.date, bool, bool]:
         except (ZoneInfoNotFoundError, ValueError):
             raise fail(f"unknown time zone {prop.params['TZID']!r}") from None
         moment = moment.replace(tzinfo=zone).astimezone(LONDON)
+    fields.in_range(moment, Place(source, prop.line, prop.name), text=prop.value)
     return moment.date(), False, moment.time() == dt.time(0, 0)
 
 
@@ -217,6 +221,8 @@ def _days(prop: _Property, source: str) -> dt.timedelta:
     if match is None or not any(match.groups()):
         raise LoadError("a DURATION must be whole days or weeks (P5D, P2W)", file=source, row=prop.line, column="DURATION", text=prop.value)
     weeks, days = (int(g or 0) for g in match.groups())
+    if weeks * 7 + days > MAX_DAYS:
+        raise LoadError(f"a DURATION may be at most {MAX_DAYS} days", file=source, row=prop.line, column="DURATION", text=prop.value)
     return dt.timedelta(weeks=weeks, days=days)
 
 
@@ -257,7 +263,7 @@ def read_term_dates_csv(data: bytes | str, source: str) -> SchoolTerms:
             record = record + [""] * (len(header) - len(record))
         if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
             raise LoadError(f"this row has {len(record)} cells, the header {len(header)}", file=source, row=number, text=",".join(record))
-        name = record[index["name"]].strip()
+        name = fields.text(record[index["name"]], Place(source, number, "name")).strip()
         if not name:
             raise LoadError("a row needs a name (such as 'Autumn term')", file=source, row=number, column="name", text="")
         start = _iso_date(record[index["start"]], source, number, "start")
@@ -268,9 +274,10 @@ def read_term_dates_csv(data: bytes | str, source: str) -> SchoolTerms:
 
 def _iso_date(value: str, source: str, row: int, column: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise LoadError("must be a date written YYYY-MM-DD", file=source, row=row, column=column, text=value) from None
+    return fields.in_range(day, Place(source, row, column), text=value)
 
 
 # --- YAML
@@ -279,14 +286,8 @@ def _iso_date(value: str, source: str, row: int, column: str) -> dt.date:
 def read_term_dates_yaml(data: bytes | str, source: str) -> SchoolTerms:
     """`terms: [{name, start, end}, …]`, or the `academic_years` form of the shipped table."""
     text = _decode(data, source)
-    try:
-        content = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LoadError(
-            f"not valid YAML: {getattr(exc, 'problem', None) or exc}", file=source, row=mark.line + 1 if mark else None
-        ) from exc
+    content = load_yaml(text, source)  # refuses duplicate keys, nested aliases, deep nesting
+    root = compose_yaml(text, source)
     if isinstance(content, dict) and "academic_years" in content and "terms" not in content:
         return SchoolTerms.from_yaml(text, source)
     if not isinstance(content, dict) or not isinstance(content.get("terms"), list):
@@ -304,6 +305,8 @@ def read_term_dates_yaml(data: bytes | str, source: str) -> SchoolTerms:
         if extra:
             raise LoadError(f"unknown field {extra[0]!r} (fields: name, start, end)", file=source, row=row, column=f"{path}.{extra[0]}", text=extra[0])
         name = entry.get("name")
+        if isinstance(name, str):
+            fields.text(name, Place(source, row, f"{path}.name"))
         if not isinstance(name, str) or not name.strip():
             raise LoadError("a term needs a name (such as 'Autumn term')", file=source, row=row, column=f"{path}.name", text=str(name))
         start = _yaml_date(entry.get("start"), source, row, f"{path}.start")
@@ -315,7 +318,7 @@ def read_term_dates_yaml(data: bytes | str, source: str) -> SchoolTerms:
 def _yaml_date(value: Any, source: str, row: int, column: str) -> dt.date:
     # YAML turns unquoted ISO dates into dates already; quoted ones arrive as text.
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
+        return fields.in_range(value, Place(source, row, column))
     if isinstance(value, str):
         return _iso_date(value, source, row, column)
     raise LoadError("must be a date written YYYY-MM-DD", file=source, row=row, column=column, text=str(value))

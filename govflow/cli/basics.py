@@ -39,7 +39,7 @@ def load(
     """Load setup, plan and term-dates files. All or nothing: one bad row and nothing is stored.
     Term dates are read first; the setup and plan files are read against them."""
     settings = Settings()
-    summary = file_loading.load_files(files, wiring.unit_of_work(settings))
+    summary = file_loading.load_files(files, wiring.unit_of_work(settings), file_loading.FileLimits.of(settings))
     print_load_summary(summary)
 
 
@@ -84,7 +84,9 @@ def demo(
     day = parse_date(as_of, "--as-of")
     wiring.check(settings, wiring.clock())  # before anything is stored or Prefect started
     out.print(f"database ready: {wiring.init_database(settings)}", highlight=False)
-    summary = file_loading.load_files([EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings))
+    summary = file_loading.load_files(
+        [EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings), file_loading.FileLimits.of(settings)
+    )
     print_load_summary(summary)
     out.print("running the nightly flow through Prefect (the first run starts a temporary Prefect server)…", highlight=False)
     prepare_prefect()

@@ -13,6 +13,7 @@ from governance_model.model import ProgressUpdate
 from govflow import wiring
 from govflow.cli.console import fail, out, parse_date
 from govflow.services import progress_recording
+from govflow.services.file_loading import FileLimits
 from govflow.settings import Settings
 
 Texts = Optional[list[str]]
@@ -41,14 +42,17 @@ def update(
     }
     actor = by or getpass.getuser()
     now = wiring.clock().now()
-    uow = wiring.unit_of_work(Settings())
+    settings = Settings()
+    uow = wiring.unit_of_work(settings)
     if file is not None:
         given = [name for name, value in texts.items() if value]
         given += [name for name, value in (("NUMBER", number), ("--action", action)) if value is not None]
         given += ["--complete"] if complete else []
         if given:
             fail(f"--file gives the updates itself: leave out {', '.join(given)}")
-        result = progress_recording.load_updates(uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why)
+        result = progress_recording.load_updates(
+            uow, plan, file, recorded_on=day, actor=actor, now=now, author=by, reason=why, limits=FileLimits.of(settings)
+        )
     else:
         if number is None:
             fail("say which recommendation (NUMBER), or load updates from a file (--file)")

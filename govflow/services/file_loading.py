@@ -5,7 +5,10 @@ PostgreSQL or the in-memory fake.
 The council's term dates (a file `is_term_dates_file` recognises, or the one a setup names with
 `terms:`) are read first, and every When of the setup and plan files loaded with them is read
 against them; they are stored, replacing any loaded before, and later loads read against the stored
-ones. A year they do not cover comes from the shipped table, marked estimated (`terms_for_reading`)."""
+ones. A year they do not cover comes from the shipped table, marked estimated (`terms_for_reading`).
+
+Every file is held to `FileLimits` (GOVFLOW_MAX_FILE_BYTES, GOVFLOW_MAX_ROWS) before it is read,
+whatever its format; a plan's owners must be people loaded with it or before."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -14,15 +17,31 @@ from pathlib import Path
 
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
-from governance_model.importing.setup_yaml import read_setup, read_terms_reference
+from governance_model.importing.setup_yaml import PlanReference, read_setup, read_terms_reference
 from governance_model.importing.term_dates import is_term_dates_file, read_term_dates_file
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
 from governance_model.school_terms import SchoolTerms, terms_for_reading
+from govflow.settings import Settings, variable
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
 PLAN_SUFFIXES = {".txt", ".tsv", ".csv", ".xlsx"}
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """The most one input file may hold: bytes, and rows (lines of a text file, rows of a sheet)."""
+
+    max_bytes: int = Settings.model_fields["max_file_bytes"].default
+    max_rows: int = Settings.model_fields["max_rows"].default
+
+    @classmethod
+    def of(cls, settings: Settings) -> FileLimits:
+        return cls(settings.max_file_bytes, settings.max_rows)
+
+
+DEFAULT_LIMITS = FileLimits()
 
 
 @dataclass
@@ -66,11 +85,26 @@ class LoadSummary:
         return not any(counts) and not self.plans and any(t.loaded_now for t in self.term_dates)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> bytes:
+    """The file's bytes, refused when it is larger than `limits` allow or (text) has more lines."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limits.max_bytes + 1)  # never more than the limit into memory
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror}", file=str(path)) from exc
+    if len(data) > limits.max_bytes:
+        raise LoadError(
+            f"the file is larger than {limits.max_bytes} bytes (the limit {variable('max_file_bytes')} sets)", file=str(path)
+        )
+    if path.suffix.lower() != ".xlsx":  # a workbook's rows are counted as it is read
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        if lines > limits.max_rows:
+            raise LoadError(
+                f"the file has more than {limits.max_rows} lines (the limit {variable('max_rows')} sets)",
+                file=str(path),
+                row=limits.max_rows + 1,
+            )
+    return data
 
 
 def decode_utf8(data: bytes, source: str) -> str:
@@ -104,7 +138,7 @@ class _File:
         return str(self.path)
 
 
-def _term_files(files: list[_File]) -> tuple[list[_File], list[_File]]:
+def _term_files(files: list[_File], limits: FileLimits) -> tuple[list[_File], list[_File]]:
     """The term-dates files (given, or named by a setup's `terms:`, each once) and the other files."""
     terms: list[_File] = []
     others: list[_File] = []
@@ -132,19 +166,18 @@ def _term_files(files: list[_File]) -> tuple[list[_File], list[_File]]:
             )
         if path.resolve() not in seen:
             seen.add(path.resolve())
-            terms.append(_File(path, read_bytes(path)))
+            terms.append(_File(path, read_bytes(path, limits)))
     return terms, others
 
 
-def _parse(files: Iterable[_File], known_bodies: set[str], known_people: set[str], terms: SchoolTerms) -> _Parsed:
+def _parse(
+    files: Iterable[_File], known_bodies: set[str], known_people: set[str], terms: SchoolTerms, limits: FileLimits
+) -> _Parsed:
+    """Every setup file first (in the order given), then the plans they name and the plan files
+    given, read knowing everyone the setups list: a plan's owners must be known people."""
     parsed = _Parsed()
     plan_sources: dict[str, str] = {}
-
-    def add_plan(plan: ActionPlan, source: str) -> None:
-        if plan.key in plan_sources:
-            raise LoadError(f"plan {plan.key!r} is loaded twice in one go (also from {plan_sources[plan.key]})", file=source)
-        plan_sources[plan.key] = source
-        parsed.plans.append(plan)
+    plan_files: list[tuple[Path, bytes, PlanReference | None]] = []
 
     for file in files:
         path, source = file.path, file.source
@@ -166,38 +199,46 @@ def _parse(files: Iterable[_File], known_bodies: set[str], known_people: set[str
                 plan_path = (path.parent / ref.file)
                 if not plan_path.exists():
                     raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
-                plan, glossary = read_plan_file(str(plan_path), read_bytes(plan_path), context=ref.context, terms=terms)
-                if ref.title:
-                    plan.title, plan.key = ref.title, plan_key(ref.title)
-                plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
-                parsed.glossary.terms.update(glossary.terms)
-                add_plan(plan, str(plan_path))
+                plan_files.append((plan_path, read_bytes(plan_path, limits), ref))
         elif suffix in PLAN_SUFFIXES:
-            plan, glossary = read_plan_file(source, file.data, terms=terms)
-            parsed.glossary.terms.update(glossary.terms)
-            add_plan(plan, source)
+            plan_files.append((path, file.data, None))
         else:
             raise LoadError(
                 f"unknown kind of file {suffix or '(no extension)'}: expected a setup (.yaml), a plan (.txt, .tsv, .csv,"
                 " .xlsx) or term dates (.ics, or a .csv or .yaml of terms)",
                 file=source,
             )
+
+    people = known_people | {p.initials for p in parsed.people}
+    for path, data, ref in plan_files:
+        plan, glossary = read_plan_file(
+            str(path), data, context=ref.context if ref else None, terms=terms, max_rows=limits.max_rows, people=people
+        )
+        if ref is not None:
+            if ref.title:
+                plan.title, plan.key = ref.title, plan_key(ref.title)
+            plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
+        parsed.glossary.terms.update(glossary.terms)
+        if plan.key in plan_sources:
+            raise LoadError(f"plan {plan.key!r} is loaded twice in one go (also from {plan_sources[plan.key]})", file=str(path))
+        plan_sources[plan.key] = str(path)
+        parsed.plans.append(plan)
     return parsed
 
 
-def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork) -> LoadSummary:
+def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimits = DEFAULT_LIMITS) -> LoadSummary:
     """Read every file, check it all, then store it in one transaction: all of it or none of it.
     Term-dates files are read first, and the setup and plan files against them (or, when the call
-    has none, against the term dates stored by an earlier load)."""
-    files = [_File(Path(p), read_bytes(Path(p))) for p in paths]
-    term_files, others = _term_files(files)
+    has none, against the term dates stored by an earlier load). `limits`: the most a file may hold."""
+    files = [_File(Path(p), read_bytes(Path(p), limits)) for p in paths]
+    term_files, others = _term_files(files, limits)
     loaded = [read_term_dates_file(f.source, f.data) for f in term_files]
     new_terms = SchoolTerms.joined(loaded) if loaded else None
     with uow:
         council = new_terms or uow.term_dates.get()
         stored_bodies = {b.code: b for b in uow.bodies.list()}
         known_people = {p.initials for p in uow.people.list()}
-        parsed = _parse(others, set(stored_bodies), known_people, terms_for_reading(council))
+        parsed = _parse(others, set(stored_bodies), known_people, terms_for_reading(council), limits)
         meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
         for document in parsed.documents:
             bind_meetings(document, meetings)

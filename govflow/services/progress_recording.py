@@ -16,7 +16,7 @@ from governance_model.importing.progress_updates import ParsedUpdate, read_progr
 from governance_model.model import ActionPlan, ProgressUpdate
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.repository_rules import check_update, updates_to_add
-from govflow.services.file_loading import decode_utf8, read_bytes
+from govflow.services.file_loading import DEFAULT_LIMITS, FileLimits, decode_utf8, read_bytes
 
 AUDIT_KIND = "progress.updated"
 
@@ -172,12 +172,14 @@ def load_updates(
     now: dt.datetime,
     author: str | None = None,
     reason: str = "",
+    limits: FileLimits = DEFAULT_LIMITS,
 ) -> ProgressResult:
     """Load every block of a progress-update file into a plan: all of them or none of them.
-    `recorded_on` is the day of blocks that give none; `author` the author of blocks without "By:"."""
+    `recorded_on` is the day of blocks that give none; `author` the author of blocks without "By:";
+    `limits` the most the file may hold."""
     path = Path(path)
     source = str(path)
-    text = decode_utf8(read_bytes(path), source)
+    text = decode_utf8(read_bytes(path, limits), source)
     parsed = read_progress_updates(text, source, recorded_on=recorded_on)
     entries = []
     for item in parsed:

@@ -9,6 +9,8 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 SEED_000 = SEEDS / "000_d993eb3b48e5d7e8.txt"  # Southend: Report to SEND Strategic Partnership Board, 5 Oct 2021
 SEED_001 = SEEDS / "001_17cfa2475c17c112.txt"  # Southend: Recommendation 1 progress update
 SEED_002 = SEEDS / "002_44384d6b394e2d75.txt"  # Southend: SEND Peer Review implementation plan DRAFT 1
+# The people seed 002 names as owners: a plan loads only with its owners known.
+SEED_002_PEOPLE = Path(__file__).resolve().parent / "seed_002_people.yaml"
 
 # The SHA-256 of each copy as it stands in the project's shared seeds folder: an editor that strips
 # trailing spaces or turns tabs into spaces would change what the tests read.

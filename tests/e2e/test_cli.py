@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.data import SEED_002
+from tests.data import SEED_002, SEED_002_PEOPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_init_load_and_status_on_each_database(database_url, tmp_path):
     env = {"GOVFLOW_DATABASE_URL": database_url, "GOVFLOW_DATA_DIR": str(tmp_path / "data")}
     init = govflow("init", env=env)
     assert init.returncode == 0, init.stderr
-    load = govflow("load", str(SEED_002), env=env)
+    load = govflow("load", str(SEED_002_PEOPLE), str(SEED_002), env=env)
     assert load.returncode == 0, load.stderr
     assert "16 recommendations: 1, 2, 3, 4, 6, 6a, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15" in load.stdout
     assert "owners: GB, BM, LM, CMc, AP, AK, APD" in load.stdout
@@ -141,6 +141,31 @@ def test_load_error_names_the_place_and_exits_2(tmp_path):
     result = govflow("load", str(bad), env=env)
     assert result.returncode == 2
     assert "plan.csv" in result.stderr and "row 2" in result.stderr and "someday" in result.stderr
+
+
+def test_mutated_setup_files_exit_2_naming_the_place_without_a_traceback(tmp_path):
+    # Inputs issue 12's campaign found crashing `govflow load` with a traceback.
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
+    assert govflow("init", env=env).returncode == 0
+    cases = {
+        "impossible-date.yaml": ("documents:\n  - {key: d, title: D, dated: 2021-02-30}\n", "row 2"),
+        "deep.yaml": ("people: " + "[" * 1000 + "]" * 1000 + "\n", "nested more than"),
+        "version.yaml": ("documents:\n  - key: d\n    title: D\n    dated: 2021-02-01\n    versions: [{number: eleven}]\n", "'number'"),
+    }
+    for name, (text, said) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = govflow("load", str(tmp_path / name), env=env)
+        assert result.returncode == 2, (name, result.stderr)
+        assert result.stderr.startswith("error: ") and name in result.stderr and said in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_load_refuses_a_file_larger_than_govflow_max_file_bytes(tmp_path):
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": "", "GOVFLOW_MAX_FILE_BYTES": "1000"}
+    assert govflow("init", env=env).returncode == 0
+    result = govflow("load", str(ROOT / "examples" / "southend" / "setup.yaml"), env=env)
+    assert result.returncode == 2
+    assert "setup.yaml" in result.stderr and "larger than 1000 bytes" in result.stderr and "GOVFLOW_MAX_FILE_BYTES" in result.stderr
 
 
 def test_meeting_move_and_decide_from_the_command_line(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from governance_model.errors import LoadError
 from govflow.services import file_loading as services
-from tests.data import SEED_002
+from tests.data import SEED_002, SEED_002_PEOPLE
 
 pytestmark = pytest.mark.database
 
@@ -30,7 +30,7 @@ def snapshot(uow_factory):
 
 
 def test_seed_002_loads_sixteen_recommendations_with_owners_actions_and_measures(uow_factory):
-    summary = services.load_files([SEED_002], uow_factory())
+    summary = services.load_files([SEED_002_PEOPLE, SEED_002], uow_factory())
     (plan_summary,) = summary.plans
     assert plan_summary.numbers == ["1", "2", "3", "4", "6", "6a", "5", "7", "8", "9", "10", "11", "12", "13", "14", "15"]
 
@@ -97,7 +97,7 @@ def test_loading_the_same_files_again_changes_nothing(uow_factory):
 
 
 def test_csv_and_xlsx_and_seed_text_store_the_same_plan(uow_factory):
-    services.load_files([SEED_002], uow_factory())
+    services.load_files([SEED_002_PEOPLE, SEED_002], uow_factory())
     from_text = snapshot(uow_factory)[3][0]
     for name in ("peer-review-plan.csv", "peer-review-plan.xlsx"):
         services.load_files([SOUTHEND.parent / name], uow_factory())

@@ -13,7 +13,7 @@ from governance_model.errors import LoadError, ModelError
 from governance_model.model import ProgressUpdate
 from govflow.services import file_loading as services
 from govflow.services import progress_recording as progress
-from tests.data import SEED_001
+from tests.data import SEED_001, SEED_002_PEOPLE
 
 pytestmark = pytest.mark.database
 
@@ -157,7 +157,7 @@ def test_seed_001_loads_into_a_plan_whose_recommendation_1_is_seed_001s(uow_fact
         f'1,"{text}","Strategic Action Plan reviewed",March,GB,"Plan reviewed"\n',
         name="strategic-plan.csv",
     )
-    summary = services.load_files([plan_file], uow_factory())
+    summary = services.load_files([SEED_002_PEOPLE, plan_file], uow_factory())
     key = summary.plans[0].key
     result = progress.load_updates(uow_factory(), key, SEED_001, recorded_on=dt.date(2022, 3, 1), actor="tester", now=NOW)
     assert [(r.label, r.recorded_on) for r in result.added] == [("recommendation 1", dt.date(2022, 3, 1))]

@@ -61,6 +61,15 @@ def test_each_variable_sets_its_setting(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert _value(Settings(), field) == value
 
 
+def test_the_file_limits_default_to_5_mb_and_20000_rows_and_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govflow.services.file_loading import FileLimits
+
+    assert FileLimits.of(Settings()) == FileLimits() == FileLimits(max_bytes=5_000_000, max_rows=20_000)
+    monkeypatch.setenv("GOVFLOW_MAX_FILE_BYTES", "1000")
+    monkeypatch.setenv("GOVFLOW_MAX_ROWS", "50")
+    assert FileLimits.of(Settings()) == FileLimits(max_bytes=1000, max_rows=50)
+
+
 def test_the_public_url_loses_its_final_slash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOVFLOW_PUBLIC_URL", "https://calendars.council.example.org/")
     assert Settings().public_url == "https://calendars.council.example.org"
@@ -72,6 +81,8 @@ def test_the_public_url_loses_its_final_slash(monkeypatch: pytest.MonkeyPatch) -
         ("GOVFLOW_PUBLIC_URL", "calendars.council.example.org", "is not an http:// or https:// address"),
         ("GOVFLOW_PUBLIC_URL", "ftp://user:hunter22@files.example.org", "ftp://user:***@files.example.org is not an http"),
         ("GOVFLOW_DATA_DIR", "FILE", "is not a folder"),
+        ("GOVFLOW_MAX_ROWS", "0", "must be a whole number, 1 or more"),
+        ("GOVFLOW_MAX_FILE_BYTES", "5MB", "valid integer"),
     ],
 )
 def test_a_setting_that_cannot_be_used_names_its_variable(
