@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # The suite on every core, a file's tests on one worker; `make test PYTEST_ARGS='-p no:xdist -x'` runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: demo test clean
+.PHONY: demo test soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed-test
 	end=$$(date +%s); \
 	echo "make test: $$((end - $(MAKE_START))) s wall in all, of which pytest $$((end - pytest_start)) s (exit status $$status)"; \
 	exit $$status
+
+# Not part of `make test`: kill -9 and concurrent senders and loads against PostgreSQL
+# (GOVFLOW_SOAK_DATABASE_URL, a schema of its own) and a slow SMTP relay; exits 1 if a digest is lost.
+soak: $(VENV)/.installed-test
+	$(BIN)/python scripts/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .govflow .pytest_cache

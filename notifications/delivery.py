@@ -1,7 +1,7 @@
 """Senders: how a digest leaves the system. Each has one method, `send(person, digest)`, which
 returns when the digest is delivered and raises `DeliveryError` (with a redacted message) when not.
 
-- `ApprisePersonSender` sends through apprise: the digest goes by email to `person.email` through
+- `ApprisePersonSender` sends through apprise (and the SMTP relay): the digest goes by email to `person.email` through
   the relay named by GOVFLOW_SMTP_URL, and to each of `person.apprise_urls` (Teams, Slack …), and to
   the URLs tagged with the person's initials in GOVFLOW_APPRISE_CONFIG.
 - `MailboxSender` writes each digest as an RFC 5322 `.eml` file into a folder: the default when
@@ -20,12 +20,13 @@ For a relay without login leave out user and password: apprise then skips AUTH a
 `mailto://`, talks plain SMTP (`mode=insecure`); `from=` is required because there is no user to
 make a sender address from. Percent-encode `@ / ? #` in a password.
 
-Email and HTML: apprise's email plugin builds the message itself, as multipart/alternative with our
-HTML as the text/html part and, as the text/plain part, its own conversion of that HTML (it has no
-way to take a text part from us). The HTML template is written so that conversion reads well (each
-item a heading followed by a list of its details). Services that do not take HTML (Slack, Teams
-and the like) get our plain-text rendering instead. The `.eml` files of `MailboxSender` carry both
-of our own parts.
+Email and HTML: the email to `person.email` goes through the relay from govflow itself
+(notifications.smtp_relay), because apprise's email plugin cannot give it our stable Message-ID;
+apprise still reads the URL and writes the text/plain part, as its conversion of our HTML. The HTML
+template is written so that conversion reads well (each item a heading followed by a list of its
+details). Services that do not take HTML (Slack, Teams and the like) get our plain-text rendering
+instead. The `.eml` files of `MailboxSender` carry both of our own parts. Both carry the digest's
+Message-ID (`Digest.message_id`): a resend of the same digest after a crash has the same one.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from collections.abc import Callable, Iterable
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
@@ -47,6 +49,7 @@ from governance_model.model import Person
 from notifications.digest import Digest
 from notifications.errors import ConfigurationError, DeliveryError
 from notifications.redaction import Redactor, privacy_url, redacting_apprise_logs
+from notifications.smtp_relay import Relay, RelayError, digest_email, submit
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +115,8 @@ class ApprisePersonSender:
                 )
                 raise DeliveryError(f"{person.initials} has {address}, and no apprise URL: nowhere to send the digest")
             delivered, failures = [], []
-            for label, destination in destinations:
-                error = self._notify(destination, digest)
+            for label, deliver in destinations:
+                error = deliver(digest)
                 (failures if error else delivered).append(f"{label}: {error}" if error else label)
         if failures:
             message = redactor(f"digest for {person.initials} not delivered to " + "; ".join(failures))
@@ -123,21 +126,34 @@ class ApprisePersonSender:
 
     # destinations
 
-    def _destinations(self, person: Person, redactor: Redactor) -> list[tuple[str, object]]:
-        """(label, apprise plugin) for every place this person's digest goes."""
-        found = []
+    def _destinations(self, person: Person, redactor: Redactor) -> list[tuple[str, Callable[[Digest], str | None]]]:
+        """(label, deliver) for every place this person's digest goes; `deliver(digest)` returns
+        None when that place took it, else why not."""
+        found: list[tuple[str, Callable[[Digest], str | None]]] = []
         if self.smtp_url and person.email:
-            found.append((f"email to {person.email}", self._email_plugin(person)))
+            relay = Relay.from_plugin(self._email_plugin(person))
+            found.append((f"email to {person.email}", partial(self._email, relay, person)))
         for url in person.apprise_urls:
             plugin = self._apprise.Apprise.instantiate(url, asset=self._asset)
             if plugin is None:
                 raise DeliveryError(redactor(f"{person.initials}: apprise cannot use the URL {privacy_url(url)}"))
-            found.append((plugin.url(privacy=True), plugin))
+            found.append((plugin.url(privacy=True), partial(self._notify, plugin)))
         if self.config_path is not None:
             for plugin in self._config_servers(tag=person.initials):
                 redactor.add_plugin(plugin)
-                found.append((plugin.url(privacy=True), plugin))
+                found.append((plugin.url(privacy=True), partial(self._notify, plugin)))
         return found
+
+    def _email(self, relay: Relay, person: Person, digest: Digest) -> str | None:
+        """Email the digest through the relay, with its own Message-ID (see notifications.smtp_relay)."""
+        assert person.email
+        try:
+            submit(relay, digest_email(relay, person, digest), person.email)
+        except RelayError as error:
+            logger.debug("email to %s not taken: %s", person.email, self.redact(str(error)))
+            return str(error)
+        logger.info("digest %s emailed to %s through %s", digest.message_id(relay.domain), person.email, relay.address)
+        return None
 
     def _email_plugin(self, person: Person):
         from apprise.utils.parse import is_email
@@ -258,7 +274,7 @@ class MailboxSender:
         else:
             message["To"] = "undisclosed-recipients:;"
         message["Date"] = format_datetime(self.clock().astimezone(dt.timezone.utc))
-        message["Message-ID"] = f"<{_safe(digest.key or digest.night.isoformat())}.{_safe(person.initials)}@govflow.invalid>"
+        message["Message-ID"] = digest.message_id(self.sender.rpartition("@")[2])
         message["X-Govflow-Recipient"] = person.initials
         message.set_content(digest.text)
         message.add_alternative(digest.html, subtype="html")

@@ -12,6 +12,7 @@ Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the da
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -113,6 +114,18 @@ class Digest:
     items: tuple[DigestItem, ...]
     reminder_keys: tuple[str, ...]  # every reminder shown: the outbox marks exactly these sent
     key: str = ""  # the outbox message it renders ("message-12"); names the .eml file
+
+    def message_id(self, domain: str) -> str:
+        """The Message-ID of this digest's email, `<message-12.3f9a…@govflow.council.example.org>`:
+        the outbox message it renders and a fingerprint of the reminders it shows. A resend of
+        the same digest (after a crash between the relay's answer and the outbox's record of it)
+        carries the same one, so relays and mail clients drop or thread the repeat; a different
+        digest (another message, or more reminders joined) carries another."""
+        shown = "\n".join([self.recipient, *sorted(set(self.reminder_keys))])
+        fingerprint = hashlib.sha256(shown.encode()).hexdigest()[:16]
+        local = re.sub(r"[^A-Za-z0-9-]+", "-", self.key or f"digest-{self.night.isoformat()}").strip("-")
+        host = re.sub(r"[^A-Za-z0-9.-]+", "-", domain.lower()).strip(".-") or "localhost"
+        return f"<{local}.{fingerprint}@govflow.{host}>"
 
     @property
     def overdue(self) -> int:

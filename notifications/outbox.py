@@ -9,7 +9,9 @@ attempt) and the loop goes on with the next message. If the process dies mid-sen
 rolls back and the message is simply pending again: there are no leases to expire.
 
 Delivery is at least once: a crash after the mail server accepted a message but before the commit
-sends that one digest again on the next run. Everything else (queueing the same reminder twice,
+sends that one digest again on the next run, with the same Message-ID (`Digest.message_id`), so
+the relay and mail clients can recognise the repeat. The commit follows the relay's answer at once,
+in the message's own transaction, never batched with other sends, to keep that window short. Everything else (queueing the same reminder twice,
 running the loop twice, two loops at once on PostgreSQL) sends nothing twice.
 """
 from __future__ import annotations

@@ -249,3 +249,58 @@ def test_two_senders_at_once_deliver_every_message_exactly_once(database_url: st
     assert reports["one"].failed == reports["two"].failed == 0
     assert Counter(a for r in smtp_server.mailbox.received for a in r.rcpt_tos) == {p.email: 1 for p in people}
     assert {m.status for m in messages(uow_factory)} == {"sent"}
+
+
+class _DiesAfterTheRelayAnswers:
+    """The real sender, then the process "dies" (a BaseException, as a kill would end it): the relay
+    has the digest, the outbox never records it sent."""
+
+    def __init__(self, sender: ApprisePersonSender):
+        self.sender = sender
+
+    def send(self, person, digest) -> None:
+        self.sender.send(person, digest)
+        raise SystemExit("killed after the relay took the digest")
+
+
+def test_a_digest_resent_after_a_crash_carries_the_same_message_id(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory, [PEOPLE["GB"], PEOPLE["BM"]])
+    queue(uow_factory, [r for r in three_people_reminders() if r.recipient in ("GB", "BM")])
+    sender = ApprisePersonSender(smtp_server.url())
+
+    with pytest.raises(SystemExit):
+        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW)
+    assert Counter(m.status for m in messages(uow_factory)) == {"pending": 2}  # BM's went out, unrecorded
+    report = send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=1))
+    assert (report.sent, report.failed) == (2, 0)
+
+    mailbox = smtp_server.mailbox
+    first, again = mailbox.to("bm@council.example.org")  # the oldest message (BM's) went out first
+    (gb,) = mailbox.to("gb@council.example.org")
+    for received in (first, again, gb):
+        assert len(received.message.get_all("Message-ID")) == 1, received.message.get_all("Message-ID")
+        assert received.message["Message-ID"].endswith("@govflow.council.example.org>")  # the sender's domain
+    assert again.message["Message-ID"] == first.message["Message-ID"]  # the resend: the relay and clients drop it
+    assert gb.message["Message-ID"] != first.message["Message-ID"]
+
+
+def test_every_other_digest_carries_a_message_id_of_its_own(uow_factory, smtp_server: SmtpServer) -> None:
+    save_people(uow_factory, [PEOPLE["GB"]])
+    gb = [r for r in three_people_reminders() if r.recipient == "GB"]
+    queue(uow_factory, gb[:1])
+    sender = ApprisePersonSender(smtp_server.url())
+
+    # The process dies after the relay took GB's digest; meanwhile the next reminder joins the same
+    # outbox message, so the resend shows more: a different digest, a different Message-ID.
+    with pytest.raises(SystemExit):
+        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW)
+    queue(uow_factory, gb[1:2])
+    assert send_pending(uow_factory, sender, NOW).sent == 1
+    # The next night: a new outbox message.
+    queue(uow_factory, [Reminder(r.recipient, r.item, r.rule, r.night + dt.timedelta(days=1)) for r in gb[2:]])
+    assert send_pending(uow_factory, sender, NOW + dt.timedelta(days=1)).sent == 1
+
+    ids = [r.message["Message-ID"] for r in smtp_server.mailbox.received]
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
+    message_ids = [m.id for m in messages(uow_factory)]
+    assert [i.split(".")[0] for i in ids] == [f"<message-{message_ids[0]}"] * 2 + [f"<message-{message_ids[1]}"]

@@ -25,6 +25,7 @@ class SqlBodyRepository(SqlRepository):
     def save(self, body: Body) -> None:
         """Upsert a body by code and its meetings by key; meetings not listed are left alone."""
         check_body(body)
+        self._hold_setup_lock()
         row = self.session.scalar(select(BodyRow).where(BodyRow.code == body.code))
         if row is None:
             row = BodyRow(code=body.code)

@@ -1,10 +1,11 @@
 """What the SQL repositories share: the session they work in, dialect-aware INSERT … ON CONFLICT,
-plain-column reads without the ORM's per-row work, and the chunk sizes that keep bind lists short."""
+the lock that makes the upserts of the setup one writer at a time, plain-column reads without the
+ORM's per-row work, and the chunk sizes that keep bind lists short."""
 from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import ColumnElement, Row, Table, select, update
+from sqlalchemy import ColumnElement, Row, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,12 +16,42 @@ IN_LIST_LIMIT = 1000
 IN_LIST_CHUNK = 500  # keys per IN list or multi-row INSERT: well inside every bind-parameter limit
 INSERT_CHUNK = 500
 
+# The first key of govflow's PostgreSQL advisory locks ("gov" in ASCII); the second is the schema's.
+ADVISORY_LOCK_CLASS = 0x676F76
+_SETUP_LOCK = "govflow.setup_lock"
+
 
 class SqlRepository:
     """Base of the SQL repositories: works inside a session that the unit of work owns; never commits."""
 
     def __init__(self, session: Session):
         self.session = session
+
+    def _hold_setup_lock(self) -> None:
+        """Wait until no other transaction is writing the setup (bodies, people, documents, plans,
+        glossary, term dates, conditions), and keep them waiting until this one ends.
+
+        Their saves read a row by key, then insert or update it. Two loads at once would both read
+        "none yet" and both insert, and one would fail on the unique key; holding this lock from
+        the first save to the commit makes them one after the other, and the second reads what the
+        first stored. PostgreSQL: `pg_advisory_xact_lock` on this schema (other schemas, and
+        senders, are not held up). SQLite: the database's write lock, taken now rather than at the
+        first INSERT (a no-op UPDATE), so the reads that follow see the other load's rows."""
+        session = self.session
+        transaction = session.get_transaction()
+        if transaction is not None and session.info.get(_SETUP_LOCK) is transaction:
+            return
+        session.flush()
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:class_, hashtext(current_schema()))"),
+                {"class_": ADVISORY_LOCK_CLASS},
+            )
+        elif connection.dialect.name == "sqlite":
+            connection.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 0"))
+        session.info[_SETUP_LOCK] = session.get_transaction()
+        session.expire_all()  # rows read before the wait are read again, as the other load left them
 
     def _insert(self, table: Table) -> Any:
         dialect = self.session.connection().dialect.name

@@ -14,6 +14,7 @@ class SqlConditionRepository(SqlRepository):
 
     def save(self, condition: Condition) -> None:
         """Record that a condition is met; one per name regardless of case (saving again replaces it)."""
+        self._hold_setup_lock()
         key = condition_key(condition.name)
         row = self.session.scalar(select(ConditionRow).where(ConditionRow.name_key == key))
         if row is None:

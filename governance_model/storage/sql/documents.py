@@ -53,6 +53,7 @@ class SqlDocumentRepository(SqlRepository):
     def save(self, document: Document) -> None:
         """Upsert by key; versions and steps become exactly those given (steps keep their ids by key)."""
         check_document(document)
+        self._hold_setup_lock()
         row = self.session.scalar(
             select(DocumentRow)
             .where(DocumentRow.key == document.key)

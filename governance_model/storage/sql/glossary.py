@@ -13,6 +13,7 @@ class SqlGlossaryRepository(SqlRepository):
 
     def merge(self, glossary: Glossary) -> None:
         """Add new acronyms and update the meaning of known ones; none is removed."""
+        self._hold_setup_lock()
         existing = {
             t.acronym: t
             for t in self.session.scalars(

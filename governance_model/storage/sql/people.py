@@ -12,6 +12,7 @@ class SqlPersonRepository(SqlRepository):
     """People by initials."""
 
     def save(self, person: Person) -> None:
+        self._hold_setup_lock()
         row = self.session.scalar(select(PersonRow).where(PersonRow.initials == person.initials))
         if row is None:
             row = PersonRow(initials=person.initials)

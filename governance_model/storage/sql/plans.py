@@ -29,6 +29,7 @@ class SqlPlanRepository(SqlRepository):
         added, and stored ones missing from `plan.updates` stay.
         """
         check_plan(plan)
+        self._hold_setup_lock()
         row = self.session.scalar(
             select(ActionPlanRow).where(ActionPlanRow.key == plan.key).options(*_PLAN_LOADS)
         )

@@ -15,6 +15,7 @@ class SqlTermDateRepository(SqlRepository):
     """The term dates a council loaded; saving replaces what was stored."""
 
     def save(self, terms: SchoolTerms, source: str) -> None:
+        self._hold_setup_lock()
         years = term_years_to_store(terms, source)
         self.session.execute(delete(TermDateRow))
         self.session.add_all(
