@@ -126,6 +126,7 @@ class _Parsed:
     documents: list[Document] = field(default_factory=list)
     plans: list[ActionPlan] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)
+    document_sources: dict[str, str] = field(default_factory=dict)  # document key → the setup file it is in
 
 
 @dataclass
@@ -194,6 +195,7 @@ def _parse(
             parsed.people += setup.people
             parsed.bodies += setup.bodies
             parsed.documents += setup.documents
+            parsed.document_sources.update((d.key, source) for d in setup.documents)
             parsed.glossary.terms.update(setup.glossary.terms)
             for ref in setup.plans:
                 plan_path = (path.parent / ref.file)
@@ -242,7 +244,7 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
         for document in parsed.documents:
             bind_meetings(document, meetings)
-        _check_links(parsed.documents, uow)
+        _check_links(parsed.documents, uow, parsed.document_sources)
         if new_terms is not None:
             uow.term_dates.save(new_terms, new_terms.source)
         for person in parsed.people:
@@ -278,8 +280,9 @@ def summarise_terms(terms: SchoolTerms, *, loaded_now: bool = True) -> TermDates
     )
 
 
-def _check_links(documents: list[Document], uow: AbstractUnitOfWork) -> None:
-    """A step that waits for another document's step must name one that is loaded or stored."""
+def _check_links(documents: list[Document], uow: AbstractUnitOfWork, sources: dict[str, str]) -> None:
+    """A step that waits for another document's step must name one that is loaded or stored; the
+    error names the setup file the waiting document is in (`sources`, by document key)."""
     loaded = {d.key: d for d in documents}
     for document in documents:
         for link in document.route.links():
@@ -290,7 +293,9 @@ def _check_links(documents: list[Document], uow: AbstractUnitOfWork) -> None:
             step_key = link.split("/", 1)[1]
             if other is None or step_key not in {s.key for s in other.route.steps}:
                 known = f"it has steps {', '.join(s.key for s in other.route.steps)}" if other else "no such document is loaded"
-                raise LoadError(f"document {document.key!r} waits for {link!r}, but {known}", column="waits_for", text=link)
+                raise LoadError(
+                    f"document {document.key!r} waits for {link!r}, but {known}", file=sources.get(document.key), column="waits_for", text=link
+                )
 
 
 def summarise_plan(plan: ActionPlan) -> PlanSummary:

@@ -113,3 +113,16 @@ def test_a_progress_update_file_is_held_to_the_limits(uow_factory, tmp_path, loa
         )
     assert caught.value.row == 21 and "GOVFLOW_MAX_ROWS" in str(caught.value)
     assert snapshot(uow_factory) == loaded
+
+
+def test_a_wait_for_a_step_no_document_has_names_the_file_and_stores_nothing(uow_factory, tmp_path, loaded):
+    # Found by tests/robustness: the error said which link, but not in which file.
+    setup = SETUP.replace("title: Shared with SSPB}", "title: Shared with SSPB, waits_for: send-strategy-2021-24/no-such-step}")
+    setup = setup.replace("plans:\n  - file: offer-plan.csv\n", "")
+    (tmp_path / "setup.yaml").write_text(setup, encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        services.load_files([tmp_path / "setup.yaml"], uow_factory())
+    error = caught.value
+    assert error.file.endswith("setup.yaml") and (error.column, error.text) == ("waits_for", "send-strategy-2021-24/no-such-step")
+    assert "it has steps" in str(error)
+    assert snapshot(uow_factory) == loaded
