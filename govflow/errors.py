@@ -21,3 +21,8 @@ class SettingsError(Error):
 
 class ServeError(Error):
     """The web server cannot start: the address cannot be listened on (the port is taken, say)."""
+
+
+class DatabaseError(Error):
+    """The database answered but cannot be used as it is: it has no govflow tables yet (never
+    `govflow init`-ed), or another command held it longer than govflow waits. Never shows a password."""

@@ -15,7 +15,7 @@ from governance_model.school_terms import SchoolTerms
 from governance_model.storage.database import make_engine, make_session_factory, migrate, parse_database_url
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
-from govflow.errors import SettingsError
+from govflow.errors import DatabaseError, SettingsError
 from govflow.settings import Settings, variable
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
@@ -39,9 +39,17 @@ def _engine(url: str):
     def _unreachable(context: ExceptionContext) -> None:
         # Only errors while connecting (no connection yet): the server is down, the name or the
         # password is wrong. A failing statement on a live connection is not a setting's fault.
+        original = context.original_exception
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
         if context.connection is None:
-            reason = str(context.original_exception).strip().splitlines()[0] if str(context.original_exception).strip() else type(context.original_exception).__name__
             raise SettingsError(variable("database_url"), f"cannot connect to {scrub_urls(url)}: {scrub_urls(reason)}")
+        # Two states of a live database a person can put right, said as such rather than a traceback.
+        if "no such table" in reason or type(original).__name__ == "UndefinedTable":
+            raise DatabaseError(
+                f"the database at {scrub_urls(url)} has no govflow tables, or not all of them ({reason}): run `govflow init` first"
+            )
+        if "database is locked" in reason:
+            raise DatabaseError(f"the database at {scrub_urls(url)} is busy: another govflow command kept it locked; try again when it has finished")
 
     return engine
 

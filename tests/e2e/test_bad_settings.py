@@ -137,3 +137,40 @@ def test_a_database_that_cannot_be_reached_is_named_not_a_traceback() -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("error: GOVFLOW_DATABASE_URL: cannot connect to postgresql://govflow:***@127.0.0.1:")
     assert "Connection refused" in result.stderr and "S3cret-pw" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_database_never_initialised_says_run_govflow_init(backend: str, tmp_path: Path) -> None:
+    """Found by tests/robustness: `govflow load` on a database without govflow's tables printed a
+    traceback (OperationalError: no such table). It is a clear error naming the cure."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        schema = None
+    else:
+        import uuid
+
+        from sqlalchemy import create_engine, text
+
+        schema = f"t_{uuid.uuid4().hex}"
+        server = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        try:
+            admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        except Exception as error:  # noqa: BLE001 - said in the skip
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(f"PostgreSQL not reachable: {error}")
+        url = f"{server}?options=-csearch_path%3D{schema}"
+    try:
+        env = {DATABASE: url, DATA_DIR: str(tmp_path / "data")}
+        for args in (("load", SETUP), ("status", "--as-of", "2022-01-01")):
+            result = _govflow(*args, env=env)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+            assert result.stderr.startswith("error: the database at "), result.stderr
+            assert "run `govflow init` first" in result.stderr
+    finally:
+        if schema:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            admin.dispose()
