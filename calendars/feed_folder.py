@@ -278,14 +278,17 @@ def etag_matches(if_none_match: str, etag: str | None) -> bool:
 
 
 def not_modified_since(if_modified_since: str, entry: FeedEntry) -> bool:
-    """True when Last-Modified is not later than the If-Modified-Since date (an unreadable date: False)."""
+    """True when Last-Modified is not later than the If-Modified-Since date.
+
+    A date that cannot be read is ignored (False: the whole feed is sent), as RFC 9110 §13.1.3
+    requires, and that includes a well-formed date no datetime can hold (year 99999999999)."""
     if entry.last_modified_epoch is None:
         return False
     if if_modified_since == entry.last_modified_http:  # what clients send back: no date parsing
         return True
     try:
         since = email.utils.parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: a year or offset beyond any C int
         return False
     if since is None:
         return False

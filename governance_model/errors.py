@@ -15,6 +15,10 @@ class WhenError(Error, ValueError):
         super().__init__(f"cannot read the date {text!r}: {reason}")
 
 
+class DateRangeError(Error, ValueError):
+    """A date counted on or back beyond the calendar (datetime's years 1 to 9999)."""
+
+
 class ModelError(Error):
     """A domain rule was broken (unknown body, duplicate number, a step waiting on nothing…)."""
 

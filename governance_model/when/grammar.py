@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 from dateutil.relativedelta import relativedelta
 
 from governance_model.errors import WhenError
+from governance_model.limits import date_in_range, date_range_words
 from governance_model.school_terms import SchoolTerms
 from governance_model.when.durations import LengthReader
 from governance_model.when.failures import Unreadable, Wrong, first_that_reads
@@ -84,17 +85,29 @@ class _PhraseReader(LengthReader):
         return self._terms
 
     def read(self) -> When:
+        if not date_in_range(self.context):
+            raise WhenError(self.text, f"the context date {self.context.isoformat()} is outside the dates govflow supports ({date_range_words()})")
         try:
             tokens = tokenize(self.text)
             if not tokens:
                 raise WhenError(self.text, "there are no words to read")
             reading = self.phrase(tokens)
+            estimated = self.used_estimate and self._depends_on_estimates(tokens, reading)
+        except WhenError:
+            raise
         except Wrong as exc:
             raise WhenError(self.text, exc.reason) from None
         except Unreadable as exc:
             reason = exc.reason if exc.reason != Unreadable().reason else f"{exc.reason} ({FAMILIES})"
             raise WhenError(self.text, reason) from None
-        return reading.when(self.text, estimated=self.used_estimate and self._depends_on_estimates(tokens, reading))
+        except (OverflowError, ValueError):
+            # datetime's own limits (years 1-9999) passed by a year or a length counted on from the
+            # context: the words reach beyond the calendar, let alone the supported range.
+            raise WhenError(self.text, f"it reaches beyond the dates govflow supports ({date_range_words()})") from None
+        for day in (reading.start, reading.end):
+            if day is not None and not date_in_range(day):
+                raise WhenError(self.text, f"it falls on {day.isoformat()}, outside the dates govflow supports ({date_range_words()})")
+        return reading.when(self.text, estimated=estimated)
 
     def _depends_on_estimates(self, tokens: Sequence[Token], reading: Reading) -> bool:
         """Whether the reading needed term dates from the rule: the published dates alone read

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from governance_model.errors import DateRangeError
+
 ESTIMATED = "term dates estimated"
 
 WhenKind = Literal["date", "window", "recurring", "tbc", "contingent", "ongoing", "relative"]
@@ -111,7 +113,8 @@ _DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 def add_duration(day: dt.date, duration: str, times: int = 1) -> dt.date:
     """`day` plus `times` × an ISO 8601 date duration such as P3M (month ends are clamped); a
-    leading "-" counts back ("-P2W": two weeks before)."""
+    leading "-" counts back ("-P2W": two weeks before). Raises DateRangeError when that passes the
+    calendar's first or last day (1 January of year 1, 31 December 9999)."""
     match = _DURATION.match(duration)
     if not match:
         raise ValueError(f"not an ISO 8601 date duration: {duration!r}")
@@ -121,4 +124,9 @@ def add_duration(day: dt.date, duration: str, times: int = 1) -> dt.date:
     month_index = day.month - 1 + months + 12 * years
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return dt.date(year, month, min(day.day, last)) + dt.timedelta(weeks=weeks, days=days)
+    try:
+        return dt.date(year, month, min(day.day, last)) + dt.timedelta(weeks=weeks, days=days)
+    except (OverflowError, ValueError):  # a year outside 1-9999, before or after the sum
+        raise DateRangeError(
+            f"{day.isoformat()} {'minus' if times < 0 else 'plus'} {abs(times)} × {duration.lstrip('-')} is beyond the calendar (years 1 to 9999)"
+        ) from None

@@ -16,6 +16,9 @@ def serve_command(
     feeds_dir: Annotated[Optional[Path], typer.Option("--feeds-dir", help="published feeds (default: GOVFLOW_FEEDS_DIR or <GOVFLOW_DATA_DIR>/feeds)")] = None,
     public_url: Annotated[Optional[str], typer.Option("--public-url", envvar="GOVFLOW_PUBLIC_URL", help="where subscribers reach this server, e.g. https://feeds.council.example.org")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes sharing the port (each re-reads index.json when it changes)")] = 1,
+    backlog: Annotated[int, typer.Option("--backlog", min=1, help="connections waiting to be accepted before new ones are refused (capped by the kernel's somaxconn)")] = 2048,
+    timeout_keep_alive: Annotated[int, typer.Option("--timeout-keep-alive", min=1, help="seconds an idle connection is kept open after an answer")] = 5,
+    timeout_request: Annotated[float, typer.Option("--timeout-request", min=0.1, help="seconds a client has to send a whole request (line and headers) before its connection is closed")] = 10.0,
 ) -> None:
     """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
     from govflow.web.serve import serve  # imported here: `govflow when` must stay fast
@@ -30,7 +33,10 @@ def serve_command(
         out.print(f"subscribe page: {page_url}/", highlight=False)
         out.file.flush()  # a supervisor reading a pipe sees the address before the first request
 
-    serve(folder, host, port, public_url, workers=workers, on_ready=ready)  # a port that is taken: govflow.errors.ServeError
+    serve(
+        folder, host, port, public_url, workers=workers, on_ready=ready,
+        backlog=backlog, timeout_keep_alive=timeout_keep_alive, timeout_request=timeout_request,
+    )  # a port that is taken: govflow.errors.ServeError
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,10 @@ shows a person feed's token.
     create_app_from_env()               the same from GOVFLOW_FEEDS_DIR / GOVFLOW_PUBLIC_URL, for
                                         `uvicorn govflow.web.app:create_app_from_env --factory`
 
+A request line or header uvicorn cannot parse (non-ASCII in the path, a broken header line) is
+answered 400 by uvicorn itself, with one warning and no traceback; a request whose address or
+headers are longer than any calendar program sends is answered 400 here (`RequestLimits`).
+
 A new page is a new module with its routes (as `feeds.FeedRoutes`), added to the list in create_app.
 """
 from __future__ import annotations
@@ -15,8 +19,10 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed_folder import FeedCatalog, SubscribePage, redact_path
 from governance_model.errors import Error
@@ -27,6 +33,11 @@ log = logging.getLogger(__name__)
 
 # uvicorn logs each request's path on "uvicorn.access"; errors go to "uvicorn.error".
 UVICORN_LOGGERS = ("uvicorn.access", "uvicorn.error")
+# A feed's address is under 200 bytes and a calendar program's headers under 2 KiB; these are the
+# usual limits of web servers (nginx: 8 KiB for a request line; h11 refuses a head over 16 KiB only
+# when it arrives in pieces, so one sent whole needs this check).
+MAX_TARGET_BYTES = 8 * 1024  # path and query string
+MAX_HEADER_BYTES = 16 * 1024  # every header line together, as sent
 
 
 class RedactFeedTokens(logging.Filter):
@@ -50,6 +61,39 @@ def redact_uvicorn_logs() -> None:
             logger.addFilter(RedactFeedTokens())
 
 
+class RequestLimits:
+    """ASGI middleware: a request whose address or headers are too long is answered 400, logged in
+    one line, and never reaches the routes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = oversized(scope)
+            if problem is not None:
+                log.warning("%s request from %s answered 400: %s", scope.get("method"), _client(scope), problem)
+                await plain_text(400, f"Bad request: {problem}.\n")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def oversized(scope: Scope) -> str | None:
+    """What is too long about an HTTP request, or None."""
+    target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    if target > MAX_TARGET_BYTES:
+        return f"the address is {target} bytes long (at most {MAX_TARGET_BYTES})"
+    headers = sum(len(name) + len(value) + 4 for name, value in scope.get("headers") or ())  # + ": " and CRLF
+    if headers > MAX_HEADER_BYTES:
+        return f"the headers are {headers} bytes long (at most {MAX_HEADER_BYTES})"
+    return None
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "a client"
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     text = "Not found." if exc.status_code == 404 else exc.detail
@@ -69,6 +113,7 @@ def create_app(feeds_dir: Path | str, public_url: str) -> Starlette:
     feeds = FeedRoutes(catalog, SubscribePage(public_url))
     app = Starlette(
         routes=[*feeds.routes()],
+        middleware=[Middleware(RequestLimits)],
         exception_handlers={HTTPException: _http_error, Error: _govflow_error},
     )
     app.router.redirect_slashes = False  # "/feeds" is not a feed: a 404, not a redirect to "/feeds/"

@@ -21,9 +21,11 @@ import uvicorn
 
 from govflow.errors import ServeError
 from govflow.web.app import create_app
+from govflow.web.request_deadline import DEFAULT_TIMEOUT_REQUEST, DeadlineConfig
 
 APP_FROM_ENV = "govflow.web.app:create_app_from_env"
-BACKLOG = 2048  # uvicorn's default
+BACKLOG = 2048  # connections waiting to be accepted (uvicorn's default); the kernel caps it at somaxconn
+TIMEOUT_KEEP_ALIVE = 5  # seconds an idle kept-alive connection stays open (uvicorn's default)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Applied by uvicorn in each worker process too: everything through the root logger, one format.
 LOG_CONFIG: dict[str, Any] = {
@@ -35,7 +37,7 @@ LOG_CONFIG: dict[str, Any] = {
 }
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, backlog: int = BACKLOG) -> socket.socket:
     """A TCP socket listening on host:port (0: any free port), ready to hand to uvicorn. Raises OSError.
 
     It listens at once, so a client that connects before uvicorn has started waits in the backlog
@@ -45,7 +47,7 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        sock.listen(BACKLOG)
+        sock.listen(backlog)
     except OSError:
         sock.close()
         raise
@@ -67,6 +69,9 @@ def serve(
     public_url: str | None = None,
     *,
     workers: int = 1,
+    backlog: int = BACKLOG,
+    timeout_keep_alive: int = TIMEOUT_KEEP_ALIVE,
+    timeout_request: float = DEFAULT_TIMEOUT_REQUEST,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the feeds until interrupted. Raises ServeError when the address cannot be bound.
@@ -74,26 +79,30 @@ def serve(
     `public_url` is where subscribers reach the server (e.g. https://feeds.council.example.org,
     behind a TLS proxy); default: the address it listens on. `on_ready(public_url)` is called once
     the socket is bound. With `workers` > 1, that many processes share the socket, each with its
-    own copy of the manifest (see `calendars.feed_folder.FeedCatalog`).
+    own copy of the manifest (see `calendars.feed_folder.FeedCatalog`). `backlog`: connections the
+    kernel holds until they are accepted; `timeout_keep_alive`: seconds an idle connection is kept
+    after an answer; `timeout_request`: seconds a client has to send a whole request
+    (`govflow.web.request_deadline`).
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
+    limits = {"backlog": backlog, "timeout_keep_alive": timeout_keep_alive, "timeout_request": timeout_request}
     if not logging.getLogger().handlers:  # keep a caller's logging set-up
         logging.config.dictConfig(LOG_CONFIG)
     try:
-        sock = bind(host, port)
+        sock = bind(host, port, backlog)
     except OSError as error:  # the port is taken, the address is not this machine's …
         raise ServeError(f"cannot listen on {host}:{port}: {error}") from None
     try:
         public_url = (public_url or socket_url(sock)).rstrip("/")
         if workers == 1:
-            config = uvicorn.Config(create_app(feeds_dir, public_url), log_config=None)
+            config = DeadlineConfig(create_app(feeds_dir, public_url), log_config=None, **limits)
         else:
             # Workers are separate processes: each builds the app from the environment it inherits
             # and sets up its logging from LOG_CONFIG.
             os.environ["GOVFLOW_FEEDS_DIR"] = str(Path(feeds_dir).resolve())
             os.environ["GOVFLOW_PUBLIC_URL"] = public_url
-            config = uvicorn.Config(APP_FROM_ENV, factory=True, workers=workers, log_config=LOG_CONFIG)
+            config = DeadlineConfig(APP_FROM_ENV, factory=True, workers=workers, log_config=LOG_CONFIG, **limits)
         if on_ready is not None:
             on_ready(public_url)
         if workers == 1:
@@ -107,14 +116,22 @@ def serve(
 
 
 @contextmanager
-def run_in_thread(make_app: Callable[[str], Any], host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `make_app(url)` with uvicorn in a background thread; yields the URL it listens at.
+def run_in_thread(
+    make_app: Callable[[str], Any], host: str = "127.0.0.1", port: int = 0, *,
+    backlog: int = BACKLOG, timeout_keep_alive: int = TIMEOUT_KEEP_ALIVE, timeout_request: float = DEFAULT_TIMEOUT_REQUEST,
+) -> Iterator[str]:
+    """Serve `make_app(url)` with uvicorn in a background thread, configured as `serve` does; yields
+    the URL it listens at.
 
     For tests and benchmarks: the real server and HTTP, in this process. Logs go to the caller's
     logging setup (uvicorn's own configuration is not applied)."""
-    sock = bind(host, port)
+    sock = bind(host, port, backlog)
     url = socket_url(sock)
-    server = uvicorn.Server(uvicorn.Config(make_app(url), log_config=None, lifespan="off"))
+    config = DeadlineConfig(
+        make_app(url), log_config=None, lifespan="off",
+        backlog=backlog, timeout_keep_alive=timeout_keep_alive, timeout_request=timeout_request,
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
     thread.start()
     try:

@@ -518,7 +518,7 @@ def test_uvicorn_command_line_with_the_factory_redacts_tokens(feeds_dir: Path, t
     # As the README runs it behind a proxy: uvicorn's own logging set-up, access log on.
     running = Running(
         [sys.executable, "-m", "uvicorn", "govflow.web.app:create_app_from_env", "--factory", "--port", "0",
-         "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"],
+         "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--http", "govflow.web.request_deadline:RequestDeadlineProtocol"],
         tmp_path, env={"GOVFLOW_FEEDS_DIR": str(feeds_dir), "GOVFLOW_PUBLIC_URL": "https://feeds.council.example.org"},
     )
     try:
