@@ -7,6 +7,7 @@ escapes as a Python exception. This loader refuses each with a LoadError naming 
 and keeps the line each mapping starts on (`Node.line`) for the readers' own messages."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -136,7 +137,16 @@ def _expanded_values(root: yaml.Node) -> int:
 
 
 def compose_yaml(text: str, source: str) -> yaml.Node | None:
-    """The document's node tree, checked for nesting, aliases and size; None for an empty file."""
+    """The document's node tree, checked for nesting, aliases and size; None for an empty file.
+
+    A load reads a setup file's text up to three times (is it term dates? which term file does it
+    name? the setup itself): the tree is composed once and kept for the next few reads of the same
+    text (read-only: constructing from it changes nothing a later read sees)."""
+    return _compose(text, source)
+
+
+@lru_cache(maxsize=4)
+def _compose(text: str, source: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
