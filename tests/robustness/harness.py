@@ -196,7 +196,7 @@ class Report:
         return "\n".join(lines)
 
     def write_json(self) -> None:
-        """With GOVFLOW_FUZZ_REPORT=FILE, append each group as one JSON line (for FINDINGS.md)."""
+        """With GOVFLOW_FUZZ_REPORT=FILE, append each group as one JSON line."""
         target = os.environ.get("GOVFLOW_FUZZ_REPORT")
         if not target:
             return
