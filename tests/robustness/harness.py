@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from govflow import wiring
 from govflow.cli import app
-from tests.robustness.mutators import SOUTHEND, Mutant, make_mutant
+from tests.robustness.mutant_families import make_mutant
+from tests.robustness.mutators import SOUTHEND, Mutant
 
 DEFAULT_SEED = 20211006  # the SSPB meeting of seed 000: any fixed number makes CI reproducible
 DEFAULT_COUNT = 320  # mutants per database per run, shared among the families below

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 
 from tests.robustness.harness import FuzzDatabase, fuzz_seed, run_in_process, run_in_subprocess, write_files
-from tests.robustness.mutators import Mutant, alias_bomb, make_mutant
+from tests.robustness.mutant_families import make_mutant
+from tests.robustness.mutators import Mutant, alias_bomb
 
 # One mutant of each kind of file; a handful, since each process costs a second or more.
 CROSS_CHECKED = [("southend-setup", 0), ("plan-csv", 0), ("progress-updates", 0), ("bytes", 1)]
