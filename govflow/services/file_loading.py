@@ -253,6 +253,7 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
             uow.bodies.save(body)
         for document in parsed.documents:
             uow.documents.save(document)
+        _touch_routes_planned_from(uow, parsed, stored_bodies, new_terms is not None)
         for plan in parsed.plans:
             uow.plans.save(plan)
         if parsed.glossary.terms:
@@ -278,6 +279,22 @@ def summarise_terms(terms: SchoolTerms, *, loaded_now: bool = True) -> TermDates
         terms=sum(len(year.terms) + len(year.half_terms) for year in years),
         loaded_now=loaded_now,
     )
+
+
+def _touch_routes_planned_from(uow: AbstractUnitOfWork, parsed: _Parsed, stored_bodies: dict[str, Body], new_terms: bool) -> None:
+    """Raise the revision of the stored routes this load changes the ground under: those with a step
+    at a body whose meetings, lead time or reminders changed (all of them for new term dates, which
+    every When is read against). A nightly run that read them before this commits plans them again
+    at its save (night_planning.save_night) instead of storing forecasts from the old values."""
+    if new_terms:
+        uow.documents.touch()
+        return
+    changed = {b.code for b in parsed.bodies if stored_bodies.get(b.code) is not None and stored_bodies[b.code] != b}
+    if changed:
+        saved = {d.key for d in parsed.documents}  # saving them raised theirs
+        uow.documents.touch(
+            d.key for d in uow.documents.list() if d.key not in saved and any(s.body_code in changed for s in d.route.steps)
+        )
 
 
 def _check_links(documents: list[Document], uow: AbstractUnitOfWork, sources: dict[str, str]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from governance_model.errors import LoadError
 from govflow.services import file_loading as services
@@ -126,3 +127,33 @@ def test_a_wait_for_a_step_no_document_has_names_the_file_and_stores_nothing(uow
     assert error.file.endswith("setup.yaml") and (error.column, error.text) == ("waits_for", "send-strategy-2021-24/no-such-step")
     assert "it has steps" in str(error)
     assert snapshot(uow_factory) == loaded
+
+
+def test_a_load_that_changes_a_body_marks_the_routes_at_it_for_a_running_nightly(uow_factory, tmp_path, loaded):
+    # Issue 12 (3): a nightly run that read the routes before a load changed a body's lead time plans
+    # the routes at that body again at its save; the load says which by raising their revisions.
+    (tmp_path / "panel.yaml").write_text(
+        "bodies:\n  - {code: PANEL, name: A panel, meetings: {dates: ['2022-03-01 10:00']}}\n"
+        "documents:\n  - key: panel-paper\n    title: A paper only the panel sees\n    dated: 2022-01-01\n"
+        "    route:\n      - {key: decide, kind: decide, body: PANEL, title: Decided by the panel}\n",
+        encoding="utf-8",
+    )
+    services.load_files([tmp_path / "panel.yaml"], uow_factory())
+    with uow_factory() as uow:
+        before = uow.documents.revisions()
+        at_sspb = {d.key for d in uow.documents.list() if any(s.body_code == "SSPB" for s in d.route.steps)}
+        elsewhere = set(before) - at_sspb
+    text = SOUTHEND.read_text(encoding="utf-8")
+    lead = "  - code: SSPB\n"
+    start = text.index(lead)
+    sspb = text[start:].replace("papers_lead_days: 5", "papers_lead_days: 7", 1)
+    changed = text[:start] + sspb
+    body_only = tmp_path / "setup.yaml"
+    # Only the bodies (and the people they name): the documents stay as stored.
+    data = yaml.safe_load(changed)
+    body_only.write_text(yaml.safe_dump({"people": data["people"], "bodies": data["bodies"]}), encoding="utf-8")
+    services.load_files([body_only], uow_factory())
+    with uow_factory() as uow:
+        after = uow.documents.revisions()
+    assert at_sspb and all(after[k] > before[k] for k in at_sspb), (before, after)
+    assert elsewhere == {"panel-paper"} and after["panel-paper"] == before["panel-paper"], (before, after)
