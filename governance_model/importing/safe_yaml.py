@@ -7,6 +7,8 @@ escapes as a Python exception. This loader refuses each with a LoadError naming 
 and keeps the line each mapping starts on (`Node.line`) for the readers' own messages."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -148,19 +150,11 @@ def compose_yaml(text: str, source: str) -> yaml.Node | None:
 @lru_cache(maxsize=4)
 def _compose(text: str, source: str) -> yaml.Node | None:
     loader = _Loader(text)
-    try:
+    with _load_errors(source, loader):
         root = loader.get_single_node()
         if root is not None and _expanded_values(root) > YAML_VALUES:
             raise _Refused(f"with its aliases expanded the file holds more than {YAML_VALUES} values", root.start_mark)
         return root
-    except _Refused as exc:
-        raise LoadError(exc.message, file=source, row=exc.line, column=exc.column, text=exc.text) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or exc
-        raise LoadError(f"not valid YAML: {problem}", file=source, row=mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
 
 
 def load_yaml(text: str, source: str) -> Any:
@@ -169,8 +163,15 @@ def load_yaml(text: str, source: str) -> Any:
     if root is None:
         return None
     loader = _Loader("")
-    try:
+    with _load_errors(source, loader):
         return loader.construct_document(root)
+
+
+@contextmanager
+def _load_errors(source: str, loader: _Loader) -> Iterator[None]:
+    """What composing or constructing refuses, as a LoadError naming `source`; the loader disposed."""
+    try:
+        yield
     except _Refused as exc:
         raise LoadError(exc.message, file=source, row=exc.line, column=exc.column, text=exc.text) from None
     except yaml.YAMLError as exc:

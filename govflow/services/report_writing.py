@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from governance_model.board_report import BoardReport, build_board_report
 from governance_model.errors import ModelError
@@ -241,31 +242,29 @@ def write_reports(
         if body.exempt:  # marked exempt since its report was written: the public copy goes
             for suffix in (".md", ".html"):
                 (out_dir / "board" / f"{body.code}{suffix}").unlink(missing_ok=True)
+    def write(kind: str, key: str, render: Callable[[Any], dict[str, bytes]], report: Any) -> tuple[tuple[Path, ...], dict[str, bytes]] | None:
+        """Render one report and write its files as <kind>/<key><suffix>; None if it failed and
+        `on_error` was told."""
+        try:
+            files = render(report)
+            paths = tuple(out_dir / kind / f"{key}{suffix}" for suffix in files)
+            for path, data in zip(paths, files.values()):
+                write_file(path, data)
+            return paths, files
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"{kind} {key}", error)
+            return None
+
     written = []
-    for report in boards:
-        try:
-            files = render_board(report)
-            paths = tuple(out_dir / "board" / f"{report.body_code}{suffix}" for suffix in files)
-            for path, data in zip(paths, files.values()):
-                write_file(path, data)
-        except Exception as error:
-            if on_error is None:
-                raise
-            on_error(f"board {report.body_code}", error)
-            continue
-        written.append(WrittenReport("board", report.body_code, f"Report to {report.body_name}", paths, files[".md"].decode()))
+    for board in boards:
+        if (done := write("board", board.body_code, render_board, board)) is not None:
+            paths, files = done
+            written.append(WrittenReport("board", board.body_code, f"Report to {board.body_name}", paths, files[".md"].decode()))
     for report in judged:
-        try:
-            files = render_plan(report)
-            paths = tuple(out_dir / "plan" / f"{report.plan.key}{suffix}" for suffix in files)
-            for path, data in zip(paths, files.values()):
-                write_file(path, data)
-        except Exception as error:
-            if on_error is None:
-                raise
-            on_error(f"plan {report.plan.key}", error)
-            continue
-        written.append(WrittenReport("plan", report.plan.key, report.plan.title, paths, ""))  # only boards become artifacts
+        if (done := write("plan", report.plan.key, render_plan, report)) is not None:
+            written.append(WrittenReport("plan", report.plan.key, report.plan.title, done[0], ""))  # only boards become artifacts
     return written
 
 
