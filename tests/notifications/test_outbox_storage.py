@@ -108,22 +108,27 @@ def test_one_pending_message_per_recipient_and_unique_reminder_keys(uow_factory:
             )
 
 
-@database
-def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: UowFactory) -> None:
+def down_to_and_back_up(database_url: str, revision: str) -> None:
+    """Downgrade the database to `revision`, then migrate it to the newest again."""
     from alembic import command
 
-    with uow_factory() as uow:
-        uow.outbox.queue(three_people_reminders())
-        uow.commit()
     engine = make_engine(database_url)
     try:
         config = alembic_config(engine.url)
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
+            command.downgrade(config, revision)
         migrate(engine)
     finally:
         engine.dispose()
+
+
+@database
+def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.queue(three_people_reminders())
+        uow.commit()
+    down_to_and_back_up(database_url, "0002")
     with uow_factory() as uow:
         assert uow.outbox.list() == []
         assert uow.outbox.queue(three_people_reminders()) == 6
@@ -133,21 +138,11 @@ def test_migration_0003_goes_down_and_up_again(database_url: str, uow_factory: U
 def test_migration_0009_keeps_queued_reminders_and_reads_them_as_no_window(database_url: str, uow_factory: UowFactory) -> None:
     # 0009 adds reminders.opens with plain ADD COLUMN: reminders queued before it stay, with their
     # keys (so nothing is sent twice), and read as not about a window.
-    from alembic import command
-
     queued = three_people_reminders()
     with uow_factory() as uow:
         uow.outbox.queue(queued)
         uow.commit()
-    engine = make_engine(database_url)
-    try:
-        config = alembic_config(engine.url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0008")
-        migrate(engine)
-    finally:
-        engine.dispose()
+    down_to_and_back_up(database_url, "0008")
     with uow_factory() as uow:
         stored = [r for m in uow.outbox.list() for r in m.reminders]
         assert sorted(r.key for r in stored) == sorted(r.key for r in queued)
