@@ -12,6 +12,7 @@ from pydantic import SecretStr, ValidationError, field_validator, model_validato
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from governance_model.organisation import DEFAULT_ORGANISATION, check_organisation
 from govflow.errors import SettingsError
 from notifications.redaction import scrub_urls, shown_url
 
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
     max_file_bytes: int = 5_000_000
     max_rows: int = 20_000
+    # The council (organisation key) a command works in. One database can hold many councils, each
+    # with its own keys, feeds, reports and mailbox (see `for_organisation`); everything loaded
+    # without naming one is in "default", whose folders stay where they always were.
+    organisation: str = DEFAULT_ORGANISATION
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -93,6 +98,28 @@ class Settings(BaseSettings):
         if value < 1:
             raise PydanticCustomError("not_positive", "must be a whole number, 1 or more", {})
         return value
+
+    @field_validator("organisation")
+    @classmethod
+    def _an_organisation_key(cls, value: str) -> str:
+        return check_organisation(value)
+
+    def for_organisation(self, organisation: str) -> Settings:
+        """These settings for one council: its own feeds, reports and mailbox folders and public
+        address (a sub-folder / path named by its key), except the default council, which keeps
+        the folders and address as they are set."""
+        organisation = check_organisation(organisation)
+        if organisation == DEFAULT_ORGANISATION:
+            return self.model_copy(update={"organisation": organisation})
+        return self.model_copy(
+            update={
+                "organisation": organisation,
+                "feeds_dir": self.feeds_dir / organisation,
+                "reports_dir": self.reports_dir / organisation,
+                "mailbox_dir": self.mailbox_dir / organisation,
+                "public_url": f"{self.public_url}/{organisation}",
+            }
+        )
 
     def __repr_args__(self):
         # Never the passwords: settings end up in logs and tracebacks.

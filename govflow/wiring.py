@@ -69,7 +69,8 @@ def init_database(settings: Settings) -> str:
 
 
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
-    return SqlUnitOfWork(_session_factory(settings.database_url.get_secret_value()))
+    """A unit of work in the council `settings.organisation` (see Settings.for_organisation)."""
+    return SqlUnitOfWork(_session_factory(settings.database_url.get_secret_value()), settings.organisation)
 
 
 def stored_term_dates(settings: Settings) -> SchoolTerms | None:
@@ -115,3 +116,10 @@ def check(settings: Settings, clock: Clock) -> None:
 def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
     """Send every digest waiting in the outbox that is due now."""
     return send_pending(unit_of_work_factory(settings), sender(settings, clock), clock.now())
+
+
+def organisations(settings: Settings) -> list[str]:
+    """The councils (organisation keys) stored in the database, in order; the default council alone
+    when nothing names another."""
+    with unit_of_work(settings) as uow:
+        return uow.organisations()

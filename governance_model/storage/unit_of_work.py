@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
+from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.storage.sql.audit import SqlAuditRepository
 from governance_model.storage.sql.bodies import SqlBodyRepository
@@ -42,8 +43,9 @@ _REPOSITORIES = {
 class SqlUnitOfWork(AbstractUnitOfWork):
     """A unit of work over a SQLAlchemy session factory (see `database.make_session_factory`)."""
 
-    def __init__(self, session_factory: Callable[[], Session]):
+    def __init__(self, session_factory: Callable[[], Session], organisation: str = DEFAULT_ORGANISATION):
         self.session_factory = session_factory
+        self.organisation = organisation  # the council this unit of work reads and writes
         self._session: Session | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -75,3 +77,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def organisations(self) -> list[str]:
+        """Every council stored in the database (placeholder until partitions land: the default one)."""
+        return [DEFAULT_ORGANISATION]
