@@ -168,12 +168,21 @@ def child_main(args: argparse.Namespace) -> int:
         t = time.perf_counter()
         if profiler:
             profiler.enable()
-        update = run_nightly(lambda: SqlUnitOfWork(session_factory), as_of, finished_at)
+        with SqlUnitOfWork(session_factory) as uow:
+            organisations = uow.organisations()
+        summary: dict = {}
+        changed = 0
+        for organisation in organisations:  # each synthetic council is an organisation of its own
+            update = run_nightly(lambda: SqlUnitOfWork(session_factory, organisation), as_of, finished_at)
+            changed += len(update.changed)
+            for key, value in update.summary().items():
+                summary[key] = summary.get(key, []) + value if isinstance(value, list) else (
+                    summary.get(key, 0) + value if isinstance(value, int) else value)  # fmt: skip
         if profiler:
             profiler.disable()
         result["wall_s"] = time.perf_counter() - t
-        result["summary"] = update.summary()
-        result["forecasts_changed"] = len(update.changed)
+        result["summary"] = summary
+        result["forecasts_changed"] = changed
         engine.dispose()
 
     if result.get("summary"):

@@ -55,7 +55,11 @@ def child_main(args: argparse.Namespace) -> int:
     reports.judge_plan = timed("judge plans (RAG)", reports.judge_plan)
 
     started = time.perf_counter()
-    written = reports.write_reports(lambda: SqlUnitOfWork(factory), Path(args.out), as_of)
+    with SqlUnitOfWork(factory) as uow:
+        organisations = uow.organisations()
+    written = []
+    for organisation in organisations:  # each synthetic council is an organisation of its own
+        written += reports.write_reports(lambda: SqlUnitOfWork(factory, organisation), Path(args.out) / organisation, as_of)
     wall = time.perf_counter() - started
     files = [p for w in written for p in w.files]
     result = {

@@ -26,7 +26,9 @@ from governance_model.when import When
 def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[Council]) -> None:
     """Store each council through the unit of work and repository, one transaction per council."""
     for council in councils:
-        with uow_factory() as uow:
+        uow = uow_factory()
+        uow.organisation = organisation_of(council)  # each council in its own partition
+        with uow:
             for person in council.people:
                 uow.people.save(person)
             for body in council.bodies:
@@ -60,17 +62,23 @@ def _when_values(value: When | None, prefix: str = "when") -> dict:
     }
 
 
-def write_with_core(engine, councils: Iterable[Council], batch: int = 10) -> None:
-    """Store councils with SQLAlchemy Core executemany into the repository's tables, `batch`
-    councils a transaction. Rows hold exactly what the repository would write."""
-    pending: list[Council] = []
+def write_with_core(engine, councils: Iterable[Council]) -> None:
+    """Store councils with SQLAlchemy Core executemany into the repository's tables, one council a
+    transaction, each in its own partition (organisation `c017` for council C017). Rows hold exactly
+    what the repository would write."""
+    from governance_model.organisation import CURRENT_ORGANISATION
+
     for council in councils:
-        pending.append(council)
-        if len(pending) >= batch:
-            _core_batch(engine, pending)
-            pending = []
-    if pending:
-        _core_batch(engine, pending)
+        writing_for = CURRENT_ORGANISATION.set(organisation_of(council))  # the rows' `organisation`
+        try:
+            _core_batch(engine, [council])
+        finally:
+            CURRENT_ORGANISATION.reset(writing_for)
+
+
+def organisation_of(council: Council) -> str:
+    """The council's organisation key: its code in lowercase (C017 → c017)."""
+    return council.code.lower()
 
 
 def _core_batch(engine, councils: list[Council]) -> None:

@@ -5,8 +5,12 @@ in the default one."""
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
 DEFAULT_ORGANISATION = "default"
+ORGANISATION_LENGTH = 60
+# The council whose rows are being written now: set by the SQL unit of work while it is open.
+CURRENT_ORGANISATION: ContextVar[str] = ContextVar("govflow_organisation", default=DEFAULT_ORGANISATION)
 _KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?")
 
 
@@ -17,3 +21,8 @@ def check_organisation(value: object) -> str:
             f"{str(value)[:80]!r} is not an organisation key: use lowercase letters, digits and dashes (up to 60), e.g. southend"
         )
     return value
+
+
+def current_organisation() -> str:
+    """The council the open unit of work writes for (the default council outside one)."""
+    return CURRENT_ORGANISATION.get()

@@ -33,6 +33,7 @@ from governance_model.model import (
     ProgressUpdate,
     StepForecast,
 )
+from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.outbox_message import OutboxMessage
 from governance_model.school_terms import SchoolTerms
 
@@ -165,8 +166,10 @@ class AuditRepository(Protocol):
 
 
 class AbstractUnitOfWork(abc.ABC):
-    """The interface services depend on: the repositories of one transaction, and commit/rollback."""
+    """The interface services depend on: the repositories of one transaction, and commit/rollback.
+    A unit of work reads and writes one council's records (`organisation`), set before it opens."""
 
+    organisation: str = DEFAULT_ORGANISATION
     bodies: BodyRepository
     people: PersonRepository
     documents: DocumentRepository

@@ -17,6 +17,7 @@ from govflow.errors import SettingsError
 from notifications.redaction import scrub_urls, shown_url
 
 ENV_PREFIX = "GOVFLOW_"
+PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     # default <data_dir>/reports.
     reports_dir: Path
     # The address people reach govflow at: each calendar event links back to a page under it.
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = PUBLIC_URL
     # The most one file given to `govflow load` or `govflow update --file` may hold: bytes, and rows
     # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
     max_file_bytes: int = 5_000_000
@@ -73,7 +74,11 @@ class Settings(BaseSettings):
             "feeds_dir": data_dir / "feeds",
             "reports_dir": data_dir / "reports",
         }
-        return {**defaults, **{name: value for name, value in values.items() if value is not None}}
+        values = {**defaults, **{name: value for name, value in values.items() if value is not None}}
+        organisation = values.get("organisation") or DEFAULT_ORGANISATION
+        if isinstance(organisation, str) and organisation != DEFAULT_ORGANISATION:  # a bad key is said by its validator
+            values.update(_council_paths(values, organisation))
+        return values
 
     @field_validator("data_dir")
     @classmethod
@@ -109,17 +114,13 @@ class Settings(BaseSettings):
         address (a sub-folder / path named by its key), except the default council, which keeps
         the folders and address as they are set."""
         organisation = check_organisation(organisation)
-        if organisation == DEFAULT_ORGANISATION:
-            return self.model_copy(update={"organisation": organisation})
-        return self.model_copy(
-            update={
-                "organisation": organisation,
-                "feeds_dir": self.feeds_dir / organisation,
-                "reports_dir": self.reports_dir / organisation,
-                "mailbox_dir": self.mailbox_dir / organisation,
-                "public_url": f"{self.public_url}/{organisation}",
-            }
-        )
+        base = {name: getattr(self, name) for name in _COUNCIL_FIELDS}
+        if self.organisation != DEFAULT_ORGANISATION:  # back to the folders as set, then into the other council's
+            base = {name: value.parent for name, value in base.items() if name != "public_url"}
+            base["public_url"] = self.public_url.rsplit("/", 1)[0]
+        if organisation != DEFAULT_ORGANISATION:
+            base = _council_paths(base, organisation)
+        return self.model_copy(update={"organisation": organisation, **base})
 
     def __repr_args__(self):
         # Never the passwords: settings end up in logs and tracebacks.
@@ -135,6 +136,16 @@ class Settings(BaseSettings):
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise SettingsError(variable("data_dir"), f"cannot create the folder {self.data_dir}: {error.strerror or error}") from None
+
+
+_COUNCIL_FIELDS = ("feeds_dir", "reports_dir", "mailbox_dir", "public_url")
+
+
+def _council_paths(values: dict[str, Any], organisation: str) -> dict[str, Any]:
+    """A council's own folders (a sub-folder named by its key) and public address (a path under it)."""
+    paths = {name: Path(values[name]) / organisation for name in _COUNCIL_FIELDS if name != "public_url"}
+    paths["public_url"] = f"{str(values.get('public_url', PUBLIC_URL)).strip().rstrip('/')}/{organisation}"
+    return paths
 
 
 def variable(field: str) -> str:

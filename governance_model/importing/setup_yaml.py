@@ -17,6 +17,7 @@ from governance_model.importing.safe_yaml import Node as _Node
 from governance_model.importing.safe_yaml import compose_yaml, load_yaml
 from governance_model.limits import MAX_DAYS
 from governance_model.meeting_rules import LONDON, read_meeting_rule
+from governance_model.organisation import check_organisation
 from governance_model.model import (
     Body,
     Document,
@@ -426,7 +427,7 @@ def read_setup(
     if data is None:
         data = _Node()
     reader = _Reader(source, set(known_bodies), set(known_people), terms)
-    root = reader.mapping(data, "setup file", {"context", "terms", "people", "bodies", "documents", "plans", "glossary"})
+    root = reader.mapping(data, "setup file", {"organisation", "context", "terms", "people", "bodies", "documents", "plans", "glossary"})
     if "terms" in root and not (isinstance(root["terms"], str) and root["terms"].strip()):
         raise reader.fail(root, _TERMS_FIELD, "terms", root["terms"])
     reader.context = reader.date(root, "context")
@@ -455,6 +456,27 @@ _TERMS_FIELD = "'terms' must name the council's term-dates file (.ics, .csv or .
 def read_terms_reference(text: str, source: str) -> TermsReference | None:
     """The term-dates file a setup names with `terms:`, and the line it is named on; None when it
     names none (or is not valid YAML, which `read_setup` then reports)."""
+    found = _root_text(text, source, "terms", _TERMS_FIELD)
+    return TermsReference(*found) if found else None
+
+
+_ORGANISATION_FIELD = "'organisation' must be the council's key: lowercase letters, digits and dashes (up to 60), e.g. southend"
+
+
+def read_organisation(text: str, source: str) -> tuple[str, int] | None:
+    """The council a setup file is for (`organisation:`) and the line it is named on; None when it
+    names none (everything then goes into the council the command works in)."""
+    found = _root_text(text, source, "organisation", _ORGANISATION_FIELD)
+    if found is None:
+        return None
+    try:
+        return check_organisation(found[0]), found[1]
+    except ValueError:
+        raise LoadError(_ORGANISATION_FIELD, file=source, row=found[1], column="organisation", text=found[0]) from None
+
+
+def _root_text(text: str, source: str, field: str, rule: str) -> tuple[str, int] | None:
+    """A top-level field's text and line, read before the file is (None if absent or not YAML)."""
     try:
         root = compose_yaml(text, source)
     except LoadError:
@@ -462,10 +484,11 @@ def read_terms_reference(text: str, source: str) -> TermsReference | None:
     if not isinstance(root, yaml.MappingNode):
         return None
     for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "terms":
+        if isinstance(key, yaml.ScalarNode) and key.value == field:
             line = key.start_mark.line + 1
             if not isinstance(value, yaml.ScalarNode) or value.tag != "tag:yaml.org,2002:str" or not value.value.strip():
                 shown = value.value if isinstance(value, yaml.ScalarNode) else "(a list or mapping)"
-                raise LoadError(_TERMS_FIELD, file=source, row=line, column="terms", text=shown)
-            return TermsReference(value.value.strip(), line)
+                raise LoadError(rule, file=source, row=line, column=field, text=shown)
+            return value.value.strip(), line
+    return None
     return None

@@ -13,6 +13,7 @@ objects through the ports in governance_model/ports.py:
 """
 from governance_model.storage.database import (
     alembic_config,
+    downgrade,
     is_current,
     make_engine,
     make_session_factory,
@@ -24,6 +25,7 @@ from governance_model.storage.unit_of_work import SqlUnitOfWork
 __all__ = [
     "SqlUnitOfWork",
     "alembic_config",
+    "downgrade",
     "is_current",
     "make_engine",
     "make_session_factory",

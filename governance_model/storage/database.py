@@ -54,7 +54,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """The session factory a SqlUnitOfWork takes."""
-    return sessionmaker(engine, expire_on_commit=False)
+    from governance_model.storage.organisation_scope import scope_sessions
+
+    return scope_sessions(sessionmaker(engine, expire_on_commit=False))
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
@@ -74,14 +76,40 @@ def migrate(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
     """Bring the database schema up to `revision` (the newest by default); safe to run again."""
     from alembic import command
 
+    _run_migrations(url_or_engine, command.upgrade, revision)
+
+
+def downgrade(url_or_engine: str | URL | Engine, revision: str) -> None:
+    """Take the database schema back down to `revision` (tests of the migrations; operators)."""
+    from alembic import command
+
+    _run_migrations(url_or_engine, command.downgrade, revision)
+
+
+def _run_migrations(url_or_engine: str | URL | Engine, run: Any, revision: str) -> None:
     engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
     try:
         config = alembic_config(engine.url)
-        # One connection and one transaction for the whole upgrade; env.py uses this connection,
+        # One connection and one transaction for the whole migration; env.py uses this connection,
         # so options on the engine (a PostgreSQL search_path, say) apply to the migration too.
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # A migration that rebuilds a table (0011) must not cascade its DROP to the rows that
+                # refer to it: foreign keys are off for the migration (a PRAGMA outside the
+                # transaction), checked at its end, and on again after.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    run(config, revision)
+                    if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                        raise RuntimeError(f"the migration left rows that refer to rows that are gone: {broken[:5]}")
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
     finally:
         if engine is not url_or_engine:
             engine.dispose()

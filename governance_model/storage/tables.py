@@ -1,11 +1,10 @@
 """The database tables, as SQLAlchemy 2 typed declarative classes; rows never leave the storage package.
 
-A When is stored flat, as ten nullable columns `<prefix>_kind … <prefix>_anchor` (see
-`when_columns`), so deadlines can be queried with plain SQL. Enumerations are stored as their string
-values. Natural keys (body code, meeting key, document key, …) are unique; foreign keys use integer
-surrogate ids. References to another aggregate (a step's body, an owner's initials, a decision's
-meeting) are kept as natural keys, not foreign keys, so aggregates can be loaded in any order.
-"""
+A When is stored flat, as ten nullable columns `<prefix>_kind … <prefix>_anchor` (see `when_columns`),
+so deadlines can be queried with plain SQL. Enumerations are stored as their string values. Natural
+keys (body code, meeting key, document key, …) are unique within a council (`organisation`); foreign
+keys use integer surrogate ids. References to another aggregate (a step's body, an owner's initials,
+a decision's meeting) are natural keys, not foreign keys, so aggregates load in any order."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -31,10 +31,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from governance_model.limits import KEY_LENGTH
+from governance_model.organisation import DEFAULT_ORGANISATION, ORGANISATION_LENGTH, current_organisation
 from governance_model.when import When
 
-# Deterministic constraint names, so Alembic can find (and later alter or drop) every constraint.
-NAMING_CONVENTION = {
+NAMING_CONVENTION = {  # deterministic constraint names, so Alembic can find (and alter or drop) each one
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -48,7 +48,6 @@ ENUM = 32  # length of stored enumeration values
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
     """An aware datetime stored in UTC. SQLite keeps no offset, so naive values read back are UTC."""
-
     impl = DateTime(timezone=True)
     cache_ok = True
 
@@ -65,6 +64,13 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)
+
+
+class OrganisationOwned:
+    """Every row is one council's: rows inserted take the open unit of work's (`current_organisation`),
+    and what it reads and changes is kept to it (storage/organisation_scope.py)."""
+
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_LENGTH), default=current_organisation, server_default=DEFAULT_ORGANISATION)
 
 
 class Base(DeclarativeBase):
@@ -136,11 +142,12 @@ def when_from_values(
     )
 
 
-class BodyRow(Base):
+class BodyRow(OrganisationOwned, Base):
     __tablename__ = "bodies"
+    __table_args__ = (UniqueConstraint("organisation", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(KEY), unique=True)
+    code: Mapped[str] = mapped_column(String(KEY))
     name: Mapped[str] = mapped_column(Text)
     secretary: Mapped[Optional[str]] = mapped_column(String(KEY))
     papers_lead_days: Mapped[int]
@@ -154,11 +161,12 @@ class BodyRow(Base):
     )
 
 
-class MeetingRow(Base):
+class MeetingRow(OrganisationOwned, Base):
     __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("organisation", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY))
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[Optional[dt.datetime]] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(ENUM))
@@ -179,22 +187,24 @@ class MeetingRow(Base):
     body: Mapped[BodyRow] = relationship(back_populates="meetings")
 
 
-class PersonRow(Base):
+class PersonRow(OrganisationOwned, Base):
     __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("organisation", "initials"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initials: Mapped[str] = mapped_column(String(KEY), unique=True)
+    initials: Mapped[str] = mapped_column(String(KEY))
     name: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(Text)
     email: Mapped[Optional[str]]
     apprise_urls: Mapped[list[str]] = mapped_column(JSON)
 
 
-class DocumentRow(Base):
+class DocumentRow(OrganisationOwned, Base):
     __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("organisation", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY))
     title: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(ENUM))
     owner: Mapped[Optional[str]] = mapped_column(String(KEY))
@@ -219,7 +229,7 @@ class DocumentRow(Base):
     )
 
 
-class DocumentVersionRow(Base):
+class DocumentVersionRow(OrganisationOwned, Base):
     __tablename__ = "document_versions"
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
@@ -233,7 +243,7 @@ class DocumentVersionRow(Base):
     document: Mapped[DocumentRow] = relationship(back_populates="versions")
 
 
-class StepRow(Base):
+class StepRow(OrganisationOwned, Base):
     __tablename__ = "route_steps"
     __table_args__ = (UniqueConstraint("document_id", "key"),)
 
@@ -264,7 +274,7 @@ class StepRow(Base):
     document: Mapped[DocumentRow] = relationship(back_populates="steps")
 
 
-class DecisionRow(Base):
+class DecisionRow(OrganisationOwned, Base):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,7 +291,7 @@ class DecisionRow(Base):
     step: Mapped[StepRow] = relationship()
 
 
-class StepForecastRow(Base):
+class StepForecastRow(OrganisationOwned, Base):
     """What the last nightly run worked out for one step. One row per step, keyed by the step, so
     deleting the step (or its document) deletes its forecast."""
 
@@ -298,7 +308,7 @@ class StepForecastRow(Base):
     at_risk: Mapped[bool] = mapped_column(server_default=false(), default=False)
 
 
-class ForecastChangeRow(Base):
+class ForecastChangeRow(OrganisationOwned, Base):
     """A step's date moved by a re-forecast. Only ever added; kept by natural key (document, step),
     not tied to the step, so the history outlives a route that is edited or replaced."""
 
@@ -316,22 +326,24 @@ class ForecastChangeRow(Base):
     recorded_on: Mapped[dt.date] = mapped_column(index=True)
 
 
-class NightlyRunRow(Base):
+class NightlyRunRow(OrganisationOwned, Base):
     """One completed nightly run per as-of date."""
 
     __tablename__ = "nightly_runs"
+    __table_args__ = (UniqueConstraint("organisation", "as_of"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    as_of: Mapped[dt.date] = mapped_column(unique=True)
+    as_of: Mapped[dt.date]
     finished_at: Mapped[dt.datetime]
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class ActionPlanRow(Base):
+class ActionPlanRow(OrganisationOwned, Base):
     __tablename__ = "action_plans"
+    __table_args__ = (UniqueConstraint("organisation", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY))
     title: Mapped[str] = mapped_column(Text)
     context_date: Mapped[Optional[dt.date]]
     source: Mapped[str] = mapped_column(Text)
@@ -355,7 +367,7 @@ class ActionPlanRow(Base):
     )
 
 
-class RecommendationRow(Base):
+class RecommendationRow(OrganisationOwned, Base):
     __tablename__ = "recommendations"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -384,7 +396,7 @@ class RecommendationRow(Base):
     )
 
 
-class ActionRow(Base):
+class ActionRow(OrganisationOwned, Base):
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -410,7 +422,7 @@ class ActionRow(Base):
     recommendation: Mapped[RecommendationRow] = relationship(back_populates="actions")
 
 
-class MeasureRow(Base):
+class MeasureRow(OrganisationOwned, Base):
     __tablename__ = "measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -424,7 +436,7 @@ class MeasureRow(Base):
     recommendation: Mapped[RecommendationRow] = relationship(back_populates="measures")
 
 
-class ProgressUpdateRow(Base):
+class ProgressUpdateRow(OrganisationOwned, Base):
     """Never updated or deleted by the repository: progress is only ever added."""
 
     __tablename__ = "progress_updates"
@@ -445,15 +457,16 @@ class ProgressUpdateRow(Base):
     plan: Mapped[ActionPlanRow] = relationship(back_populates="updates")
 
 
-class GlossaryTermRow(Base):
+class GlossaryTermRow(OrganisationOwned, Base):
     __tablename__ = "glossary_terms"
+    __table_args__ = (UniqueConstraint("organisation", "acronym"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    acronym: Mapped[str] = mapped_column(String(KEY), unique=True)
+    acronym: Mapped[str] = mapped_column(String(KEY))
     meaning: Mapped[str] = mapped_column(Text)
 
 
-class AuditEventRow(Base):
+class AuditEventRow(OrganisationOwned, Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_subject_occurred_at", "subject", "occurred_at"),)
 
@@ -466,20 +479,21 @@ class AuditEventRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class ConditionRow(Base):
+class ConditionRow(OrganisationOwned, Base):
     """Something a contingent When waits for, once met. `name_key` (the name, case folded) is unique,
     so "DfE" and "dfe" are one condition."""
 
     __tablename__ = "conditions"
+    __table_args__ = (UniqueConstraint("organisation", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name_key: Mapped[str] = mapped_column(String(KEY), unique=True)
+    name_key: Mapped[str] = mapped_column(String(KEY))
     name: Mapped[str] = mapped_column(String(KEY))  # as last written
     met_on: Mapped[dt.date]
     note: Mapped[str] = mapped_column(Text)
 
 
-class TermDateRow(Base):
+class TermDateRow(OrganisationOwned, Base):
     """One term or half term of the council's own term dates (`governance_model.school_terms`):
     `kind` is term or half_term, `name` the term (autumn, spring, summer) or break (october,
     february, may); the days are inclusive. Every row has the same `source`, the file loaded; a load
@@ -487,7 +501,7 @@ class TermDateRow(Base):
 
     __tablename__ = "term_dates"
     __table_args__ = (
-        UniqueConstraint("academic_year", "kind", "name"),
+        UniqueConstraint("organisation", "academic_year", "kind", "name"),
         CheckConstraint("kind IN ('term', 'half_term')", name="kind"),
     )
 
@@ -505,7 +519,7 @@ class TermDateRow(Base):
 MESSAGE_STATUSES = ("pending", "sent")
 
 
-class MessageRow(Base):
+class MessageRow(OrganisationOwned, Base):
     """One digest for one recipient: the reminders attached to it go out together. A recipient has
     at most one pending message (the partial unique index), which new reminders join until it is
     sent. Rows are never deleted."""
@@ -515,6 +529,7 @@ class MessageRow(Base):
         CheckConstraint("status IN ('pending', 'sent')", name="status"),
         Index(
             "uq_messages_pending_recipient",
+            "organisation",
             "recipient",
             unique=True,
             sqlite_where=text("status = 'pending'"),
@@ -533,15 +548,16 @@ class MessageRow(Base):
     created_on: Mapped[dt.date]
 
 
-class ReminderRow(Base):
+class ReminderRow(OrganisationOwned, Base):
     """One reminder owed to one person (governance_model.reminders.Reminder, flattened). `key` is
     unique, so queueing the same reminder again adds nothing; `message_id` is the digest it went
     (or goes) out in."""
 
     __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("organisation", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(Text, unique=True)
+    key: Mapped[str] = mapped_column(Text)
     recipient: Mapped[str] = mapped_column(String(KEY), index=True)
     item_kind: Mapped[str] = mapped_column(String(ENUM))
     item_key: Mapped[str] = mapped_column(Text)
@@ -559,24 +575,26 @@ class ReminderRow(Base):
 # ---- calendar feeds -----------------------------------------------------------------------------
 
 
-class FeedEventRow(Base):
+class FeedEventRow(OrganisationOwned, Base):
     """What was last published for one calendar event (by its UID): a hash of its content, its
     SEQUENCE and its LAST-MODIFIED (also its DTSTAMP), so an unchanged event is written unchanged."""
 
     __tablename__ = "feed_events"
+    __table_args__ = (PrimaryKeyConstraint("organisation", "uid"),)
 
-    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uid: Mapped[str] = mapped_column(String(255))
     content_hash: Mapped[str] = mapped_column(String(64))
     sequence: Mapped[int]
     last_modified: Mapped[dt.datetime]
 
 
-class FeedTokenRow(Base):
+class FeedTokenRow(OrganisationOwned, Base):
     """The secret in the address of one person's private feed; rotating it retires the old address."""
 
     __tablename__ = "feed_tokens"
+    __table_args__ = (PrimaryKeyConstraint("organisation", "initials"),)
 
-    initials: Mapped[str] = mapped_column(String(KEY), primary_key=True)
+    initials: Mapped[str] = mapped_column(String(KEY))
     token: Mapped[str] = mapped_column(String(KEY), unique=True)
     created_at: Mapped[dt.datetime]
     rotated_at: Mapped[Optional[dt.datetime]]

@@ -11,7 +11,9 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
-from governance_model.organisation import DEFAULT_ORGANISATION
+from sqlalchemy import select
+
+from governance_model.organisation import CURRENT_ORGANISATION, DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.storage.sql.audit import SqlAuditRepository
 from governance_model.storage.sql.bodies import SqlBodyRepository
@@ -24,6 +26,11 @@ from governance_model.storage.sql.outbox import SqlOutboxRepository
 from governance_model.storage.sql.people import SqlPersonRepository
 from governance_model.storage.sql.plans import SqlPlanRepository
 from governance_model.storage.sql.term_dates import SqlTermDateRepository
+from governance_model.storage.organisation_scope import SESSION_KEY
+from governance_model.storage.tables import Base
+
+# The tables whose rows say which councils a database holds (every council has one of these).
+_COUNCIL_TABLES = ("bodies", "people", "documents", "action_plans")
 
 _REPOSITORIES = {
     "bodies": SqlBodyRepository,
@@ -52,6 +59,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         if self._session is not None:
             raise RuntimeError("this unit of work is already open; use a new one for a nested block")
         self._session = self.session_factory()
+        self._session.info[SESSION_KEY] = self.organisation
+        self._writing_for = CURRENT_ORGANISATION.set(self.organisation)
         for name, repository in _REPOSITORIES.items():
             setattr(self, name, repository(self._session))
         return self
@@ -63,6 +72,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
             assert self._session is not None
             self._session.close()
             self._session = None
+            CURRENT_ORGANISATION.reset(self._writing_for)
             for name in _REPOSITORIES:
                 delattr(self, name)
 
@@ -79,5 +89,11 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.session.rollback()
 
     def organisations(self) -> list[str]:
-        """Every council stored in the database (placeholder until partitions land: the default one)."""
-        return [DEFAULT_ORGANISATION]
+        """Every council with anything stored, the default one first if it has; the default council
+        alone when the database is empty (so a first load or run has somewhere to go)."""
+        found: set[str] = set()
+        for table in Base.metadata.sorted_tables:
+            if table.name in _COUNCIL_TABLES:
+                found.update(self.session.connection().execute(select(table.c.organisation).distinct()).scalars())
+        ordered = sorted(found - {DEFAULT_ORGANISATION})
+        return ([DEFAULT_ORGANISATION] if DEFAULT_ORGANISATION in found or not ordered else []) + ordered

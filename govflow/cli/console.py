@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from governance_model.errors import Error as RootError
+from governance_model.organisation import DEFAULT_ORGANISATION
 from govflow.errors import Error
 from govflow.services.file_loading import LoadSummary
 from govflow.services.status_overview import Status
@@ -51,7 +52,8 @@ def print_load_summary(summary: LoadSummary) -> None:
         f"{summary.glossary_terms} glossary terms",
     ]
     if not summary.only_term_dates:
-        out.print("loaded: " + ", ".join(parts), highlight=False)
+        into = "" if summary.organisation == DEFAULT_ORGANISATION else f" into council {summary.organisation}"
+        out.print(f"loaded{into}: " + ", ".join(parts), highlight=False)
     for terms in summary.term_dates:
         years = ", ".join(terms.academic_years)
         before = "" if terms.loaded_now else ", as loaded before"

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
-from governance_model.importing.setup_yaml import PlanReference, read_setup, read_terms_reference
+from governance_model.importing.setup_yaml import PlanReference, read_organisation, read_setup, read_terms_reference
 from governance_model.importing.term_dates import is_term_dates_file, read_term_dates_file
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
+from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
 from governance_model.school_terms import SchoolTerms, terms_for_reading
@@ -77,6 +78,7 @@ class LoadSummary:
     glossary_terms: int = 0
     plans: list[PlanSummary] = field(default_factory=list)
     term_dates: list[TermDatesSummary] = field(default_factory=list)  # one per term file loaded, else the stored ones
+    organisation: str = DEFAULT_ORGANISATION  # the council it went into
 
     @property
     def only_term_dates(self) -> bool:
@@ -233,6 +235,7 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
     Term-dates files are read first, and the setup and plan files against them (or, when the call
     has none, against the term dates stored by an earlier load). `limits`: the most a file may hold."""
     files = [_File(Path(p), read_bytes(Path(p), limits)) for p in paths]
+    uow.organisation = _organisation_named(files, uow.organisation)
     term_files, others = _term_files(files, limits)
     loaded = [read_term_dates_file(f.source, f.data) for f in term_files]
     new_terms = SchoolTerms.joined(loaded) if loaded else None
@@ -268,7 +271,34 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         glossary_terms=len(parsed.glossary.terms),
         plans=[summarise_plan(p) for p in parsed.plans],
         term_dates=[summarise_terms(t) for t in loaded] if loaded else [summarise_terms(council, loaded_now=False)] if council else [],
+        organisation=uow.organisation,
     )
+
+
+def _organisation_named(files: list[_File], working_in: str) -> str:
+    """The council the load goes into: the one its setup files name (`organisation:`), else the one
+    the command works in. Files naming two councils, or one other than a council named by
+    GOVFLOW_ORGANISATION, are refused."""
+    named: tuple[str, str] | None = None  # (key, file)
+    for file in files:
+        if file.path.suffix.lower() not in SETUP_SUFFIXES:
+            continue
+        found = read_organisation(decode_utf8(file.data, file.source), file.source)
+        if found is None:
+            continue
+        key, line = found
+        if named is not None and key != named[0]:
+            raise LoadError(
+                f"one load is for one council: this file is for {key!r}, {named[1]} is for {named[0]!r}",
+                file=file.source, row=line, column="organisation", text=key,
+            )
+        if working_in not in (DEFAULT_ORGANISATION, key):
+            raise LoadError(
+                f"this file is for the council {key!r}, but GOVFLOW_ORGANISATION is {working_in!r}",
+                file=file.source, row=line, column="organisation", text=key,
+            )
+        named = (key, file.source)
+    return named[0] if named else working_in
 
 
 def summarise_terms(terms: SchoolTerms, *, loaded_now: bool = True) -> TermDatesSummary:

@@ -35,16 +35,21 @@ def test_the_nightly_benchmark_prints_its_figures(tmp_path: Path) -> None:
 
 
 def _read_back(url: str) -> dict:
+    """Everything stored, council by council (each synthetic council is an organisation of its own)."""
     engine = make_engine(url)
     try:
-        with SqlUnitOfWork(make_session_factory(engine)) as uow:
-            return {
-                "people": uow.people.list(),
-                "bodies": uow.bodies.list(),
-                "documents": uow.documents.list(),
-                "decisions": uow.documents.list_decisions(),
-                "plans": uow.plans.list(),
-            }
+        factory = make_session_factory(engine)
+        with SqlUnitOfWork(factory) as uow:
+            organisations = uow.organisations()
+        read: dict = {"organisations": organisations, "people": [], "bodies": [], "documents": [], "decisions": [], "plans": []}
+        for organisation in organisations:
+            with SqlUnitOfWork(factory, organisation) as uow:
+                read["people"] += uow.people.list()
+                read["bodies"] += uow.bodies.list()
+                read["documents"] += uow.documents.list()
+                read["decisions"] += uow.documents.list_decisions()
+                read["plans"] += uow.plans.list()
+        return read
     finally:
         engine.dispose()
 
@@ -55,6 +60,7 @@ def test_core_written_councils_read_back_like_repository_written_ones(tmp_path: 
     populate(repository, councils=2, seed=7, method="repository")
     via_core, via_repository = _read_back(core), _read_back(repository)
     assert via_core == via_repository
+    assert via_core["organisations"] == ["c000", "c001"]  # one partition per council
 
     # …and both are what was generated, in the repository's order.
     councils = list(generate_councils(2, seed=7))

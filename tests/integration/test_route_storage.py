@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from alembic import command
 from sqlalchemy import delete, event, func, select, text
 
 from governance_model.model import (
@@ -29,7 +28,7 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.ports import AbstractUnitOfWork
-from governance_model.storage import alembic_config, make_engine, migrate
+from governance_model.storage import downgrade, make_engine, migrate
 from governance_model.storage.tables import DocumentRow, ForecastChangeRow, StepForecastRow
 from governance_model.when import When
 from tests.storage_examples import (
@@ -72,10 +71,8 @@ def test_deleting_a_document_deletes_its_forecasts_but_not_their_history(uow_fac
 def test_upgrading_from_0001_keeps_the_rows_and_fills_in_the_new_columns(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
+        downgrade(engine, "0001")
         with engine.begin() as connection:
-            config = alembic_config(engine.url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0001")
             for statement in (
                 "INSERT INTO bodies (id, code, name, papers_lead_days, exempt) VALUES (1, 'SSPB', 'Board', 5, false)",
                 "INSERT INTO meetings (key, body_id, status, location) VALUES ('SSPB-2022-03', 1, 'scheduled', '')",

@@ -194,18 +194,14 @@ def test_an_empty_database_is_not_current_until_migrated(database_url: str) -> N
 def test_upgrading_from_0006_keeps_steps_and_their_decisions_and_reads_old_whens_as_before(database_url: str) -> None:
     # Migration 0007 adds the When columns estimated, duration and anchor with plain ADD COLUMN: a
     # rebuilt route_steps table would have cascaded the delete to its decisions.
-    from alembic import command
-
     from governance_model.model import Decision, DecisionOutcome
-    from governance_model.storage import SqlUnitOfWork, alembic_config, make_session_factory
+    from governance_model.storage import SqlUnitOfWork, downgrade, make_session_factory
     from governance_model.when import When
 
     engine = make_engine(database_url)
     try:
+        downgrade(engine, "0006")
         with engine.begin() as connection:
-            config = alembic_config(engine.url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0006")
             for statement in (
                 "INSERT INTO documents (id, key, title, kind, exempt) VALUES (1, 'd', 'D', 'strategy', false)",
                 "INSERT INTO route_steps (id, document_id, key, position, kind, title, when_kind, when_start, when_end, "

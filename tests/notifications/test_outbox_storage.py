@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from governance_model.outbox_message import retry_delay
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.storage import make_engine, migrate
-from governance_model.storage.database import alembic_config
+from governance_model.storage.database import downgrade
 from governance_model.storage.tables import MessageRow
 from tests.notifications.support import NIGHT, NOW, reminder, three_people_reminders
 
@@ -110,14 +110,9 @@ def test_one_pending_message_per_recipient_and_unique_reminder_keys(uow_factory:
 
 def down_to_and_back_up(database_url: str, revision: str) -> None:
     """Downgrade the database to `revision`, then migrate it to the newest again."""
-    from alembic import command
-
     engine = make_engine(database_url)
     try:
-        config = alembic_config(engine.url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
+        downgrade(engine, revision)
         migrate(engine)
     finally:
         engine.dispose()

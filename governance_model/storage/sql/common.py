@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Row, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from governance_model.storage.organisation_scope import scoped
 from governance_model.storage.tables import when_columns
 
 # Above this many keys a lookup reads every row instead of sending a long IN list.
@@ -61,11 +62,12 @@ class SqlRepository:
             return sqlite.insert(table)
         raise NotImplementedError(f"no INSERT … ON CONFLICT for the {dialect} database")  # pragma: no cover
 
-    def _upsert(self, table: Table, key: str) -> Any:
+    def _upsert(self, table: Table, *key: str) -> Any:
+        """INSERT … ON CONFLICT (key columns) DO UPDATE the rest."""
         statement = self._insert(table)
         return statement.on_conflict_do_update(
-            index_elements=[table.c[key]],
-            set_={column.name: statement.excluded[column.name] for column in table.c if column.name != key},
+            index_elements=[table.c[k] for k in key],
+            set_={column.name: statement.excluded[column.name] for column in table.c if column.name not in key},
         )
 
 
@@ -75,7 +77,7 @@ def rows_of(session: Session, query: Any) -> Sequence[Row[Any]]:
     per-row work."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(query).all()
+    return session.connection().execute(scoped(session, query)).all()
 
 
 def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, int]:
@@ -88,7 +90,7 @@ def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, in
     query = select(row_class.key, row_class.revision).order_by(row_class.id)
     if lock:
         if session.connection().dialect.name == "sqlite":
-            session.execute(update(row_class.__table__).values(revision=row_class.__table__.c.revision))
+            session.execute(update(row_class).values(revision=row_class.revision))
         else:
             query = query.with_for_update()
     return {key: revision for key, revision in rows_of(session, query)}
@@ -97,8 +99,7 @@ def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, in
 def raise_revisions(session: Session, row_class: Any, where: ColumnElement[bool] | None = None) -> None:
     """Add one to the revision of the rows `where` selects (all without it). On PostgreSQL the rows
     are locked in id order first, the order `read_revisions` locks them in: never a deadlock."""
-    table = row_class.__table__
-    ids = select(table.c.id).order_by(table.c.id)
+    ids = select(row_class.id).order_by(row_class.id)
     if where is not None:
         ids = ids.where(where)
     if session.connection().dialect.name != "sqlite":
@@ -106,9 +107,9 @@ def raise_revisions(session: Session, row_class: Any, where: ColumnElement[bool]
         if not locked:
             return
         for part in chunks(locked, IN_LIST_CHUNK):
-            session.execute(update(table).where(table.c.id.in_(part)).values(revision=table.c.revision + 1))
+            session.execute(update(row_class).where(row_class.id.in_(part)).values(revision=row_class.revision + 1))
         return
-    statement = update(table).values(revision=table.c.revision + 1)
+    statement = update(row_class).values(revision=row_class.revision + 1)
     session.execute(statement.where(where) if where is not None else statement)
 
 

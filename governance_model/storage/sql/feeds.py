@@ -40,10 +40,10 @@ class SqlFeedRepository(SqlRepository):
             for s in by_uid.values()
         ]
         for chunk in chunks(rows, INSERT_CHUNK):
-            self.session.execute(self._upsert(FeedEventRow.__table__, "uid"), list(chunk))
+            self.session.execute(self._upsert(FeedEventRow.__table__, "organisation", "uid"), list(chunk))
 
     def get_token(self, initials: str) -> FeedToken | None:
-        row = self.session.get(FeedTokenRow, initials)
+        row = self.session.scalar(select(FeedTokenRow).where(FeedTokenRow.initials == initials))
         return _feed_token(row) if row is not None else None
 
     def list_tokens(self) -> dict[str, FeedToken]:
@@ -57,7 +57,7 @@ class SqlFeedRepository(SqlRepository):
         table = FeedTokenRow.__table__
         statement = self._insert(table).values(initials=initials, token=token, created_at=at, rotated_at=None)
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.initials],
+            index_elements=[table.c.organisation, table.c.initials],
             set_={"token": statement.excluded.token, "rotated_at": statement.excluded.created_at},
         )
         self.session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy import text as sql_text
 
 from governance_model.errors import ModelError
+from governance_model.organisation import current_organisation
 from governance_model.outbox_message import (
     PENDING,
     SENT,
@@ -39,7 +40,7 @@ class SqlOutboxRepository(SqlRepository):
         table = ReminderRow.__table__
         new = 0
         for chunk in chunks(rows, INSERT_CHUNK):
-            statement = self._insert(table).values(chunk).on_conflict_do_nothing(index_elements=["key"])
+            statement = self._insert(table).values(chunk).on_conflict_do_nothing(index_elements=["organisation", "key"])
             new += len(self.session.execute(statement.returning(table.c.id)).all())
         self._join_pending_messages()
         return new
@@ -71,7 +72,7 @@ class SqlOutboxRepository(SqlRepository):
                         ]
                     )
                     .on_conflict_do_nothing(
-                        index_elements=["recipient"], index_where=sql_text("status = 'pending'")
+                        index_elements=["organisation", "recipient"], index_where=sql_text("status = 'pending'")
                     )
                 )
                 locked = (
@@ -88,8 +89,12 @@ class SqlOutboxRepository(SqlRepository):
             raise ModelError(f"could not find or create a pending message for {', '.join(missing)}")
         reminders = ReminderRow.__table__
         self.session.execute(
-            update(reminders)
-            .where(reminders.c.recipient == bindparam("r"), reminders.c.message_id.is_(None))
+            update(reminders)  # a Core UPDATE (one per recipient), so kept to the council here
+            .where(
+                reminders.c.organisation == current_organisation(),
+                reminders.c.recipient == bindparam("r"),
+                reminders.c.message_id.is_(None),
+            )
             .values(message_id=bindparam("m")),
             [{"r": recipient, "m": message_id} for recipient, message_id in pending.items()],
         )

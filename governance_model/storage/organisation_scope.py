@@ -1,0 +1,49 @@
+"""One council per unit of work: every statement a unit of work's session runs reads, changes and
+deletes its own council's rows only, and every row it inserts is its council's.
+
+The rows carry their council in `organisation` (tables.OrganisationOwned). Reading is scoped with
+SQLAlchemy's `with_loader_criteria` on that mixin: added to each ORM statement the session runs (the
+`do_orm_execute` event) and by `scoped` to the plain-column reads the repositories run on the
+session's connection (common.rows_of). Writing takes the council from `current_organisation`, which
+the unit of work sets while it is open. A Core statement on a bare Table is not scoped: the
+repositories use the mapped classes."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from governance_model.storage.tables import OrganisationOwned
+
+SESSION_KEY = "govflow.organisation"  # in Session.info: the council of the unit of work that opened it
+
+
+def organisation_of(session: Session) -> str | None:
+    return session.info.get(SESSION_KEY)
+
+
+def criteria(organisation: str) -> Any:
+    """The option that keeps a statement to one council's rows, every table it touches."""
+    return with_loader_criteria(OrganisationOwned, lambda cls: cls.organisation == organisation, include_aliases=True)
+
+
+def scoped(session: Session, statement: Any) -> Any:
+    """`statement` kept to the session's council (unchanged in a session no unit of work opened)."""
+    organisation = organisation_of(session)
+    if organisation is None:
+        return statement
+    return statement.options(criteria(organisation))
+
+
+def _scope_statement(state: ORMExecuteState) -> None:
+    organisation = organisation_of(state.session)
+    if organisation is not None and (state.is_select or state.is_update or state.is_delete):
+        state.statement = state.statement.options(criteria(organisation))
+
+
+def scope_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Scope every session `factory` makes (once a unit of work names its council)."""
+    if not event.contains(factory, "do_orm_execute", _scope_statement):
+        event.listen(factory, "do_orm_execute", _scope_statement)
+    return factory
