@@ -49,6 +49,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.publication import Publication
 from governance_model.window_spans import ItemSpan, action_span, step_span
 from governance_model.working_days import WorkingCalendar
@@ -113,8 +114,14 @@ def safe(key: str) -> str:
     return _UNSAFE.sub("-", key).strip("-") or "-"
 
 
-def uid(*parts: str) -> str:
-    return "-".join(safe(p) for p in parts) + f"@{UID_DOMAIN}"
+def uid(*parts: str, domain: str = UID_DOMAIN) -> str:
+    return "-".join(safe(p) for p in parts) + f"@{domain}"
+
+
+def uid_domain(organisation: str) -> str:
+    """The part of every UID after the @: `govflow` for the default council, `<key>.govflow` for
+    another, so two councils' events never share a UID in a calendar that subscribes to both."""
+    return UID_DOMAIN if organisation == DEFAULT_ORGANISATION else f"{organisation}.{UID_DOMAIN}"
 
 
 @dataclass
@@ -138,8 +145,10 @@ def build_feeds(
     tokens: Mapping[str, str] | None = None,
     public_url: str = "http://127.0.0.1:8000",
     calendar: WorkingCalendar | None = None,
+    organisation: str = DEFAULT_ORGANISATION,
 ) -> list[Feed]:
-    """Every feed: bodies, documents, people (those with a token in `tokens`), then "all"."""
+    """Every feed of one council (`organisation`): bodies, documents, people (those with a token in
+    `tokens`), then "all"."""
     bodies = sorted(bodies, key=lambda b: b.code)
     documents = sorted(documents, key=lambda d: d.key)
     plans = sorted(plans, key=lambda p: p.key)
@@ -148,22 +157,23 @@ def build_feeds(
     calendar = calendar or WorkingCalendar()
     base = public_url.rstrip("/")
     publication = Publication(bodies, documents)
+    domain = uid_domain(organisation)
 
     cat = _Catalogue()
     for body in bodies:
         events = []
         for meeting in body.meetings:
-            events += meeting_events(body, meeting, base, calendar)
+            events += meeting_events(body, meeting, base, calendar, domain)
         cat.meetings[body.code] = events
         if body.secretary:
             cat.owned.setdefault(body.secretary, []).extend(e for e in events if e.uid.startswith("papers-"))
     for document in documents:
         events = []
         for step in sorted(document.route.steps, key=lambda s: (s.position, s.key)):
-            event = step_event(document, step, forecasts.get((document.key, step.key)), base, publication)
+            event = step_event(document, step, forecasts.get((document.key, step.key)), base, publication, domain)
             if event is None:
                 continue
-            step_events = [event, *span_events(event, step_span(step, event.start), uid("span", "step", document.key, step.key))]
+            step_events = [event, *span_events(event, step_span(step, event.start), uid("span", "step", document.key, step.key, domain=domain))]
             events += step_events
             if step.body_code:
                 cat.steps_at_body.setdefault(step.body_code, []).extend(step_events)
@@ -173,10 +183,10 @@ def build_feeds(
     for plan in plans:
         for rec in plan.recommendations:
             for action in rec.actions:
-                event = action_event(plan, rec.number, action, base)
+                event = action_event(plan, rec.number, action, base, domain)
                 if event is None:
                     continue
-                span_uid = uid("span", "action", plan.key, rec.number, str(action.position))
+                span_uid = uid("span", "action", plan.key, rec.number, str(action.position), domain=domain)
                 action_events = [event, *span_events(event, action_span(action), span_uid)]
                 cat.actions += action_events
                 if action.owner:
@@ -224,7 +234,7 @@ def build_feeds(
     return feeds
 
 
-def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCalendar) -> list[FeedEvent]:
+def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCalendar, domain: str = UID_DOMAIN) -> list[FeedEvent]:
     """A meeting (timed, or all-day over its window while TBC) and the papers deadline before it."""
     cancelled = meeting.status is MeetingStatus.CANCELLED
     tbc = meeting.status is MeetingStatus.TENTATIVE or meeting.starts_at is None
@@ -236,13 +246,13 @@ def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCal
     if meeting.starts_at is not None:
         start = meeting.starts_at.astimezone(LONDON)
         event = FeedEvent(
-            uid("meeting", meeting.key), summary, start, start + MEETING_LENGTH, status, False, url,
+            uid("meeting", meeting.key, domain=domain), summary, start, start + MEETING_LENGTH, status, False, url,
             _meeting_description(body, meeting), meeting.location, categories, public,
         )
     elif meeting.when is not None and meeting.when.start is not None and meeting.when.end is not None:
         # Only a window is known: an all-day event over it, free time so it blocks no one's diary.
         event = FeedEvent(
-            uid("meeting", meeting.key), summary, meeting.when.start, meeting.when.end + dt.timedelta(days=1),
+            uid("meeting", meeting.key, domain=domain), summary, meeting.when.start, meeting.when.end + dt.timedelta(days=1),
             status, True, url, f"Date to be confirmed ({meeting.when.shown}).", meeting.location, categories, public,
         )
     else:
@@ -252,7 +262,7 @@ def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCal
         day = meeting.starts_at.astimezone(LONDON).date()
         due = calendar.add_working_days(day, -body.papers_lead_days)
         events.append(FeedEvent(
-            uid("papers", meeting.key),
+            uid("papers", meeting.key, domain=domain),
             f"Papers due: {body.code} meeting {_day(day)}" + (" (TBC)" if tbc and not cancelled else ""),
             due, due + dt.timedelta(days=1), status, True, url,
             f"Papers for the {body.name} meeting on {_day(day)} are due "
@@ -274,6 +284,7 @@ def step_event(
     forecast: StepForecast | None,
     base: str,
     publication: Publication,
+    domain: str = UID_DOMAIN,
 ) -> FeedEvent | None:
     """A route step as an all-day event on its done, scheduled or forecast date (None: no date)."""
     if forecast is not None:
@@ -308,7 +319,7 @@ def step_event(
         lines.append(f"Owner: {step.owner}")
     categories = tuple(c for c in (step.body_code, step.kind.value) if c)
     return FeedEvent(
-        uid("step", document.key, step.key),
+        uid("step", document.key, step.key, domain=domain),
         f"{document.title}: {step.title}{suffix}",
         day, day + dt.timedelta(days=1), status, True, f"{base}/documents/{document.key}",
         "\n".join(lines), "", categories,
@@ -316,7 +327,7 @@ def step_event(
     )
 
 
-def action_event(plan: ActionPlan, number: str, action, base: str) -> FeedEvent | None:
+def action_event(plan: ActionPlan, number: str, action, base: str, domain: str = UID_DOMAIN) -> FeedEvent | None:
     """An action of a plan as an all-day event on its deadline (None: it has no end date)."""
     when = action.when
     if when is None or when.end is None:
@@ -329,7 +340,7 @@ def action_event(plan: ActionPlan, number: str, action, base: str) -> FeedEvent 
     if action.done_on is not None:
         lines.append(f"Done on {action.done_on.isoformat()}")
     return FeedEvent(
-        uid("action", plan.key, number, str(action.position)),
+        uid("action", plan.key, number, str(action.position), domain=domain),
         f"Action {number}.{action.position}: {action.text}" + (" (TBC)" if status == TENTATIVE else ""),
         when.end, when.end + dt.timedelta(days=1), status, True, f"{base}/plans/{plan.key}",
         "\n".join(lines), "", ("action",),

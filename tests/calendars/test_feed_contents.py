@@ -215,3 +215,15 @@ def test_no_exempt_item_appears_in_any_public_feed(data) -> None:
             assert f"UID:{uid}\r\n" not in text, (feed.path, uid)
         for title in secret_titles:
             assert title not in text, (feed.path, title)
+
+
+def test_another_councils_events_have_uids_of_their_own() -> None:
+    """Issue 13: two councils may both have a Cabinet; a calendar subscribed to both must not take one
+    council's meeting for the other's (the same UID is the same event to a calendar)."""
+    body = Body(code="Cabinet", name="Cabinet", meetings=[Meeting(key="Cabinet-2022-03-01", body_code="Cabinet",
+                starts_at=dt.datetime(2022, 3, 1, 14, tzinfo=LONDON))])  # fmt: skip
+    default = {e.uid for f in build_feeds(bodies=[body], documents=[], forecasts={}) for e in f.events}
+    plymouth = {e.uid for f in build_feeds(bodies=[body], documents=[], forecasts={}, organisation="plymouth") for e in f.events}
+    assert "meeting-Cabinet-2022-03-01@govflow" in default  # the default council's UIDs are as they were
+    assert "meeting-Cabinet-2022-03-01@plymouth.govflow" in plymouth
+    assert not default & plymouth
