@@ -120,21 +120,21 @@ class ReportRoutes:
     def answer(self, kind: str, key: str, suffix: str, if_none_match: str | None) -> Response:
         try:
             requested = report_writing.public_report(self.uow_factory(), kind, key, self.today())
+            if requested is None:
+                return plain_text(404, NOT_FOUND)
+            etag = etag_of(requested, suffix)
+            headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+            if matches(if_none_match, etag):
+                return Response(status_code=304, headers=headers)
+            data = self.cache.get(etag)
+            if data is None:
+                data = report_writing.current_file(self.reports_dir, requested, suffix, self.manifest())
+                if data is None:
+                    data = requested.render()[suffix]
+                self.cache.put(etag, data)
         except Exception:  # noqa: BLE001 - a public page never says why (the reason may name exempt business)
             log.exception("the %s report %s could not be built", kind, key)
             return plain_text(500, "This report cannot be built at the moment.\n")
-        if requested is None:
-            return plain_text(404, NOT_FOUND)
-        etag = etag_of(requested, suffix)
-        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-        if matches(if_none_match, etag):
-            return Response(status_code=304, headers=headers)
-        data = self.cache.get(etag)
-        if data is None:
-            data = report_writing.current_file(self.reports_dir, requested, suffix, self.manifest())
-            if data is None:
-                data = requested.render()[suffix]
-            self.cache.put(etag, data)
         headers |= {"Content-Type": CONTENT_TYPES[suffix], "X-Content-Type-Options": "nosniff"}
         if suffix in (".csv", ".xlsx"):
             headers["Content-Disposition"] = f'attachment; filename="{key}{suffix}"'

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from governance_model.model import ProgressUpdate
+from governance_model.model import Body, Document, Meeting, ProgressUpdate, Route, Step, StepKind
 from governance_model.publication import EXEMPT_ITEM
 from govflow.services import file_loading
 from govflow.services import report_writing as reports
@@ -149,3 +149,21 @@ def test_govflow_serve_serves_the_reports_of_its_database(database_url, tmp_path
         assert request(url, "/reports/board/SSPB.md", headers={"If-None-Match": headers["etag"]})[0] == 304
     finally:
         running.stop()
+
+
+def test_a_report_that_cannot_be_built_is_answered_500_without_the_reason_and_the_others_still_are(uow_factory, served):
+    southend(uow_factory)
+    with uow_factory() as uow:  # stored out of all reason, as only a hand-edited database could hold it
+        uow.bodies.save(Body("VOID", "A board with absurd values", papers_lead_days=1_000_000, meetings=[
+            Meeting("VOID-9999-12-31", "VOID", dt.datetime(9999, 12, 31, 23, 59, tzinfo=reports.LONDON))]))
+        uow.documents.save(Document(key="broken-route", title="A route no one can plan", route=Route([
+            Step("sign-off", 1, StepKind.DECIDE, "Signed off at the end of time", body_code="VOID", meeting_key="VOID-9999-12-31"),
+            Step("publish", 2, StepKind.DECIDE, "Published at the next meeting after that", body_code="VOID"),
+        ])))
+        uow.commit()
+
+    status, headers, body = request(served, "/reports/board/VOID.md")
+
+    assert (status, body) == (500, b"This report cannot be built at the moment.\n")
+    assert "etag" not in headers
+    assert request(served, "/reports/board/SSPB.md")[0] == 200
