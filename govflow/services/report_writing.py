@@ -18,9 +18,11 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,6 +107,8 @@ class _Records:
     events: list
     plans: list
     conditions: list
+    # Worked out once per day asked and kept (a records object `govflow serve` keeps between requests).
+    _planned: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, uow: AbstractUnitOfWork) -> "_Records":
@@ -127,7 +131,12 @@ class _Records:
         A report that cannot be built (a document on it cannot be planned) raises, or with `on_error`
         is handed to it (body code, error) and left out; the other reports are built."""
         judged = dict(judged or {})
-        routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
+        if forecasts:
+            routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
+        else:
+            if as_of not in self._planned:
+                self._planned[as_of] = _routes(self.documents, self.bodies, self.decisions, as_of, None, self.conditions)
+            routes, unplannable = self._planned[as_of]
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
             for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):
@@ -403,16 +412,45 @@ class RequestedReport:
         return render_board(self.report) if self.kind == "board" else render_plan(self.report)
 
 
-def public_report(uow: AbstractUnitOfWork, kind: str, key: str, as_of: dt.date) -> RequestedReport | None:
+class BoardRecords:
+    """The records Reports to Board are built from, kept between requests (`govflow serve`), with the
+    routes planned for each day asked: read again when a document's or a plan's revision or the last
+    nightly run changed (each cheap to ask the database; every change through govflow raises one of
+    them), and at the latest `max_age` seconds after they were read (a name changed by a load raises
+    no revision)."""
+
+    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], max_age: float = 300.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.uow_factory, self.max_age, self.monotonic = uow_factory, max_age, monotonic
+        self._lock = threading.Lock()  # one read at a time: the others wait for it, then use it
+        self._kept: tuple[object, float, _Records] | None = None
+
+    def current(self) -> _Records:
+        with self._lock, self.uow_factory() as uow:
+            last = uow.nightly_runs.last()
+            mark = (uow.documents.revisions(), uow.plans.revisions(), (last.as_of, last.finished_at) if last else None)
+            kept = self._kept
+            if kept is None or kept[0] != mark or self.monotonic() - kept[1] > self.max_age:
+                kept = self._kept = (mark, self.monotonic(), _Records.read(uow))
+            return kept[2]
+
+
+def public_report(
+    uow: AbstractUnitOfWork, kind: str, key: str, as_of: dt.date, board_records: BoardRecords | None = None
+) -> RequestedReport | None:
     """The report the public may have on `as_of`: the Report to Board of a public body (what the
     public may see of its business), or a plan's report; None when there is no such report, and
-    for an exempt body (its report is no public page)."""
+    for an exempt body (its report is no public page). `board_records`: the records kept between
+    requests (default: read now)."""
     if kind == "board":
-        with uow:
-            body = uow.bodies.get(key)
-            if body is None or body.exempt:
-                return None
-            records = _Records.read(uow)
+        if board_records is not None:
+            records = board_records.current()
+            body = next((b for b in records.bodies if b.code == key), None)
+        else:
+            with uow:
+                body = uow.bodies.get(key)
+                records = _Records.read(uow) if body is not None and not body.exempt else None
+        if body is None or body.exempt:
+            return None
         report = records.board_report(body, as_of)
         return RequestedReport(kind, key, as_of, board_source(report), report)
     if kind == "plan":

@@ -3,8 +3,9 @@ each report as it stands today, for the public.
 
 The nightly writes a report only where someone will read it that night (see
 govflow.services.report_writing); any report is rendered here on request. A request reads what the
-report is made from (`report_writing.public_report`) and takes its ETag from that and the day, so
-a client that has it gets 304 without anything being rendered. The bytes come from the reports
+report is made from (`report_writing.public_report`; for a board, from the records kept between
+requests, `report_writing.BoardRecords`) and takes its ETag from that and the day, so a client
+that has it gets 304 without anything being rendered. The bytes come from the reports
 folder when the nightly wrote that very report (its index.json says so), else from an in-memory
 cache of what was rendered here, else they are rendered now. Exempt bodies have no public report:
 asking for one is answered like asking for a body that does not exist.
@@ -103,6 +104,7 @@ class ReportRoutes:
         self.reports_dir = Path(reports_dir)
         self.today = today  # the day a report is for: today in Europe/London
         self.cache = RenderedCache(cache_bytes)
+        self.board_records = report_writing.BoardRecords(uow_factory)
         self._manifest: tuple[tuple[int, int, int] | None, dict[str, WrittenEntry]] = (None, {})
 
     def routes(self) -> list[BaseRoute]:
@@ -119,7 +121,7 @@ class ReportRoutes:
 
     def answer(self, kind: str, key: str, suffix: str, if_none_match: str | None) -> Response:
         try:
-            requested = report_writing.public_report(self.uow_factory(), kind, key, self.today())
+            requested = report_writing.public_report(self.uow_factory(), kind, key, self.today(), self.board_records)
             if requested is None:
                 return plain_text(404, NOT_FOUND)
             etag = etag_of(requested, suffix)

@@ -12,7 +12,7 @@ import pytest
 
 from governance_model.model import Body, Document, Meeting, ProgressUpdate, Route, Step, StepKind
 from governance_model.publication import EXEMPT_ITEM
-from govflow.services import file_loading
+from govflow.services import file_loading, route_changes
 from govflow.services import report_writing as reports
 from govflow.web.app import create_app
 from govflow.web.reports import ReportRoutes
@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOUTHEND = ROOT / "examples" / "southend" / "setup.yaml"
 PLAN = "send-peer-review-recommendations-high-level-implementation-plan-draft-1"
 D = dt.date.fromisoformat
+NOW = dt.datetime(2022, 2, 14, 12, tzinfo=dt.timezone.utc)
 
 
 class Today:
@@ -72,6 +73,13 @@ def test_a_report_no_night_wrote_is_rendered_on_request_and_a_client_that_has_it
     assert (status, body, again["etag"]) == (304, b"", etag)
     assert request(served, "/reports/board/SSPB.html", headers={"If-None-Match": f'W/{etag}, "other"'})[0] == 304
     assert request(served, "/reports/board/SSPB.md", headers={"If-None-Match": etag})[0] == 200  # another format, another tag
+
+    # A change is in the next answer: the records kept between requests are read again.
+    route_changes.mark_step_done(uow_factory(), "send-strategy-2021-24", "share-sspb", D("2021-10-06"),
+                                 actor="GB", reason="shared at the October SSPB", as_of=D("2022-02-14"), now=NOW)
+    status, changed, body = request(served, "/reports/board/SSPB.html", headers={"If-None-Match": etag})
+    assert status == 200 and changed["etag"] != etag
+    assert body == reports.render_board(reports.board_report(uow_factory(), "SSPB", D("2022-02-14")))[".html"]
 
 
 def test_a_plans_report_comes_in_every_format_and_a_new_etag_when_the_plan_changes_or_the_day_does(uow_factory, served, today):
