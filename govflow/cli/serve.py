@@ -20,7 +20,8 @@ def serve_command(
     timeout_keep_alive: Annotated[int, typer.Option("--timeout-keep-alive", min=1, help="seconds an idle connection is kept open after an answer")] = 5,
     timeout_request: Annotated[float, typer.Option("--timeout-request", min=0.1, help="seconds a client has to send a whole request (line and headers) before its connection is closed")] = 10.0,
 ) -> None:
-    """Serve the calendar feeds and their subscribe page until stopped (Ctrl-C)."""
+    """Serve the calendar feeds and their subscribe page, and the reports on request
+    (/reports/board/BODY.md|html, /reports/plan/PLAN.md|html|csv|xlsx), until stopped (Ctrl-C)."""
     from govflow.web.serve import serve  # imported here: `govflow when` must stay fast
 
     settings = Settings()  # read and checked even with --feeds-dir: GOVFLOW_PUBLIC_URL is the default of --public-url
@@ -34,7 +35,7 @@ def serve_command(
         out.file.flush()  # a supervisor reading a pipe sees the address before the first request
 
     serve(
-        folder, host, port, public_url, workers=workers, on_ready=ready,
+        folder, host, port, public_url, workers=workers, on_ready=ready, settings=settings,
         backlog=backlog, timeout_keep_alive=timeout_keep_alive, timeout_request=timeout_request,
     )  # a port that is taken: govflow.errors.ServeError
 

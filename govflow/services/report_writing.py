@@ -1,31 +1,49 @@
 """Writing the reports: gather what a Report to Board or an action-plan report needs from the
 database, judge it for a day, render it with the `reports` package and write the Markdown, HTML, CSV
-and Excel files (`govflow report …` and the nightly flow).
+and Excel files (`govflow report …`, the nightly flow, and `govflow serve` on request).
+
+The nightly writes a report only where someone will read it that night: a body's Report to Board
+while the papers window of one of its meetings is open (`papers_window`), a plan's report when what
+it is made from changed since its files were written (`plan_source`). The reports folder's
+index.json (reports.manifest) records what each report was made from. Any other report is rendered
+on request (`public_report`, served by govflow.web.reports).
 
 The nightly writes only what may be published (governance_model.publication): no report to an
 exempt body is written into the reports folder (one written before the body was marked exempt is
-removed), so none becomes a Prefect artifact either. `govflow report board` still gives an exempt
-body its own report when asked for it by name."""
+removed), so none becomes a Prefect artifact either, and none is served. `govflow report board`
+still gives an exempt body its own report when asked for it by name."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from governance_model.board_report import BoardReport, build_board_report
 from governance_model.errors import ModelError
 from governance_model.linked_routes import plan_routes
-from governance_model.model import ActionPlan, StepForecast
+from governance_model.model import ActionPlan, Body, Meeting, MeetingStatus, StepForecast
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.publication import Publication
 from governance_model.rag import PlanRag, judge_plan
 from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
+from reports.errors import ReportError
+from reports.manifest import WrittenEntry, entry_name, manifest_bytes, manifest_path, read_manifest
+
+LONDON = ZoneInfo("Europe/London")
+BOARD_FORMATS = (".md", ".html")
+PLAN_FORMATS = (".md", ".html", ".csv", ".xlsx")
+PREPARATION_DAYS = 5  # working days before a meeting's papers deadline that its report is first written
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,8 @@ class _Records:
     events: list
     plans: list
     conditions: list
+    # Worked out once per day asked and kept (a records object `govflow serve` keeps between requests).
+    _planned: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, uow: AbstractUnitOfWork) -> "_Records":
@@ -111,7 +131,12 @@ class _Records:
         A report that cannot be built (a document on it cannot be planned) raises, or with `on_error`
         is handed to it (body code, error) and left out; the other reports are built."""
         judged = dict(judged or {})
-        routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
+        if forecasts:
+            routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
+        else:
+            if as_of not in self._planned:
+                self._planned[as_of] = _routes(self.documents, self.bodies, self.decisions, as_of, None, self.conditions)
+            routes, unplannable = self._planned[as_of]
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
             for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):
@@ -208,6 +233,73 @@ def write_file(path: Path, data: bytes) -> bool:
     return True
 
 
+def papers_window(body: Body, meeting: Meeting, calendar: WorkingCalendar) -> tuple[dt.date, dt.date] | None:
+    """The nights a meeting's Report to Board is written: from a working week (`PREPARATION_DAYS`)
+    before its papers deadline — the meeting day less the body's `papers_lead_days` working days, as
+    the reminders and the feeds count it — up to the meeting day itself, while the papers are written
+    and then read. With the usual 5 days of lead, the two working weeks before the meeting. Only a
+    meeting with a date and a time that is not cancelled has one (a TBC meeting has no papers
+    deadline yet)."""
+    if meeting.starts_at is None or meeting.status is MeetingStatus.CANCELLED:
+        return None
+    day = meeting.starts_at.astimezone(LONDON).date()
+    return calendar.add_working_days(day, -(body.papers_lead_days + PREPARATION_DAYS)), day
+
+
+def open_papers_window(body: Body, day: dt.date, calendar: WorkingCalendar | None = None) -> Meeting | None:
+    """The meeting of `body` whose papers window is open on `day`, or None."""
+    calendar = calendar or WorkingCalendar()
+    # n working days never span more than 2n + 14 calendar days (weekends, and Christmas at worst):
+    # a meeting further off has no window open yet, and its window is not counted out day by day.
+    reach = 2 * (body.papers_lead_days + PREPARATION_DAYS) + 14
+    coming = sorted(
+        (m for m in body.meetings if m.starts_at is not None and 0 <= (m.starts_at.astimezone(LONDON).date() - day).days <= reach),
+        key=lambda m: m.starts_at,
+    )
+    for meeting in coming:
+        window = papers_window(body, meeting, calendar)
+        if window is None:
+            continue
+        if window[0] > day:
+            return None  # a later meeting's window opens later still
+        return meeting
+    return None
+
+
+@lru_cache(maxsize=1)
+def _renderers() -> str:
+    """A digest of the code that turns a report's sources into its files (the `reports` package, its
+    templates, and the RAG rules): a new version of any of them makes every report new."""
+    import governance_model.rag
+    import reports
+
+    folder = Path(reports.__file__).parent
+    paths = sorted(folder.rglob("*.py")) + sorted((folder / "templates").glob("*.j2")) + [Path(governance_model.rag.__file__)]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _digest(*parts: object) -> str:
+    text = repr(parts)  # the model's dataclasses: plain values, tuples, lists and ordered dicts only
+    if " object at 0x" in text:  # something without a stable repr: never the same twice
+        text += os.urandom(16).hex()
+    return hashlib.sha256(f"{_renderers()}\n{text}".encode()).hexdigest()
+
+
+def plan_source(plan: ActionPlan, conditions: Iterable[Any]) -> str:
+    """What a plan's report is made from, as a digest: the plan with its recommendations, actions
+    and progress updates, and the conditions its contingent actions wait for. Not the day: the
+    nightly writes the report again when this changes, not because a day has passed."""
+    return _digest("plan", plan, tuple(conditions))
+
+
+def board_source(report: BoardReport) -> str:
+    """What a Report to Board shows, as a digest (its day included)."""
+    return _digest("board", report)
+
+
 def write_reports(
     uow_factory: Callable[[], AbstractUnitOfWork],
     out_dir: Path,
@@ -216,56 +308,178 @@ def write_reports(
     forecasts: dict[tuple[str, str], StepForecast] | None = None,
     on_error: OnError | None = None,
 ) -> list[WrittenReport]:
-    """Write every board report (bodies a route comes to) and every plan report into `out_dir`:
-    board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx.
+    """Write the night's reports into `out_dir` — board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx —
+    and record what each was made from in its index.json; returns the reports written:
+
+    - the Report to Board of each public body a route comes to whose meeting's papers window is open
+      on `as_of` (`papers_window`);
+    - the report of each plan whose sources (`plan_source`) differ from those its files were written
+      from, or whose files are missing.
+
+    Every other report is left as it was written (it says the day it was written for).
 
     With `on_error` (what, error), a report that cannot be built or written is handed to it and the
     others are still written (one broken route never stops a council's reports); without, it raises."""
     out_dir = Path(out_dir)
     with uow_factory() as uow:
         records = _Records.read(uow)
-    judged = []
+    try:
+        manifest = read_manifest(out_dir)
+    except ReportError:
+        manifest = {}  # a broken index: every report is written again, and the index with them
+
+    def current(name: str, source: str, suffixes: tuple[str, ...]) -> bool:
+        entry = manifest.get(name)
+        return entry is not None and entry.source == source and all((out_dir / f"{name}{s}").exists() for s in suffixes)
+
+    changed: list[tuple[PlanReport, str]] = []
     for plan in records.plans:
         try:
-            judged.append(PlanReport(plan, judge_plan(plan, as_of, records.conditions)))
+            source = plan_source(plan, records.conditions)
+            if not current(entry_name("plan", plan.key), source, PLAN_FORMATS):
+                changed.append((PlanReport(plan, judge_plan(plan, as_of, records.conditions)), source))
         except Exception as error:
             if on_error is None:
                 raise
             on_error(f"plan {plan.key}", error)
+    calendar = WorkingCalendar()
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
-    bodies = sorted((b for b in records.bodies if b.code in used and not b.exempt), key=lambda b: b.code)
+    bodies = []
+    for body in sorted((b for b in records.bodies if b.code in used and not b.exempt), key=lambda b: b.code):
+        try:
+            if open_papers_window(body, as_of, calendar) is not None:
+                bodies.append(body)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"board {body.code}", error)
     boards = records.board_reports(
-        bodies, as_of, forecasts, {j.plan.key: j.judged for j in judged},
+        bodies, as_of, forecasts, {j.plan.key: j.judged for j, _ in changed},
         on_error=None if on_error is None else (lambda code, error: on_error(f"board {code}", error)),
     )
     for body in records.bodies:
         if body.exempt:  # marked exempt since its report was written: the public copy goes
-            for suffix in (".md", ".html"):
+            for suffix in BOARD_FORMATS:
                 (out_dir / "board" / f"{body.code}{suffix}").unlink(missing_ok=True)
-    def write(kind: str, key: str, render: Callable[[Any], dict[str, bytes]], report: Any) -> tuple[tuple[Path, ...], dict[str, bytes]] | None:
-        """Render one report and write its files as <kind>/<key><suffix>; None if it failed and
-        `on_error` was told."""
+            manifest.pop(entry_name("board", body.code), None)
+    plan_keys = {entry_name("plan", p.key) for p in records.plans}
+    for name in [n for n in manifest if n.startswith("plan/") and n not in plan_keys]:
+        del manifest[name]  # a plan no longer stored: its last files stay, as a board's do
+
+    def write(kind: str, key: str, render: Callable[[Any], dict[str, bytes]], report: Any, source: str) -> tuple[tuple[Path, ...], dict[str, bytes]] | None:
+        """Render one report, write its files as <kind>/<key><suffix> and note them in the index;
+        None if it failed and `on_error` was told (its entry goes: the next night writes it again)."""
+        name = entry_name(kind, key)
         try:
             files = render(report)
             paths = tuple(out_dir / kind / f"{key}{suffix}" for suffix in files)
             for path, data in zip(paths, files.values()):
                 write_file(path, data)
+            manifest[name] = WrittenEntry(source, as_of, {s: hashlib.sha256(d).hexdigest() for s, d in files.items()})
             return paths, files
         except Exception as error:
+            manifest.pop(name, None)
             if on_error is None:
                 raise
             on_error(f"{kind} {key}", error)
             return None
 
     written = []
-    for board in boards:
-        if (done := write("board", board.body_code, render_board, board)) is not None:
-            paths, files = done
-            written.append(WrittenReport("board", board.body_code, f"Report to {board.body_name}", paths, files[".md"].decode()))
-    for report in judged:
-        if (done := write("plan", report.plan.key, render_plan, report)) is not None:
-            written.append(WrittenReport("plan", report.plan.key, report.plan.title, done[0], ""))  # only boards become artifacts
+    try:
+        for board in boards:
+            if (done := write("board", board.body_code, render_board, board, board_source(board))) is not None:
+                paths, files = done
+                written.append(WrittenReport("board", board.body_code, f"Report to {board.body_name}", paths, files[".md"].decode()))
+        for report, source in changed:
+            if (done := write("plan", report.plan.key, render_plan, report, source)) is not None:
+                written.append(WrittenReport("plan", report.plan.key, report.plan.title, done[0], ""))  # only boards become artifacts
+    finally:
+        write_file(manifest_path(out_dir), manifest_bytes(manifest))
     return written
+
+
+@dataclass(frozen=True)
+class RequestedReport:
+    """A report asked for by name (`govflow serve`): what it is made from, ready to render."""
+
+    kind: str  # "board" | "plan"
+    key: str
+    as_of: dt.date
+    source: str  # board_source / plan_source: with `as_of`, names the files it renders to
+    report: Any  # BoardReport | PlanReport
+
+    def render(self) -> dict[str, bytes]:
+        return render_board(self.report) if self.kind == "board" else render_plan(self.report)
+
+
+class BoardRecords:
+    """The records Reports to Board are built from, kept between requests (`govflow serve`), with the
+    routes planned for each day asked: read again when a document's or a plan's revision or the last
+    nightly run changed (each cheap to ask the database; every change through govflow raises one of
+    them), and at the latest `max_age` seconds after they were read (a name changed by a load raises
+    no revision)."""
+
+    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], max_age: float = 300.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.uow_factory, self.max_age, self.monotonic = uow_factory, max_age, monotonic
+        self._lock = threading.Lock()  # one read at a time: the others wait for it, then use it
+        self._kept: tuple[object, float, _Records] | None = None
+
+    def current(self) -> _Records:
+        with self._lock, self.uow_factory() as uow:
+            last = uow.nightly_runs.last()
+            mark = (uow.documents.revisions(), uow.plans.revisions(), (last.as_of, last.finished_at) if last else None)
+            kept = self._kept
+            if kept is None or kept[0] != mark or self.monotonic() - kept[1] > self.max_age:
+                kept = self._kept = (mark, self.monotonic(), _Records.read(uow))
+            return kept[2]
+
+
+def public_report(
+    uow: AbstractUnitOfWork, kind: str, key: str, as_of: dt.date, board_records: BoardRecords | None = None
+) -> RequestedReport | None:
+    """The report the public may have on `as_of`: the Report to Board of a public body (what the
+    public may see of its business), or a plan's report; None when there is no such report, and
+    for an exempt body (its report is no public page). `board_records`: the records kept between
+    requests (default: read now)."""
+    if kind == "board":
+        if board_records is not None:
+            records = board_records.current()
+            body = next((b for b in records.bodies if b.code == key), None)
+        else:
+            with uow:
+                body = uow.bodies.get(key)
+                records = _Records.read(uow) if body is not None and not body.exempt else None
+        if body is None or body.exempt:
+            return None
+        report = records.board_report(body, as_of)
+        return RequestedReport(kind, key, as_of, board_source(report), report)
+    if kind == "plan":
+        with uow:
+            plan = uow.plans.get(key)
+            if plan is None:
+                return None
+            conditions = uow.conditions.list()
+        return RequestedReport(kind, key, as_of, plan_source(plan, conditions), PlanReport(plan, judge_plan(plan, as_of, conditions)))
+    return None
+
+
+def current_file(out_dir: Path, requested: RequestedReport, suffix: str, manifest: dict[str, WrittenEntry] | None = None) -> bytes | None:
+    """The bytes of `requested`'s file in the reports folder when it is the one the nightly wrote
+    from the same sources for the same day (so rendering it now would give the same), else None.
+    `manifest`: the folder's index as already read (default: read it now)."""
+    if manifest is None:
+        try:
+            manifest = read_manifest(out_dir)
+        except ReportError:
+            return None
+    entry = manifest.get(entry_name(requested.kind, requested.key))
+    if entry is None or entry.source != requested.source or entry.as_of != requested.as_of or suffix not in entry.files:
+        return None
+    try:
+        data = (Path(out_dir) / requested.kind / f"{requested.key}{suffix}").read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == entry.files[suffix] else None
 
 
 def report_paths(written: Iterable[WrittenReport]) -> list[Path]:

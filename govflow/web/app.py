@@ -28,6 +28,7 @@ from calendars.feed_folder import FeedCatalog, SubscribePage, redact_path
 from governance_model.errors import Error
 from govflow.settings import Settings
 from govflow.web.feeds import FeedRoutes, plain_text
+from govflow.web.reports import ReportRoutes, report_routes
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,15 @@ async def _govflow_error(request: Request, exc: Exception) -> Response:
     return plain_text(500, f"{exc}\n")
 
 
-def create_app(feeds_dir: Path | str, public_url: str) -> Starlette:
-    """The web app serving `feeds_dir`; `public_url` is where people reach it (the page's links)."""
+def create_app(feeds_dir: Path | str, public_url: str, reports: ReportRoutes | None = None) -> Starlette:
+    """The web app serving `feeds_dir`; `public_url` is where people reach it (the page's links);
+    with `reports`, the reports on request too (/reports/...)."""
     redact_uvicorn_logs()
     catalog = FeedCatalog(feeds_dir)
     catalog.current()  # read the manifest now, so a broken one shows at start-up
     feeds = FeedRoutes(catalog, SubscribePage(public_url))
     app = Starlette(
-        routes=[*feeds.routes()],
+        routes=[*feeds.routes(), *(reports.routes() if reports else ())],
         middleware=[Middleware(RequestLimits)],
         exception_handlers={HTTPException: _http_error, Error: _govflow_error},
     )
@@ -122,6 +124,7 @@ def create_app(feeds_dir: Path | str, public_url: str) -> Starlette:
 
 
 def create_app_from_env() -> Starlette:
-    """create_app with GOVFLOW_FEEDS_DIR (or <GOVFLOW_DATA_DIR>/feeds) and GOVFLOW_PUBLIC_URL."""
+    """create_app with GOVFLOW_FEEDS_DIR (or <GOVFLOW_DATA_DIR>/feeds) and GOVFLOW_PUBLIC_URL, and
+    the reports from GOVFLOW_DATABASE_URL and GOVFLOW_REPORTS_DIR."""
     settings = Settings()
-    return create_app(settings.feeds_dir, settings.public_url)
+    return create_app(settings.feeds_dir, settings.public_url, report_routes(settings))

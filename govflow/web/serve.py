@@ -20,7 +20,9 @@ from typing import Any
 import uvicorn
 
 from govflow.errors import ServeError
+from govflow.settings import Settings
 from govflow.web.app import create_app
+from govflow.web.reports import report_routes
 from govflow.web.request_deadline import DEFAULT_TIMEOUT_REQUEST, DeadlineConfig
 
 APP_FROM_ENV = "govflow.web.app:create_app_from_env"
@@ -73,8 +75,10 @@ def serve(
     timeout_keep_alive: int = TIMEOUT_KEEP_ALIVE,
     timeout_request: float = DEFAULT_TIMEOUT_REQUEST,
     on_ready: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    """Serve the feeds until interrupted. Raises ServeError when the address cannot be bound.
+    """Serve the feeds (and, given `settings`, the reports on request) until interrupted. Raises
+    ServeError when the address cannot be bound.
 
     `public_url` is where subscribers reach the server (e.g. https://feeds.council.example.org,
     behind a TLS proxy); default: the address it listens on. `on_ready(public_url)` is called once
@@ -96,10 +100,11 @@ def serve(
     try:
         public_url = (public_url or socket_url(sock)).rstrip("/")
         if workers == 1:
-            config = DeadlineConfig(create_app(feeds_dir, public_url), log_config=None, **limits)
+            reports = report_routes(settings) if settings is not None else None
+            config = DeadlineConfig(create_app(feeds_dir, public_url, reports), log_config=None, **limits)
         else:
             # Workers are separate processes: each builds the app from the environment it inherits
-            # and sets up its logging from LOG_CONFIG.
+            # and sets up its logging from LOG_CONFIG (the reports from its GOVFLOW_* settings).
             os.environ["GOVFLOW_FEEDS_DIR"] = str(Path(feeds_dir).resolve())
             os.environ["GOVFLOW_PUBLIC_URL"] = public_url
             config = DeadlineConfig(APP_FROM_ENV, factory=True, workers=workers, log_config=LOG_CONFIG, **limits)

@@ -95,10 +95,14 @@ def test_the_reports_benchmark_prints_its_figures() -> None:
         cwd=ROOT,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    # 20 bodies and 15 plans per council: every body a route comes to gets a board report (.md, .html),
-    # every plan its four files.
-    figures = r"wall [\d.]+ s, peak RSS [\d.]+ MB \| (?P<boards>\d+) board reports, 15 plan reports, (?P<files>\d+) files"
-    run = re.search(r"^run 1/1: " + figures, completed.stdout, re.M)
-    assert run, completed.stdout
-    assert int(run["files"]) == 2 * int(run["boards"]) + 4 * 15 and 0 < int(run["boards"]) <= 20
-    assert re.search(r"^median of 1: wall [\d.]+ s, peak RSS [\d.]+ MB \| read records [\d.]+ s", completed.stdout, re.M), completed.stdout
+    # 20 bodies and 15 plans per council. The first night writes every plan's four files and the
+    # board reports of the bodies whose papers window is open (.md, .html); the second, after a
+    # progress update on one plan, that plan's files and the boards again.
+    figures = r"wall [\d.]+ s, peak RSS [\d.]+ MB \| (?P<boards>\d+) board reports, (?P<plans>\d+) plan reports, (?P<files>\d+) files written"
+    first = re.search(r"^run 1/1 night 1 \(2022-05-03, fresh folder\): " + figures, completed.stdout, re.M)
+    second = re.search(r"^run 1/1 night 2 \(2022-05-04, after 1 progress update\(s\)\): " + figures, completed.stdout, re.M)
+    assert first and second, completed.stdout
+    assert int(first["plans"]) == 15 and int(first["files"]) == 2 * int(first["boards"]) + 4 * 15 + 1  # and index.json
+    assert int(second["plans"]) == 1 and int(second["files"]) <= 2 * int(second["boards"]) + 4 + 1
+    assert 0 <= int(first["boards"]) <= 20
+    assert re.search(r"^median of 1, night 2: wall [\d.]+ s, peak RSS [\d.]+ MB, \d+ files written \| read records [\d.]+ s", completed.stdout, re.M), completed.stdout

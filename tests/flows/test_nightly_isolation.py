@@ -78,7 +78,8 @@ def test_a_broken_route_is_reported_and_every_other_document_is_still_planned_re
     assert any(name.startswith("body") and "SSPB" in name for name in built), sorted(built)
     assert any("send-strategy-2021-24" in name for name in built), sorted(built)
     assert os.path.exists(feeds / "index.json")
-    # ... and every other board's Report to Board is written: only the broken board's report fails.
+    # ... and the Reports to Board whose papers window is open are written (JCB meets on 16 March;
+    # the broken board's window, at the end of time, is not open, so its report is not even built).
     boards = {p.name for p in (tmp_path / "reports" / "board").glob("*.md")}
-    assert {"SSPB.md", "JCB.md"} <= boards and "VOID.md" not in boards, sorted(boards)
-    assert any(failed.startswith("report board VOID") for failed in summary["failed"]), summary["failed"]
+    assert "JCB.md" in boards and "VOID.md" not in boards, sorted(boards)
+    assert not any(failed.startswith("report") for failed in summary["failed"]), summary["failed"]

@@ -6,9 +6,10 @@ titles and step titles; the keys and titles of public documents' steps at exempt
 minutes of decisions taken at exempt bodies), and nothing public does. Routes cross public and
 exempt bodies and may wait for other documents' steps; exempt bodies decide, and move their
 meetings. Then every public output is made, and none may hold the marker: the Report to Board of
-each public body (Markdown, HTML, the Prefect artifact's Markdown, the files' names), every public
-feed and the private feeds of people outside the exempt business, the reminder digests to those
-people, the nightly's summary artifact and its summary, and the status (as printed and as JSON).
+each public body (Markdown, HTML, the Prefect artifact's Markdown, the files' names, the reports
+folder's index, and as `govflow serve` renders it on request), every public feed and the private
+feeds of people outside the exempt business, the reminder digests to those people, the nightly's
+summary artifact and its summary, and the status (as printed and as JSON).
 In-memory storage (tests/fakes.py), so a hundred councils take seconds.
 """
 from __future__ import annotations
@@ -162,6 +163,11 @@ def public_outputs(uow: FakeUnitOfWork, council: dict, tmp: Path) -> dict[str, s
             for path in report.files:
                 outputs[str(path.relative_to(tmp))] = path.read_text(encoding="utf-8")
     outputs["files left in the reports folder"] = " ".join(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
+    outputs["reports folder index"] = (tmp / "index.json").read_text(encoding="utf-8")
+    for body in snapshot.bodies:  # every Report to Board as `govflow serve` renders it on request
+        served = report_writing.public_report(uow, "board", body.code, LAST_NIGHT)
+        if served is not None:
+            outputs[f"served report {body.code}"] = b"\n".join(served.render().values()).decode("utf-8")
     outputs["nightly summary artifact"] = summary_markdown(update, snapshot)
     outputs["nightly result"] = json.dumps(public_summary(update, snapshot))
 
