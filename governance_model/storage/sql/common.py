@@ -70,12 +70,14 @@ class SqlRepository:
 
 
 def rows_of(session: Session, query: Any) -> Sequence[Row[Any]]:
-    """All the rows of a SELECT of plain columns, fetched at once. Run on the session's connection
-    (so in its transaction) after a flush, as the ORM's autoflush would, but without the ORM's
-    per-row work."""
+    """All the rows of a SELECT of plain columns, fetched at once, after a flush (as the ORM's
+    autoflush would). Executed by the session, not on its connection: a select of mapped columns is
+    an ORM statement, so the session's `do_orm_execute` hooks (criteria that keep a council to its
+    own rows) apply to it; being columns, not entities, its rows are plain tuples, never objects in
+    the identity map."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(query).all()
+    return session.execute(query).all()
 
 
 def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, int]:
