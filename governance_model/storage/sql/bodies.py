@@ -5,7 +5,7 @@ import datetime as dt
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from governance_model.errors import ModelError
@@ -29,7 +29,7 @@ from governance_model.storage.sql.common import (
     tuple_or_none,
     when_of,
 )
-from governance_model.storage.tables import BodyRow, MeetingRow, store_when
+from governance_model.storage.tables import BodyRow, MeetingRow, UtcDateTime, store_when
 
 
 class SqlBodyRepository(SqlRepository):
@@ -109,7 +109,7 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
         MeetingRow.body_id,
         BodyRow.code,
         MeetingRow.key,
-        MeetingRow.starts_at,
+        type_coerce(MeetingRow.starts_at, UtcDateTime.impl),  # as stored: _InLondon converts each once
         MeetingRow.status,
         MeetingRow.location,
         MeetingRow.sequence,
@@ -135,14 +135,18 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
 
 
 class _InLondon(dict[Any, Any]):
-    """Each distinct start (an aware datetime) in London time, converted once; NULL stays None."""
+    """Each distinct start as stored, read as UtcDateTime reads it and put in London time, once;
+    NULL stays None."""
 
     def __init__(self) -> None:
         super().__init__({None: None})
 
-    def __missing__(self, starts_at: dt.datetime) -> dt.datetime:
-        value = self[starts_at] = starts_at.astimezone(LONDON)
+    def __missing__(self, stored: dt.datetime) -> dt.datetime:
+        value = self[stored] = _UTC.process_result_value(stored, None).astimezone(LONDON)
         return value
+
+
+_UTC = UtcDateTime()
 
 
 @bulk_load
