@@ -1,7 +1,11 @@
 """Bodies and their meetings in SQL."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+import datetime as dt
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from governance_model.errors import ModelError
@@ -15,8 +19,17 @@ from governance_model.repository_rules import (
     no_meeting,
     stored_reminder_days,
 )
-from governance_model.storage.sql.common import SqlRepository, rows_of, when_of
-from governance_model.storage.tables import BodyRow, MeetingRow, store_when, when_from_values
+from governance_model.storage.sql.common import (
+    JsonTexts,
+    SqlRepository,
+    Whens,
+    bulk_load,
+    json_text,
+    plain_rows,
+    tuple_or_none,
+    when_of,
+)
+from governance_model.storage.tables import BodyRow, MeetingRow, UtcDateTime, store_when
 
 
 class SqlBodyRepository(SqlRepository):
@@ -96,7 +109,7 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
         MeetingRow.body_id,
         BodyRow.code,
         MeetingRow.key,
-        MeetingRow.starts_at,
+        type_coerce(MeetingRow.starts_at, UtcDateTime.impl),  # as stored: _InLondon converts each once
         MeetingRow.status,
         MeetingRow.location,
         MeetingRow.sequence,
@@ -104,24 +117,39 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
     ).select_from(MeetingRow).join(BodyRow, MeetingRow.body_id == BodyRow.id)
     if where is not None:
         query = query.where(where)
-    statuses = _MEETING_STATUSES
-    return [
-        (
-            body_id,
-            Meeting(
-                key=key,
-                body_code=body_code,
-                starts_at=starts_at.astimezone(LONDON) if starts_at is not None else None,
-                when=when_from_values(*when),
-                status=statuses[status],
-                location=location,
-                sequence=sequence,
-            ),
+    statuses, whens, in_london = _MEETING_STATUSES, Whens(), _InLondon()
+    meetings = []
+    for row in plain_rows(session, query):
+        body_id, body_code, key, starts_at, status, location, sequence = row[:7]
+        meeting = Meeting(
+            key=key,
+            body_code=body_code,
+            starts_at=in_london[starts_at],
+            when=whens[row[7:]],
+            status=statuses[status],
+            location=location,
+            sequence=sequence,
         )
-        for body_id, body_code, key, starts_at, status, location, sequence, *when in rows_of(session, query)
-    ]
+        meetings.append((body_id, meeting))
+    return meetings
 
 
+class _InLondon(dict[Any, Any]):
+    """Each distinct start as stored, read as UtcDateTime reads it and put in London time, once;
+    NULL stays None."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, stored: dt.datetime) -> dt.datetime:
+        value = self[stored] = _UTC.process_result_value(stored, None).astimezone(LONDON)
+        return value
+
+
+_UTC = UtcDateTime()
+
+
+@bulk_load
 def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> list[Body]:
     query = select(
         BodyRow.id,
@@ -131,10 +159,11 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
         BodyRow.papers_lead_days,
         BodyRow.meeting_rule,
         BodyRow.exempt,
-        BodyRow.reminder_days,
+        json_text(BodyRow.reminder_days),
     )
     if where is not None:
         query = query.where(where)
+    texts = JsonTexts()
     bodies = {
         id_: Body(
             code=code,
@@ -143,9 +172,9 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             papers_lead_days=papers_lead_days,
             meeting_rule=meeting_rule,
             exempt=exempt,
-            reminder_days=tuple(reminder_days) if reminder_days is not None else None,
+            reminder_days=tuple_or_none(texts[reminder_days]),
         )
-        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days in rows_of(
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days in plain_rows(
             session, query
         )
     }
@@ -157,4 +186,4 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             body.meetings.append(meeting)
     for body in bodies.values():
         body.meetings.sort(key=meeting_order)
-    return sorted(bodies.values(), key=lambda b: b.code)
+    return sorted(bodies.values(), key=attrgetter("code"))

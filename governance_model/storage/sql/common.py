@@ -1,16 +1,23 @@
 """What the SQL repositories share: the session they work in, dialect-aware INSERT … ON CONFLICT,
 the lock that makes the upserts of the setup one writer at a time, plain-column reads without the
-ORM's per-row work, and the chunk sizes that keep bind lists short."""
+ORM's per-row work (and the caches that turn a value read many times into one object), and the
+chunk sizes that keep bind lists short."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+import functools
+import gc
+import json
+from operator import itemgetter
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Table, select, text, update
+from sqlalchemy import ColumnElement, Row, Table, Text, cast, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Bundle, Session
 
-from governance_model.storage.organisation_scope import scoped
-from governance_model.storage.tables import when_columns
+from governance_model.storage.tables import when_columns, when_from_values
+from governance_model.when import When
+
+_Load = TypeVar("_Load", bound=Callable[..., Any])
 
 # Above this many keys a lookup reads every row instead of sending a long IN list.
 IN_LIST_LIMIT = 1000
@@ -72,12 +79,47 @@ class SqlRepository:
 
 
 def rows_of(session: Session, query: Any) -> Sequence[Row[Any]]:
-    """All the rows of a SELECT of plain columns, fetched at once. Run on the session's connection
-    (so in its transaction) after a flush, as the ORM's autoflush would, but without the ORM's
-    per-row work."""
+    """All the rows of a SELECT of plain columns, fetched at once, after a flush (as the ORM's
+    autoflush would). Executed by the session, not on its connection: a select of mapped columns is
+    an ORM statement, so the session's `do_orm_execute` hooks (criteria that keep a council to its
+    own rows) apply to it; being columns, not entities, its rows are Rows of values, never objects
+    in the identity map."""
     if session.autoflush:
         session.flush()
-    return session.connection().execute(scoped(session, query)).all()
+    return session.execute(query).all()
+
+
+def plain_rows(session: Session, query: Any) -> list[tuple]:
+    """`rows_of` for the bulk reads: the rows as plain tuples, made with no Python per column.
+
+    The statement is the same (its columns, joins, conditions and order), selected as one bundle of
+    all its columns, so it is still an ORM statement executed by the session (its hooks apply);
+    `_PlainTuples` hands on the tuple of processed values the ORM reads each row into, where the
+    ORM would otherwise call a getter per column and make a Row per row (135,000 actions: 0.42 s
+    of CPU instead of 0.51–0.60 s, against 0.32–0.35 s for the driver's own fetchall)."""
+    if session.autoflush:
+        session.flush()
+    bundle = _PlainTuples("row", *query.selected_columns)
+    return session.scalars(query.with_only_columns(bundle, maintain_column_froms=True)).all()
+
+
+class _PlainTuples(Bundle[tuple]):
+    """A bundle of every column of a statement, read as the plain tuple of its values (`plain_rows`)."""
+
+    single_entity = True
+
+    def create_row_processor(self, query: Any, procs: Sequence[Callable[[Any], Any]], labels: Sequence[str]) -> Any:
+        width = len(procs)
+        # Each proc picks one column out of the ORM's tuple of values: when they pick 0, 1, … in
+        # order, the tuple's first `width` values are the row (the whole tuple, returned as it is).
+        probe = tuple(range(width + 1))
+        try:
+            in_order = [proc(probe) for proc in procs] == list(range(width))
+        except Exception:  # a proc that needs a Row: keep the bundle's own processing
+            in_order = False
+        if in_order:
+            return itemgetter(slice(0, width))
+        return super().create_row_processor(query, procs, labels)
 
 
 def read_revisions(session: Session, row_class: Any, lock: bool) -> dict[str, int]:
@@ -121,3 +163,62 @@ def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 def when_of(row_class: type) -> tuple:
     """The columns that hold a When, in the order `when_from_values` takes them."""
     return tuple(getattr(row_class, column) for column in when_columns())
+
+
+def json_text(column: Any) -> Any:
+    """A JSON column read as its text, for `JsonTexts` to decode: the driver and the JSON type
+    would decode every row's value, and most rows hold one of a few texts ("[]", "[\"1\"]")."""
+    return cast(column, Text)
+
+
+class JsonTexts(dict[Any, Any]):
+    """Decoded JSON by its text, each distinct text decoded once (NULL reads as None). The values
+    are shared: callers copy what they keep (`list(…)`, `tuple(…)`), as they do anyway."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, text: str) -> Any:
+        value = self[text] = json.loads(text)
+        return value
+
+
+def bulk_load(load: _Load) -> _Load:
+    """Run `load` with Python's cycle collector paused (if it was running). A load makes hundreds
+    of thousands of objects and frees none, so every collection their allocations set off walks
+    all the objects made so far and finds nothing to free (they hold no cycles): at 150 councils
+    that was half the snapshot's time. The collector runs again as soon as the load returns.
+
+    Before it does, the objects made are aged into the oldest generation (`gc.freeze()` then
+    `gc.unfreeze()`, which puts them back there): left young, the first collections after the load
+    would walk every one of them again, which cost the next read 0.3 s. Skipped if anything else
+    froze objects (a server that forks), whose frozen objects must stay frozen."""
+
+    @functools.wraps(load)
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            return load(*args, **kwargs)
+        gc.disable()
+        try:
+            return load(*args, **kwargs)
+        finally:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+    return paused  # type: ignore[return-value]
+
+
+def tuple_or_none(values: Iterable[Any] | None) -> tuple | None:
+    """A stored list as the tuple the domain holds; NULL stays None."""
+    return tuple(values) if values is not None else None
+
+
+class Whens(dict[tuple, "When | None"]):
+    """The When held in each distinct tuple of the ten When columns (`when_of`), made once: a When
+    is frozen, so the steps and actions that read the same words share one."""
+
+    def __missing__(self, values: tuple) -> When | None:
+        when = self[values] = when_from_values(*values)
+        return when

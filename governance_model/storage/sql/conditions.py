@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from governance_model.model import Condition
 from governance_model.repository_rules import condition_key
-from governance_model.storage.sql.common import SqlRepository, rows_of
+from governance_model.storage.sql.common import SqlRepository, plain_rows
 from governance_model.storage.tables import ConditionRow
 
 
@@ -27,4 +27,4 @@ class SqlConditionRepository(SqlRepository):
 
     def list(self) -> list[Condition]:
         query = select(ConditionRow.name, ConditionRow.met_on, ConditionRow.note).order_by(ConditionRow.name_key)
-        return [Condition(name=name, met_on=met_on, note=note) for name, met_on, note in rows_of(self.session, query)]
+        return [Condition(name=name, met_on=met_on, note=note) for name, met_on, note in plain_rows(self.session, query)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter, itemgetter
 from typing import Iterable
 
 from sqlalchemy import ColumnElement, insert, select, update
@@ -29,10 +30,15 @@ from governance_model.repository_rules import (
 )
 from governance_model.storage.sql.common import (
     IN_LIST_LIMIT,
+    JsonTexts,
     SqlRepository,
+    Whens,
+    bulk_load,
+    json_text,
+    plain_rows,
     raise_revisions,
     read_revisions,
-    rows_of,
+    tuple_or_none,
     when_of,
 )
 from governance_model.storage.tables import (
@@ -43,7 +49,6 @@ from governance_model.storage.tables import (
     StepForecastRow,
     StepRow,
     store_when,
-    when_from_values,
 )
 
 
@@ -169,6 +174,7 @@ class SqlDocumentRepository(SqlRepository):
         for start in range(0, len(keys), IN_LIST_LIMIT):
             raise_revisions(self.session, DocumentRow, DocumentRow.key.in_(keys[start : start + IN_LIST_LIMIT]))
 
+    @bulk_load
     def list_decisions(self, document_key: str | None = None) -> list[Decision]:
         """Decisions ordered by the day they were taken, then the order they were recorded."""
         query = (
@@ -204,7 +210,7 @@ class SqlDocumentRepository(SqlRepository):
                 recorded_by=recorded_by,
             )
             for doc_key, step_key, body_code, outcome, decided_on, meeting_key, minute, back_to, recorded_by in (
-                rows_of(self.session, query)
+                plain_rows(self.session, query)
             )
         ]
 
@@ -245,8 +251,9 @@ class SqlDocumentRepository(SqlRepository):
         )
         if len(document_keys) <= IN_LIST_LIMIT:
             query = query.where(DocumentRow.key.in_(sorted(document_keys)))
-        return {(document_key, step_key): id_ for document_key, step_key, id_ in rows_of(self.session, query)}
+        return {(document_key, step_key): id_ for document_key, step_key, id_ in plain_rows(self.session, query)}
 
+    @bulk_load
     def list_forecasts(self, document_key: str | None = None) -> list[StepForecast]:
         """The stored forecasts (of one document, or all), by document key, step position and key."""
         query = (
@@ -268,7 +275,7 @@ class SqlDocumentRepository(SqlRepository):
         if document_key is not None:
             query = query.where(DocumentRow.key == document_key)
         states = _STATES
-        rows = sorted(rows_of(self.session, query), key=lambda r: (r[0], r[2], r[1]))
+        rows = sorted(plain_rows(self.session, query), key=itemgetter(0, 2, 1))
         return [
             StepForecast(
                 document_key=doc_key,
@@ -299,6 +306,7 @@ class SqlDocumentRepository(SqlRepository):
         if rows:
             self.session.execute(insert(ForecastChangeRow.__table__), rows)
 
+    @bulk_load
     def list_forecast_changes(self, document_key: str | None = None) -> list[ForecastChange]:
         """Re-forecast records ordered by `recorded_on`, then the order they were added."""
         query = select(
@@ -320,7 +328,7 @@ class SqlDocumentRepository(SqlRepository):
                 reason=reason,
                 recorded_on=recorded_on,
             )
-            for document_key, step_key, old_date, new_date, reason, recorded_on in rows_of(self.session, query)
+            for document_key, step_key, old_date, new_date, reason, recorded_on in plain_rows(self.session, query)
         ]
 
 
@@ -336,7 +344,10 @@ _OUTCOMES = {outcome.value: outcome for outcome in DecisionOutcome}
 _STATES = {state.value: state for state in StepState}
 
 
+@bulk_load
 def _load_documents(session: Session, where: ColumnElement[bool] | None = None) -> list[Document]:
+    """The documents (`where` selects them: a condition on DocumentRow) with their versions and
+    steps: one SELECT of plain columns per table, each row made into its object once."""
     query = select(
         DocumentRow.id,
         DocumentRow.key,
@@ -351,7 +362,7 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
     kinds = _DOCUMENT_KINDS
     documents = {
         id_: Document(key=key, title=title, kind=kinds[kind], owner=owner, dated=dated, exempt=exempt)
-        for id_, key, title, kind, owner, dated, exempt in rows_of(session, query)
+        for id_, key, title, kind, owner, dated, exempt in plain_rows(session, query)
     }
     if not documents:
         return []
@@ -367,7 +378,7 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
         StepRow.title,
         StepRow.body_code,
         StepRow.owner,
-        StepRow.waits_for,
+        json_text(StepRow.waits_for),
         StepRow.meeting_key,
         StepRow.done_on,
         StepRow.advisory,
@@ -376,14 +387,13 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
     if where is not None:
         versions = versions.join(DocumentRow, DocumentVersionRow.document_id == DocumentRow.id).where(where)
         steps = steps.join(DocumentRow, StepRow.document_id == DocumentRow.id).where(where)
-    for document_id, number, label, dated in rows_of(session, versions):
+    for document_id, number, label, dated in plain_rows(session, versions):
         document = documents.get(document_id)
         if document is not None:
             document.versions.append(DocumentVersion(number=number, label=label, dated=dated))
-    step_kinds = _STEP_KINDS
-    for document_id, key, position, kind, title, body_code, owner, waits_for, meeting_key, done_on, advisory, *when in (
-        rows_of(session, steps)
-    ):
+    step_kinds, whens, waits = _STEP_KINDS, Whens(), JsonTexts()
+    for row in plain_rows(session, steps):
+        document_id, key, position, kind, title, body_code, owner, waits_for, meeting_key, done_on, advisory = row[:11]
         document = documents.get(document_id)
         if document is not None:
             document.route.steps.append(
@@ -393,9 +403,9 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
                     kind=step_kinds[kind],
                     title=title,
                     body_code=body_code,
-                    when=when_from_values(*when),
+                    when=whens[row[11:]],
                     owner=owner,
-                    waits_for=tuple(waits_for) if waits_for is not None else None,
+                    waits_for=tuple_or_none(waits[waits_for]),
                     meeting_key=meeting_key,
                     done_on=done_on,
                     advisory=bool(advisory),
@@ -403,4 +413,4 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
             )
     for document in documents.values():
         document.route.steps.sort(key=step_order)
-    return sorted(documents.values(), key=lambda d: d.key)
+    return sorted(documents.values(), key=attrgetter("key"))

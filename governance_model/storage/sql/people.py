@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from governance_model.model import Person
-from governance_model.storage.sql.common import SqlRepository
+from governance_model.storage.sql.common import JsonTexts, SqlRepository, json_text, plain_rows
 from governance_model.storage.tables import PersonRow
 
 
@@ -28,7 +28,15 @@ class SqlPersonRepository(SqlRepository):
         return _person(row) if row is not None else None
 
     def list(self) -> list[Person]:
-        return [_person(row) for row in self.session.scalars(select(PersonRow).order_by(PersonRow.initials))]
+        """Everyone, by initials: plain columns, not rows in the identity map."""
+        query = select(
+            PersonRow.initials, PersonRow.name, PersonRow.role, PersonRow.email, json_text(PersonRow.apprise_urls)
+        ).order_by(PersonRow.initials)
+        texts = JsonTexts()
+        return [
+            Person(initials=initials, name=name, role=role, email=email, apprise_urls=list(texts[apprise_urls]))
+            for initials, name, role, email, apprise_urls in plain_rows(self.session, query)
+        ]
 
 
 def _person(row: PersonRow) -> Person:

@@ -1,13 +1,26 @@
 """Action plans, their recommendations, actions, measures and progress updates in SQL."""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from governance_model.errors import ModelError
 from governance_model.model import Action, ActionPlan, Measure, ProgressUpdate, RagTolerances, Recommendation
 from governance_model.repository_rules import check_plan, check_update, stored_reminder_days, updates_to_add
-from governance_model.storage.sql.common import SqlRepository, raise_revisions, read_revisions, rows_of, when_of
+from governance_model.storage.sql.common import (
+    JsonTexts,
+    SqlRepository,
+    Whens,
+    bulk_load,
+    json_text,
+    plain_rows,
+    raise_revisions,
+    read_revisions,
+    tuple_or_none,
+    when_of,
+)
 from governance_model.storage.tables import (
     ActionPlanRow,
     ActionRow,
@@ -15,7 +28,6 @@ from governance_model.storage.tables import (
     ProgressUpdateRow,
     RecommendationRow,
     store_when,
-    when_from_values,
 )
 
 
@@ -105,7 +117,11 @@ _PLAN_LOADS = (
 )
 
 
+@bulk_load
 def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> list[ActionPlan]:
+    """The plans (`where` selects them: a condition on ActionPlanRow) with their recommendations,
+    actions, measures and updates: one SELECT of plain columns per table."""
+    texts = JsonTexts()
     query = select(
         ActionPlanRow.id,
         ActionPlanRow.key,
@@ -113,7 +129,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         ActionPlanRow.context_date,
         ActionPlanRow.source,
         ActionPlanRow.owner,
-        ActionPlanRow.reminder_days,
+        json_text(ActionPlanRow.reminder_days),
         ActionPlanRow.rag_at_risk_within_days,
         ActionPlanRow.rag_stale_after_days,
     )
@@ -126,10 +142,10 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
             context_date=context_date,
             source=source,
             owner=owner,
-            reminder_days=tuple(reminder_days) if reminder_days is not None else None,
+            reminder_days=tuple_or_none(texts[reminder_days]),
             rag_tolerances=_tolerances(at_risk, stale),
         )
-        for id_, key, title, context_date, source, owner, reminder_days, at_risk, stale in rows_of(session, query)
+        for id_, key, title, context_date, source, owner, reminder_days, at_risk, stale in plain_rows(session, query)
     }
     if not plans:
         return []
@@ -141,8 +157,8 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         RecommendationRow.text,
         RecommendationRow.owner,
         RecommendationRow.note,
-        RecommendationRow.merged_with,
-        RecommendationRow.aligned_with,
+        json_text(RecommendationRow.merged_with),
+        json_text(RecommendationRow.aligned_with),
     ).order_by(RecommendationRow.plan_id, RecommendationRow.ordinal)
     actions = select(
         ActionRow.recommendation_id,
@@ -159,10 +175,10 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         ProgressUpdateRow.plan_id,
         ProgressUpdateRow.recommendation_number,
         ProgressUpdateRow.recorded_on,
-        ProgressUpdateRow.done,
-        ProgressUpdateRow.difference,
-        ProgressUpdateRow.to_develop,
-        ProgressUpdateRow.next_steps,
+        json_text(ProgressUpdateRow.done),
+        json_text(ProgressUpdateRow.difference),
+        json_text(ProgressUpdateRow.to_develop),
+        json_text(ProgressUpdateRow.next_steps),
         ProgressUpdateRow.action_position,
         ProgressUpdateRow.author,
         ProgressUpdateRow.action_complete,
@@ -184,7 +200,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         updates = updates.join(ActionPlanRow, ProgressUpdateRow.plan_id == ActionPlanRow.id).where(where)
 
     recommendations: dict[int, Recommendation] = {}
-    for id_, plan_id, number, text, owner, note, merged_with, aligned_with in rows_of(session, recommendations_query):
+    for id_, plan_id, number, text, owner, note, merged_with, aligned_with in plain_rows(session, recommendations_query):
         plan = plans.get(plan_id)
         if plan is not None:
             recommendation = Recommendation(
@@ -192,23 +208,25 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                 text=text,
                 owner=owner,
                 note=note,
-                merged_with=list(merged_with),
-                aligned_with=list(aligned_with),
+                merged_with=list(texts[merged_with]),
+                aligned_with=list(texts[aligned_with]),
             )
             plan.recommendations.append(recommendation)
             recommendations[id_] = recommendation
-    for recommendation_id, position, text, owner, done_on, *when in rows_of(session, actions):
+    whens = Whens()
+    for row in plain_rows(session, actions):
+        recommendation_id, position, text, owner, done_on = row[:5]
         recommendation = recommendations.get(recommendation_id)
         if recommendation is not None:
             recommendation.actions.append(
-                Action(position=position, text=text, when=when_from_values(*when), owner=owner, done_on=done_on)
+                Action(position=position, text=text, when=whens[row[5:]], owner=owner, done_on=done_on)
             )
-    for recommendation_id, position, text in rows_of(session, measures):
+    for recommendation_id, position, text in plain_rows(session, measures):
         recommendation = recommendations.get(recommendation_id)
         if recommendation is not None:
             recommendation.measures.append(Measure(position=position, text=text))
     for plan_id, number, recorded_on, done, difference, to_develop, next_steps, action_position, author, complete in (
-        rows_of(session, updates)
+        plain_rows(session, updates)
     ):
         plan = plans.get(plan_id)
         if plan is not None:
@@ -216,16 +234,19 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                 ProgressUpdate(
                     recommendation_number=number,
                     recorded_on=recorded_on,
-                    done=list(done),
-                    difference=list(difference),
-                    to_develop=list(to_develop),
-                    next_steps=list(next_steps),
+                    done=list(texts[done]),
+                    difference=list(texts[difference]),
+                    to_develop=list(texts[to_develop]),
+                    next_steps=list(texts[next_steps]),
                     action_position=action_position,
                     author=author,
                     action_complete=bool(complete),
                 )
             )
-    return sorted((plan.apply_completions() for plan in plans.values()), key=lambda p: p.key)
+    for plan in plans.values():
+        if any(update.action_complete for update in plan.updates):  # otherwise every done_on stays as stored
+            plan.apply_completions()
+    return sorted(plans.values(), key=attrgetter("key"))
 
 
 def _tolerances(at_risk_within_days: int | None, stale_after_days: int | None) -> RagTolerances | None:
