@@ -8,8 +8,10 @@ also into a schema of its own there, dropped afterwards), and one night is run o
 forecasts and the last run are stored as on any later night. Then each run starts two child
 processes, so each peak RSS is its own:
 
-- raw: one `SELECT *` per table the snapshot reads, through the driver's own cursor, `fetchall()`;
-- load: `govflow.services.night_planning.load_snapshot` through a `SqlUnitOfWork`.
+- raw: one `SELECT * … WHERE organisation = ?` per table the snapshot reads and per council, through
+  the driver's own cursor, `fetchall()`;
+- load: `govflow.services.night_planning.load_snapshot` through a `SqlUnitOfWork`, council by council
+  (each synthetic council is an organisation of its own, read as its own night reads it).
 
 It prints one line per run, then the medians and the ratio load / raw (the issue's target: ≤ 2).
 It prints figures; it asserts nothing about time.
@@ -60,15 +62,18 @@ def _status_mb(field: str) -> float | None:
 # ---- what is measured ------------------------------------------------------------------------------
 
 
-def raw_read(engine) -> int:
-    """One `SELECT *` per snapshot table on the driver's own connection, every row fetched; the rows read."""
+def raw_read(engine, organisations: list[str]) -> int:
+    """One `SELECT *` per snapshot table and council (`WHERE organisation = …`, as each council's night
+    reads its own) on the driver's own connection, every row fetched; the rows read."""
     connection = engine.raw_connection()
+    marker = "%s" if engine.dialect.name == "postgresql" else "?"
     try:
         rows = 0
         cursor = connection.cursor()
-        for table in SNAPSHOT_TABLES:
-            cursor.execute(f"SELECT * FROM {table}")
-            rows += len(cursor.fetchall())
+        for organisation in organisations:
+            for table in SNAPSHOT_TABLES:
+                cursor.execute(f"SELECT * FROM {table} WHERE organisation = {marker}", (organisation,))
+                rows += len(cursor.fetchall())
         cursor.close()
         connection.rollback()
         return rows
@@ -76,12 +81,19 @@ def raw_read(engine) -> int:
         connection.close()
 
 
-def snapshot_load(session_factory):
-    """The night's snapshot, as the nightly reads it."""
+def snapshot_loads(session_factory, organisations: list[str]) -> list:
+    """Each council's night's snapshot, as each council's night reads it."""
     from governance_model.storage import SqlUnitOfWork
     from govflow.services.night_planning import load_snapshot
 
-    return load_snapshot(SqlUnitOfWork(session_factory))
+    return [load_snapshot(SqlUnitOfWork(session_factory, organisation)) for organisation in organisations]
+
+
+def stored_organisations(session_factory) -> list[str]:
+    from governance_model.storage import SqlUnitOfWork
+
+    with SqlUnitOfWork(session_factory) as uow:
+        return uow.organisations()
 
 
 def child_main(args: argparse.Namespace) -> int:
@@ -93,6 +105,7 @@ def child_main(args: argparse.Namespace) -> int:
 
     engine = make_engine(args.url, poolclass=NullPool)  # every read opens its connection, as the night does
     session_factory = make_session_factory(engine)
+    organisations = stored_organisations(session_factory)  # not timed: the parent flow's list
     profiler = None
     if args.profile_out:
         import cProfile
@@ -103,16 +116,16 @@ def child_main(args: argparse.Namespace) -> int:
     if profiler:
         profiler.enable()
     if args.child == "raw":
-        rows = raw_read(engine)
+        rows = raw_read(engine, organisations)
         counts = {"rows": rows}
     else:
-        snapshot = snapshot_load(session_factory)
+        snapshots = snapshot_loads(session_factory, organisations)
         counts = {
-            "documents": len(snapshot.documents),
-            "steps": sum(len(d.route.steps) for d in snapshot.documents),
-            "meetings": sum(len(b.meetings) for b in snapshot.bodies),
-            "forecasts": len(snapshot.forecasts),
-            "actions": sum(len(r.actions) for p in snapshot.plans for r in p.recommendations),
+            "documents": sum(len(s.documents) for s in snapshots),
+            "steps": sum(len(d.route.steps) for s in snapshots for d in s.documents),
+            "meetings": sum(len(b.meetings) for s in snapshots for b in s.bodies),
+            "forecasts": sum(len(s.forecasts) for s in snapshots),
+            "actions": sum(len(r.actions) for s in snapshots for p in s.plans for r in p.recommendations),
         }
     if profiler:
         profiler.disable()
@@ -155,10 +168,13 @@ def prepare(url: str, councils: int, seed: int) -> str:
     try:
         factory = make_session_factory(engine)
         finished_at = dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(3), ZoneInfo("Europe/London"))
-        update = run_nightly(lambda: SqlUnitOfWork(factory), AS_OF, finished_at)
+        forecasts = 0
+        for organisation in stored_organisations(factory):  # each council's night
+            update = run_nightly(lambda: SqlUnitOfWork(factory, organisation), AS_OF, finished_at)
+            forecasts += len(update.forecasts)
     finally:
         engine.dispose()
-    return (f"data: {councils} councils and one night ({len(update.forecasts):,} forecasts) in "
+    return (f"data: {councils} councils and one night ({forecasts:,} forecasts) in "
             f"{time.perf_counter() - started:.1f} s: " + ", ".join(f"{n:,} {name}" for name, n in totals.items()))  # fmt: skip
 
 

@@ -70,7 +70,9 @@ class OrganisationOwned:
     """Every row is one council's: rows inserted take the open unit of work's (`current_organisation`),
     and what it reads and changes is kept to it (storage/organisation_scope.py)."""
 
-    organisation: Mapped[str] = mapped_column(String(ORGANISATION_LENGTH), default=current_organisation, server_default=DEFAULT_ORGANISATION)
+    organisation: Mapped[str] = mapped_column(
+        String(ORGANISATION_LENGTH), default=current_organisation, server_default=DEFAULT_ORGANISATION, index=True
+    )
 
 
 class Base(DeclarativeBase):

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-NIGHT = {"southend": dt.date(2022, 3, 1), "plymouth": dt.date(2011, 3, 1)}
-NOW = {"southend": dt.datetime(2022, 3, 1, 3, tzinfo=dt.timezone.utc), "plymouth": dt.datetime(2011, 3, 1, 3, tzinfo=dt.timezone.utc)}
+NIGHT = {"southend": dt.date(2022, 3, 1), "plymouth": dt.date(2011, 3, 22)}  # each with a papers window open
+NOW = {"southend": dt.datetime(2022, 3, 1, 3, tzinfo=dt.timezone.utc), "plymouth": dt.datetime(2011, 3, 22, 3, tzinfo=dt.timezone.utc)}
 # Words only the one council's papers have.
 OWN_WORDS = {"southend": ("southend", "SENDOps", "JCB"), "plymouth": ("plymouth", "CYPScrutiny", "PSCB")}
 

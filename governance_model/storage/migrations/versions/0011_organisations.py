@@ -87,6 +87,8 @@ def upgrade() -> None:
         'uq_messages_pending_recipient', 'messages', ['organisation', 'recipient'], unique=True,
         sqlite_where=PENDING, postgresql_where=PENDING,
     )
+    for table in TABLES:  # one council's rows are read without scanning the others'
+        op.create_index(f'ix_{table}_organisation', table, ['organisation'])
 
 
 def downgrade() -> None:
@@ -96,6 +98,8 @@ def downgrade() -> None:
         others = op.get_bind().execute(sa.text(f"SELECT COUNT(*) FROM {table} WHERE organisation <> :d"), {'d': DEFAULT}).scalar()
         if others:
             raise RuntimeError(f'cannot downgrade: {table} holds rows of councils other than {DEFAULT!r}')
+    for table in TABLES:
+        op.drop_index(f'ix_{table}_organisation', table_name=table)
     op.drop_index('uq_messages_pending_recipient', table_name='messages')
     op.create_index(
         'uq_messages_pending_recipient', 'messages', ['recipient'], unique=True,
