@@ -365,14 +365,22 @@ class FakeOutboxRepository(_FakeRepository):
                 self.store.messages[pending.id] = pending
             self.store.reminder_messages[key] = pending.id
 
-    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+    def claim(self, now: dt.datetime, limit: int = 1, *, skip: Iterable[int] = ()) -> list[OutboxMessage]:
         check_aware(now, "claiming outbox messages at")
-        due = [
-            m
-            for m in self.store.messages.values()
-            if m.status == PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
-        ]
-        return self._with_reminders(min(due, key=lambda m: m.id)) if due else None
+        skipped = set(skip)
+        due = sorted(
+            (
+                m
+                for m in self.store.messages.values()
+                if m.status == PENDING and m.id not in skipped and (m.next_attempt_at is None or m.next_attempt_at <= now)
+            ),
+            key=lambda m: m.id,
+        )
+        return [self._with_reminders(m) for m in due[: max(limit, 0)]]
+
+    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+        claimed = self.claim(now, 1)
+        return claimed[0] if claimed else None
 
     def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
         check_aware(sent_at, f"outbox message {message_id} sent at")

@@ -94,27 +94,38 @@ class SqlOutboxRepository(SqlRepository):
             [{"r": recipient, "m": message_id} for recipient, message_id in pending.items()],
         )
 
-    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
-        """The oldest pending message that is due at `now`, locked for this transaction.
+    def claim(self, now: dt.datetime, limit: int = 1, *, skip: Iterable[int] = ()) -> list[OutboxMessage]:
+        """The oldest pending messages due at `now` (at most `limit`, none of the ids in `skip`),
+        locked for this transaction.
 
-        On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED LIMIT 1, so two senders never claim the same
-        message, and a sender that dies mid-send leaves it pending (its transaction rolls back).
-        Send while the transaction is open, then `mark_message_sent` or `mark_message_failed` and
-        commit. On SQLite (one writer) it is a plain SELECT: run one sender at a time there."""
+        On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so two senders never claim the same message,
+        and a sender that dies mid-send leaves its claims pending (its transaction rolls back). Send
+        while the transaction is open, then `mark_sent` or `mark_failed` each and commit: the commit
+        also lets go of the claims not marked. A transaction's own claims are not skipped: pass them
+        in `skip` to claim more. On SQLite (one writer) it is a plain SELECT: the senders of one
+        process keep each other's claims out with `skip`; run one sending process at a time there."""
         check_aware(now, "claiming outbox messages at")
-        row = self.session.scalar(
+        if limit < 1:
+            return []
+        query = (
             select(MessageRow)
             .where(
                 MessageRow.status == PENDING,
                 (MessageRow.next_attempt_at.is_(None)) | (MessageRow.next_attempt_at <= now),
             )
             .order_by(MessageRow.id)
-            .limit(1)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        if row is None:
-            return None
-        return self._messages([row])[0]
+        skipped = sorted(set(skip))
+        if skipped:
+            query = query.where(MessageRow.id.not_in(skipped))
+        return self._messages(list(self.session.scalars(query)))
+
+    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+        """The oldest pending message due at `now`, locked for this transaction (see `claim`)."""
+        claimed = self.claim(now, 1)
+        return claimed[0] if claimed else None
 
     def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
         """Mark a pending message sent. `reminder_keys` are the reminders the sent digest showed: any
