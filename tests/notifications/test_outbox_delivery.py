@@ -158,7 +158,7 @@ def test_a_failed_send_backs_off_further_each_time(uow_factory, smtp_server: Smt
     assert message.attempts == 9 and message.status == "pending"
 
 
-def test_a_sender_killed_mid_send_leaves_its_message_pending(
+def test_a_sender_killed_mid_batch_leaves_the_batch_pending_and_resends_it_recognisably(
     database_url: str, uow_factory, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     people = {f"P{n}": Person(f"P{n}", f"Person {n}", email=f"p{n}@council.example.org") for n in range(4)}
@@ -171,6 +171,7 @@ def test_a_sender_killed_mid_send_leaves_its_message_pending(
         **os.environ,
         "GOVFLOW_DATABASE_URL": database_url,
         "GOVFLOW_SMTP_URL": smtp_server.url(),
+        "GOVFLOW_SMTP_CONNECTIONS": "1",  # one batch: the two digests sent before the kill are in it
         "GOVFLOW_DATA_DIR": str(tmp_path),
         "PYTHONPATH": str(ROOT),
     }
@@ -197,21 +198,26 @@ def test_a_sender_killed_mid_send_leaves_its_message_pending(
         process.stderr.close()
 
     assert process.returncode == -signal.SIGKILL
-    assert len(mailbox.received) == 2
-    states = Counter(m.status for m in messages(uow_factory))
-    assert states == {"sent": 2, "pending": 2}
-    assert all(m.attempts == 0 and m.last_error is None for m in messages(uow_factory, status="pending"))
+    first = list(mailbox.received)
+    assert len(first) == 2
+    # The relay took two digests, but their batch was not committed: every message is pending,
+    # untouched, as before the run.
+    assert Counter(m.status for m in messages(uow_factory)) == {"pending": 4}
+    assert all(m.attempts == 0 and m.last_error is None for m in messages(uow_factory))
 
     mailbox.hold_from = None
     sender = ApprisePersonSender(smtp_server.url())
     sent = 0
     for _ in range(50):  # PostgreSQL may take a moment to notice the dead connection and free its lock
         sent += send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=1)).sent
-        if sent == 2:
+        if sent == 4:
             break
         time.sleep(0.1)
-    assert sent == 2
-    assert Counter(a for r in mailbox.received for a in r.rcpt_tos) == {p.email: 1 for p in people.values()}
+    assert sent == 4
+    again = {r.rcpt_tos[0]: r.message["Message-ID"] for r in mailbox.received[2:]}
+    assert sorted(again) == sorted(p.email for p in people.values())
+    for received in first:  # sent twice, with the same Message-ID: the relay and clients drop the repeat
+        assert again[received.rcpt_tos[0]] == received.message["Message-ID"]
     assert {m.status for m in messages(uow_factory)} == {"sent"}
 
 
@@ -262,6 +268,9 @@ class _DiesAfterTheRelayAnswers:
         self.sender.send(person, digest)
         raise SystemExit("killed after the relay took the digest")
 
+    def close(self) -> None:
+        self.sender.close()
+
 
 def test_a_digest_resent_after_a_crash_carries_the_same_message_id(uow_factory, smtp_server: SmtpServer) -> None:
     save_people(uow_factory, [PEOPLE["GB"], PEOPLE["BM"]])
@@ -269,7 +278,7 @@ def test_a_digest_resent_after_a_crash_carries_the_same_message_id(uow_factory, 
     sender = ApprisePersonSender(smtp_server.url())
 
     with pytest.raises(SystemExit):
-        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW)
+        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW, connections=1)
     assert Counter(m.status for m in messages(uow_factory)) == {"pending": 2}  # BM's went out, unrecorded
     report = send_pending(uow_factory, sender, NOW + dt.timedelta(minutes=1))
     assert (report.sent, report.failed) == (2, 0)
@@ -293,7 +302,7 @@ def test_every_other_digest_carries_a_message_id_of_its_own(uow_factory, smtp_se
     # The process dies after the relay took GB's digest; meanwhile the next reminder joins the same
     # outbox message, so the resend shows more: a different digest, a different Message-ID.
     with pytest.raises(SystemExit):
-        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW)
+        send_pending(uow_factory, _DiesAfterTheRelayAnswers(sender), NOW, connections=1)
     queue(uow_factory, gb[1:2])
     assert send_pending(uow_factory, sender, NOW).sent == 1
     # The next night: a new outbox message.
