@@ -207,13 +207,12 @@ class _Batches:
 
     def record(self, uow: AbstractUnitOfWork, outcomes: list[_Outcome]) -> dict[int, dt.datetime]:
         """Mark each outcome (not committed); the next attempt of each failed one, by message id."""
-        retry_at = {}
-        for outcome in outcomes:
-            if outcome.error is None:
-                uow.outbox.mark_sent(outcome.message.id, self.now, outcome.shown)
-            else:
-                retry_at[outcome.message.id] = uow.outbox.mark_failed(outcome.message.id, outcome.error, self.now)
-        return retry_at
+        sent = {o.message.id: o.shown for o in outcomes if o.error is None}
+        if sent:
+            uow.outbox.mark_all_sent(sent, self.now)
+        return {
+            o.message.id: uow.outbox.mark_failed(o.message.id, o.error, self.now) for o in outcomes if o.error is not None
+        }
 
     def report(self, outcomes: list[_Outcome], retry_at: dict[int, dt.datetime]) -> None:
         """Count and log a committed batch."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from governance_model.audit import AuditEvent, check_audit_time
 from governance_model.errors import ModelError
@@ -383,21 +383,26 @@ class FakeOutboxRepository(_FakeRepository):
         return claimed[0] if claimed else None
 
     def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
-        check_aware(sent_at, f"outbox message {message_id} sent at")
-        message = self.store.messages.get(message_id)
-        check_message_pending(message_id, message.status if message else None)
-        assert message is not None
-        self.store.messages[message_id] = dataclasses.replace(
-            message,
-            status=SENT,
-            sent_at=sent_at.astimezone(dt.timezone.utc),
-            attempts=message.attempts + 1,
-            next_attempt_at=None,
-        )
-        shown = set(reminder_keys)
-        for key, attached_to in self.store.reminder_messages.items():
-            if attached_to == message_id and key not in shown:
-                self.store.reminder_messages[key] = None
+        self.mark_all_sent({message_id: reminder_keys}, sent_at)
+
+    def mark_all_sent(self, shown: Mapping[int, Iterable[str]], sent_at: dt.datetime) -> None:
+        check_aware(sent_at, f"outbox messages {', '.join(map(str, shown))} sent at")
+        for message_id in sorted(shown):
+            message = self.store.messages.get(message_id)
+            check_message_pending(message_id, message.status if message else None)
+        for message_id, keys in shown.items():
+            message = self.store.messages[message_id]
+            self.store.messages[message_id] = dataclasses.replace(
+                message,
+                status=SENT,
+                sent_at=sent_at.astimezone(dt.timezone.utc),
+                attempts=message.attempts + 1,
+                next_attempt_at=None,
+            )
+            kept = set(keys)
+            for key, attached_to in self.store.reminder_messages.items():
+                if attached_to == message_id and key not in kept:
+                    self.store.reminder_messages[key] = None
         self._join_pending_messages()
 
     def mark_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
