@@ -126,23 +126,32 @@ def send_pending(
     redact = getattr(sender, "redact", scrub_urls)
     run = _Run(limit)
     batches = _Batches(uow_factory, sender, now, describe, redact, run, marks_per_commit, seconds_per_commit)
+    try:
+        if connections == 1:
+            batches.run()  # in the caller's thread: all a fake unit of work or in-memory SQLite can see
+        else:
+            _side_by_side(batches, connections)
+    finally:
+        sender.close()
+    if run.error is not None:
+        raise run.error
+    return run.report
+
+
+def _side_by_side(batches: _Batches, connections: int) -> None:
+    """Run `connections` senders in threads of their own until each is done."""
     threads = [threading.Thread(target=batches.run, name=f"govflow-send-{n + 1}") for n in range(connections)]
     try:
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    except BaseException as error:  # Ctrl-C in the main thread: the senders record what they sent
-        run.stop.set()
+    except BaseException:  # Ctrl-C in the main thread: the senders record what they sent, then stop
+        batches.run_state.stop.set()
         for thread in threads:
             if thread.ident is not None:
                 thread.join()
-        raise error
-    finally:
-        sender.close()
-    if run.error is not None:
-        raise run.error
-    return run.report
+        raise
 
 
 class _Batches:
