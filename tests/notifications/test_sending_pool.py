@@ -161,3 +161,31 @@ def test_a_message_the_relay_refused_closes_the_connection(smtp_server: SmtpServ
     connections.close()
     assert [r.message["Subject"] for r in smtp_server.mailbox.received] == ["digest 0", "digest 2"]
     assert smtp_server.mailbox.sessions == 2
+
+
+# ---- the setting --------------------------------------------------------------------------------
+
+
+def test_govflow_smtp_connections_sets_how_many_go_at_once(
+    database_url: str, uow_factory, smtp_server: SmtpServer, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govflow import wiring
+    from govflow.errors import SettingsError
+    from govflow.settings import Settings
+
+    assert Settings(data_dir=tmp_path).smtp_connections == 4
+    for bad in ("0", "16", "four"):
+        monkeypatch.setenv("GOVFLOW_SMTP_CONNECTIONS", bad)
+        with pytest.raises(SettingsError, match="GOVFLOW_SMTP_CONNECTIONS"):
+            Settings(data_dir=tmp_path)
+    monkeypatch.setenv("GOVFLOW_SMTP_CONNECTIONS", "2")
+    settings = Settings(data_dir=tmp_path, database_url=database_url, smtp_url=smtp_server.url())
+    assert settings.smtp_connections == 2
+
+    people = _owed(uow_factory, 8)
+    smtp_server.mailbox.reply_delay = 0.5
+    report = wiring.send_pending_reminders(settings, wiring.clock())
+
+    assert (report.sent, report.failed) == (8, 0)
+    assert Counter(a for r in smtp_server.mailbox.received for a in r.rcpt_tos) == {p.email: 1 for p in people}
+    assert smtp_server.mailbox.most_in_flight == 2
