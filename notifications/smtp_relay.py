@@ -92,17 +92,6 @@ def digest_email(relay: Relay, person: Person, digest: Digest, *, now: dt.dateti
     return message
 
 
-def submit(relay: Relay, message: EmailMessage, recipient: str) -> None:
-    """Hand `message` for `recipient` to the relay on a connection of its own; returns once the
-    relay accepted it (250 to its DATA). Raises `RelayError` saying why not. Nothing after the
-    acceptance (QUIT) can fail it: a failure reported then would send the digest again."""
-    connection = RelayConnection(relay)
-    try:
-        connection.send(message, recipient)
-    finally:
-        connection.close()
-
-
 class RelayConnection:
     """One SMTP session with the relay, opened (and logged in) at the first message and kept for
     the next ones. `send` raises `RelayError`; after one, open a new connection."""
@@ -113,7 +102,9 @@ class RelayConnection:
         self._smtp: smtplib.SMTP | None = None
 
     def send(self, message: EmailMessage, recipient: str) -> None:
-        """Returns once the relay accepted `message` for `recipient` (250 to its DATA)."""
+        """Hand `message` for `recipient` to the relay; returns once the relay accepted it (250 to
+        its DATA). Raises `RelayError` saying why not. Nothing after the acceptance (the QUIT of
+        `close`) can fail it: a failure reported then would send the digest again."""
         relay = self.relay
         if self._smtp is None:
             self._open()
@@ -180,7 +171,8 @@ class RelayConnections:
         self._lock = threading.Lock()
 
     def submit(self, relay: Relay, message: EmailMessage, recipient: str) -> None:
-        """As `submit`, on this thread's connection to `relay` (opened if it has none that answers)."""
+        """`RelayConnection.send` on this thread's connection to `relay` (opened if it has none
+        that answers)."""
         mine: dict[Relay, RelayConnection] = self._local.__dict__.setdefault("connections", {})
         connection = mine.get(relay)
         if connection is not None and not connection.alive():
