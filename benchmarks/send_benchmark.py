@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="a PostgreSQL URL (default: a SQLite file)")
     args = parser.parse_args(argv)
 
-    from sqlalchemy import text
+    from sqlalchemy import event, text
+    from sqlalchemy.orm import Session
     from sqlalchemy.pool import NullPool
 
     from governance_model.model import Person
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             options, parameters = {}, inspect.signature(send_pending).parameters
             if "connections" in parameters:  # the sending pool (issue 13); before it, one at a time
                 options["connections"] = args.connections or parameters["connections"].default
+            commits = []
+            event.listen(Session, "after_commit", lambda session: commits.append(1))
             try:
                 started = time.perf_counter()
                 report = send_pending(uow_factory, sender, NOW, **options)
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             database = "PostgreSQL" if schema else "SQLite"
             connections = options.get("connections", "one at a time")
             print(f"{report.sent} digests to the {where} ({database}, connections: {connections}): "
-                  f"{seconds:.1f} s, {report.sent / seconds:.1f} digests/s; failed {report.failed}, arrived {arrived}"
+                  f"{seconds:.1f} s, {report.sent / seconds:.1f} digests/s, {len(commits)} commits; failed {report.failed}, arrived {arrived}"
                   + (f", most in flight at once {relay.most_in_flight}, SMTP sessions {relay.connections}" if relay else ""))
             engine.dispose()
             return 0 if arrived == args.digests == report.sent else 1
