@@ -70,6 +70,7 @@ class _Run:
 
     def __init__(self, limit: int | None):
         self.lock = threading.Lock()
+        self.recording = threading.Lock()  # held by the sender marking and committing its batch
         self.claimed: set[int] = set()
         self.budget = limit
         self.report = SendReport()
@@ -189,9 +190,13 @@ class _Batches:
                         if outcomes and (run.stop.is_set() or time.monotonic() - started >= self.seconds):
                             break  # the claims not sent go back at the commit
                         outcomes.append(self.send(uow, message))
-                retry_at = self.record(uow, outcomes)
-                if outcomes:  # else nothing to record: leaving the block lets go of the claims
-                    uow.commit()
+                # One sender of this process records at a time: SQLite has one writer, and senders
+                # queueing on its lock could give up (its timeout) when the disk is slow. Nothing a
+                # sender records is locked by another, so on PostgreSQL this only takes turns.
+                with run.recording:
+                    retry_at = self.record(uow, outcomes)
+                    if outcomes:  # else nothing to record: leaving the block lets go of the claims
+                        uow.commit()
             finally:
                 run.release(claimed, outcomes)
         self.report(outcomes, retry_at)
