@@ -18,6 +18,7 @@ from notifications.redaction import scrub_urls, shown_url
 
 ENV_PREFIX = "GOVFLOW_"
 PUBLIC_URL = "http://127.0.0.1:8000"
+MAX_SMTP_CONNECTIONS = 15  # SQLAlchemy's default pool: 5 connections and 10 more when busy
 
 
 class Settings(BaseSettings):
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     # local relay without login mailto://127.0.0.1:2525?from=govflow@council.example.org).
     # None: reminders are written to `mailbox_dir` as .eml files instead.
     smtp_url: SecretStr | None = None
+    # How many digests are sent at once, each sender on its own SMTP connection (kept open for its
+    # next digests) and its own database connection.
+    smtp_connections: int = 4
     # An apprise config file: URLs tagged with a person's initials get that person's digests too.
     apprise_config: Path | None = None
     # Where reminders go as .eml files when no SMTP relay or apprise config is set; default <data_dir>/mailbox.
@@ -102,6 +106,16 @@ class Settings(BaseSettings):
     def _a_positive_count(cls, value: int) -> int:
         if value < 1:
             raise PydanticCustomError("not_positive", "must be a whole number, 1 or more", {})
+        return value
+
+    @field_validator("smtp_connections")
+    @classmethod
+    def _a_few_connections(cls, value: int) -> int:
+        # Each sender holds a database connection too: the engine's pool has 15 at most.
+        if not 1 <= value <= MAX_SMTP_CONNECTIONS:
+            raise PydanticCustomError(
+                "connections", "must be a whole number from 1 to {most}", {"most": MAX_SMTP_CONNECTIONS}
+            )
         return value
 
     @field_validator("organisation")

@@ -114,8 +114,10 @@ def check(settings: Settings, clock: Clock) -> None:
 
 
 def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
-    """Send every digest waiting in the outbox that is due now."""
-    return send_pending(unit_of_work_factory(settings), sender(settings, clock), clock.now())
+    """Send every digest waiting in the outbox that is due now, GOVFLOW_SMTP_CONNECTIONS at once."""
+    return send_pending(
+        unit_of_work_factory(settings), sender(settings, clock), clock.now(), connections=settings.smtp_connections
+    )
 
 
 def organisations(settings: Settings) -> list[str]:

@@ -49,7 +49,7 @@ from governance_model.model import Person
 from notifications.digest import Digest
 from notifications.errors import ConfigurationError, DeliveryError
 from notifications.redaction import Redactor, privacy_url, redacting_apprise_logs
-from notifications.smtp_relay import Relay, RelayError, digest_email, submit
+from notifications.smtp_relay import Relay, RelayConnections, RelayError, digest_email
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +58,12 @@ DEFAULT_FROM = "govflow@localhost"
 
 
 class Sender(Protocol):
-    """Delivers one person's digest; raises DeliveryError (its message redacted) when it cannot."""
+    """Delivers one person's digest; raises DeliveryError (its message redacted) when it cannot.
+    `send` may be called from several threads at once (the outbox's senders); `close` ends the
+    connections kept open between sends."""
 
     def send(self, person: Person, digest: Digest) -> None: ...
+    def close(self) -> None: ...
 
 
 # ---- apprise ------------------------------------------------------------------------------------
@@ -83,6 +86,7 @@ class ApprisePersonSender:
         self.redactor = Redactor()
         self.smtp_url = smtp_url or None
         self.config_path = Path(config_path) if config_path else None
+        self._relay_connections = RelayConnections()  # each thread's SMTP session, kept open
         if self.smtp_url:
             self.redactor.add_url(self.smtp_url)
             with redacting_apprise_logs(self.redactor):
@@ -100,6 +104,10 @@ class ApprisePersonSender:
     def redact(self, text: str) -> str:
         """`text` without the passwords and tokens of the configured URLs (or any URL password)."""
         return self.redactor(text)
+
+    def close(self) -> None:
+        """End the SMTP sessions kept open for the next digest."""
+        self._relay_connections.close()
 
     def send(self, person: Person, digest: Digest) -> None:
         redactor = self.redactor.copy()
@@ -148,7 +156,7 @@ class ApprisePersonSender:
         """Email the digest through the relay, with its own Message-ID (see notifications.smtp_relay)."""
         assert person.email
         try:
-            submit(relay, digest_email(relay, person, digest), person.email)
+            self._relay_connections.submit(relay, digest_email(relay, person, digest), person.email)
         except RelayError as error:
             logger.debug("email to %s not taken: %s", person.email, self.redact(str(error)))
             return str(error)
@@ -252,6 +260,9 @@ class MailboxSender:
 
     def __repr__(self) -> str:
         return f"MailboxSender({str(self.folder)!r})"
+
+    def close(self) -> None:
+        """Nothing to end: each digest is a file of its own."""
 
     def send(self, person: Person, digest: Digest) -> None:
         message = self.message(person, digest)

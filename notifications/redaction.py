@@ -13,6 +13,7 @@ import contextlib
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote, unquote
 
@@ -124,40 +125,70 @@ def privacy_url(url: str) -> str:
 
 
 class _RedactingFilter(logging.Filter):
-    def __init__(self, redactor: Redactor):
+    """Redacts every apprise record with each redactor open at the time (any thread's: apprise may
+    log from threads of its own). Installed once and never removed: a logger's filter list that
+    changes while another thread runs through it can skip a filter, and so leak a secret."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.redactor = redactor
+        self.redactors: list[Redactor] = []  # one entry per open redacting_apprise_logs
+        self.lock = threading.Lock()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self.redactor(message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
+        with self.lock:
+            redactors = list(self.redactors)
+        if not redactors:
+            return True
+        message = original = record.getMessage()
+        for redactor in redactors:
+            message = redactor(message)
+        if message != original:
+            record.msg, record.args = message, None
         if record.exc_info and record.exc_info[1] is not None:
             # Formatting the traceback would print the exception's own text: keep only its type.
             record.exc_text = f"{type(record.exc_info[1]).__name__} (details redacted)"
         return True
 
 
+class _DropThreads(logging.Filter):
+    """Drops the records of the threads parsing a URL quietly (see `_quiet_apprise`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: Counter[int] = Counter()
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self.lock:
+            return record.thread not in self.threads
+
+
+_REDACTING = _RedactingFilter()
+_QUIET = _DropThreads()
+_INSTALL = threading.Lock()
+
+
+def _apprise_logger() -> logging.Logger:
+    """apprise's logger, with govflow's two filters installed (once)."""
+    apprise_logger = logging.getLogger("apprise")
+    with _INSTALL:
+        for log_filter in (_QUIET, _REDACTING):
+            if log_filter not in apprise_logger.filters:
+                apprise_logger.addFilter(log_filter)
+    return apprise_logger
+
+
 @contextlib.contextmanager
 def redacting_apprise_logs(redactor: Redactor) -> Iterator[None]:
     """While open, every record apprise logs is redacted before any handler (or pytest) sees it."""
-    apprise_logger = logging.getLogger("apprise")
-    log_filter = _RedactingFilter(redactor)
-    apprise_logger.addFilter(log_filter)
+    _apprise_logger()
+    with _REDACTING.lock:
+        _REDACTING.redactors.append(redactor)
     try:
         yield
     finally:
-        apprise_logger.removeFilter(log_filter)
-
-
-class _DropThisThread(logging.Filter):
-    def __init__(self) -> None:
-        super().__init__()
-        self.thread = threading.get_ident()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.thread != self.thread
+        with _REDACTING.lock:
+            _REDACTING.redactors.remove(redactor)
 
 
 @contextlib.contextmanager
@@ -165,10 +196,14 @@ def _quiet_apprise() -> Iterator[None]:
     """Parse a URL without apprise logging it (at TRACE it prints the password). Only this thread's
     records are dropped, and nothing shared is switched off and back on, so threads cannot leave
     apprise's logger silenced."""
-    apprise_logger = logging.getLogger("apprise")
-    log_filter = _DropThisThread()
-    apprise_logger.addFilter(log_filter)
+    _apprise_logger()
+    thread = threading.get_ident()
+    with _QUIET.lock:
+        _QUIET.threads[thread] += 1
     try:
         yield
     finally:
-        apprise_logger.removeFilter(log_filter)
+        with _QUIET.lock:
+            _QUIET.threads[thread] -= 1
+            if not _QUIET.threads[thread]:
+                del _QUIET.threads[thread]

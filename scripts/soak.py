@@ -1,13 +1,15 @@
 """The delivery soak (`make soak`): kill -9 and concurrency against PostgreSQL and a slow SMTP relay.
 
-    .venv/bin/python scripts/soak.py [--nights 15] [--kills 12] [--senders 2] [--delay 0.3] [--seed 1]
+    .venv/bin/python scripts/soak.py [--nights 15] [--kills 12] [--senders 2] [--connections 4]
+                                     [--delay 0.3] [--seed 1]
 
 1. Makes a fresh schema of its own in GOVFLOW_SOAK_DATABASE_URL (default the local test database)
    and migrates it; drops it at the end (`--keep` keeps it).
 2. Starts two `govflow load examples/southend/setup.yaml` at once: both must exit 0, or 2 with an
    `error:` line, never a traceback.
 3. For each of `--nights` weekdays from `--from`: queues that night's reminders (the nightly's own
-   service, `run_nightly`), then starts `--senders` `govflow send` at once against a local SMTP
+   service, `run_nightly`), then starts `--senders` `govflow send` at once, each sending over
+   `--connections` SMTP connections at once and recording outcomes in batches, against a local SMTP
    relay (aiosmtpd) that takes `--delay` seconds before it answers each message; `--kills` of all
    these senders, picked at random (seeded), are killed with SIGKILL at a random moment once
    sending has begun.
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="start", type=dt.date.fromisoformat, default=dt.date(2022, 3, 28), help="the first night (Southend owes most from late March 2022)")
     parser.add_argument("--nights", type=int, default=15, help="weekdays to queue reminders for, one round of senders each")
     parser.add_argument("--senders", type=int, default=2, help="`govflow send` processes started at once each night")
+    parser.add_argument("--connections", type=int, default=4, help="GOVFLOW_SMTP_CONNECTIONS of each `govflow send`")
     parser.add_argument("--kills", type=int, default=12, help="senders killed with SIGKILL, picked at random")
     parser.add_argument("--delay", type=float, default=0.3, help="seconds the relay waits before it answers a message")
     parser.add_argument("--seed", type=int, default=1)
@@ -138,10 +141,12 @@ def soak(args: argparse.Namespace) -> Result:
                 **os.environ,
                 "GOVFLOW_DATABASE_URL": url,
                 "GOVFLOW_SMTP_URL": f"mailto://127.0.0.1:{port}?from={SENDER}",
+                "GOVFLOW_SMTP_CONNECTIONS": str(args.connections),
                 "GOVFLOW_DATA_DIR": data_dir,
                 "PYTHONPATH": str(ROOT),
             }
-            print(f"soak: schema {schema}, seed {args.seed}, {args.nights} nights, {args.senders} senders at once, "
+            print(f"soak: schema {schema}, seed {args.seed}, {args.nights} nights, {args.senders} senders at once "
+                  f"({args.connections} connections each), "
                   f"{args.kills} kills, relay answers after {args.delay} s", flush=True)
             loads = _two_loads_at_once(env)
             print(f"two loads at once: exit {loads[0]} and {loads[1]}", flush=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from governance_model.audit import AuditEvent, check_audit_time
 from governance_model.errors import ModelError
@@ -365,31 +365,44 @@ class FakeOutboxRepository(_FakeRepository):
                 self.store.messages[pending.id] = pending
             self.store.reminder_messages[key] = pending.id
 
-    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+    def claim(self, now: dt.datetime, limit: int = 1, *, skip: Iterable[int] = ()) -> list[OutboxMessage]:
         check_aware(now, "claiming outbox messages at")
-        due = [
-            m
-            for m in self.store.messages.values()
-            if m.status == PENDING and (m.next_attempt_at is None or m.next_attempt_at <= now)
-        ]
-        return self._with_reminders(min(due, key=lambda m: m.id)) if due else None
+        skipped = set(skip)
+        due = sorted(
+            (
+                m
+                for m in self.store.messages.values()
+                if m.status == PENDING and m.id not in skipped and (m.next_attempt_at is None or m.next_attempt_at <= now)
+            ),
+            key=lambda m: m.id,
+        )
+        return [self._with_reminders(m) for m in due[: max(limit, 0)]]
+
+    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+        claimed = self.claim(now, 1)
+        return claimed[0] if claimed else None
 
     def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
-        check_aware(sent_at, f"outbox message {message_id} sent at")
-        message = self.store.messages.get(message_id)
-        check_message_pending(message_id, message.status if message else None)
-        assert message is not None
-        self.store.messages[message_id] = dataclasses.replace(
-            message,
-            status=SENT,
-            sent_at=sent_at.astimezone(dt.timezone.utc),
-            attempts=message.attempts + 1,
-            next_attempt_at=None,
-        )
-        shown = set(reminder_keys)
-        for key, attached_to in self.store.reminder_messages.items():
-            if attached_to == message_id and key not in shown:
-                self.store.reminder_messages[key] = None
+        self.mark_all_sent({message_id: reminder_keys}, sent_at)
+
+    def mark_all_sent(self, shown: Mapping[int, Iterable[str]], sent_at: dt.datetime) -> None:
+        check_aware(sent_at, f"outbox messages {', '.join(map(str, shown))} sent at")
+        for message_id in sorted(shown):
+            message = self.store.messages.get(message_id)
+            check_message_pending(message_id, message.status if message else None)
+        for message_id, keys in shown.items():
+            message = self.store.messages[message_id]
+            self.store.messages[message_id] = dataclasses.replace(
+                message,
+                status=SENT,
+                sent_at=sent_at.astimezone(dt.timezone.utc),
+                attempts=message.attempts + 1,
+                next_attempt_at=None,
+            )
+            kept = set(keys)
+            for key, attached_to in self.store.reminder_messages.items():
+                if attached_to == message_id and key not in kept:
+                    self.store.reminder_messages[key] = None
         self._join_pending_messages()
 
     def mark_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:

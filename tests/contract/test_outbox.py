@@ -105,3 +105,42 @@ def test_nothing_queued_means_nothing_to_claim(uow_factory: UowFactory) -> None:
         assert uow.outbox.list() == []
         with pytest.raises(ModelError, match="without a time zone"):
             uow.outbox.claim_next(NOW.replace(tzinfo=None))
+
+
+def test_claiming_several_at_once_skips_the_ids_given(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.outbox.queue(three_people_reminders())
+        uow.commit()
+    with uow_factory() as uow:
+        ids = [m.id for m in uow.outbox.list()]
+        assert [m.id for m in uow.outbox.claim(NOW, 2)] == ids[:2]  # the oldest first
+        assert [m.id for m in uow.outbox.claim(NOW, 5, skip=ids[:2])] == ids[2:]
+        assert uow.outbox.claim(NOW, 5, skip=ids) == []
+        assert uow.outbox.claim(NOW, 0) == []
+        (claimed,) = uow.outbox.claim(NOW, 1, skip=ids[:1])
+        assert claimed.recipient == uow.outbox.list()[1].recipient and len(claimed.reminders) >= 1
+        retry_at = uow.outbox.mark_failed(claimed.id, "relay said no", NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [m.id for m in uow.outbox.claim(NOW, 5)] == [ids[0], ids[2]]  # the failed one waits
+        assert [m.id for m in uow.outbox.claim(retry_at, 5)] == ids
+
+
+def test_marking_many_sent_at_once_keeps_the_unshown_reminders_and_refuses_a_sent_one(uow_factory: UowFactory) -> None:
+    late = reminder("GB", "step:x/late", "Late", dt.date(2022, 5, 3))
+    with uow_factory() as uow:
+        uow.outbox.queue(three_people_reminders())
+        uow.commit()
+    with uow_factory() as uow:
+        claimed = uow.outbox.claim(NOW, 3)
+        uow.outbox.queue([late])  # joins GB's message after its digest was rendered
+        uow.outbox.mark_all_sent({m.id: [r.key for r in m.reminders] for m in claimed}, NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [(m.recipient, m.attempts, m.sent_at) for m in uow.outbox.list(status="sent")] == [
+            (m.recipient, 1, NOW) for m in claimed
+        ]
+        (pending,) = uow.outbox.list(status="pending")
+        assert (pending.recipient, pending.reminders) == ("GB", (late,))
+        with pytest.raises(ModelError, match=f"outbox message {claimed[0].id} is sent, not pending"):
+            uow.outbox.mark_all_sent({pending.id: [late.key], claimed[0].id: []}, NOW)

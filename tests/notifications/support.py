@@ -61,16 +61,44 @@ class Mailbox:
     hold_from: int | None = None  # hold the reply to this DATA command and those after it
     hold_seconds: float = 0.0
     reply_delay: float = 0.0  # every reply waits this long (to make two senders overlap)
+    refuse: set[str] = field(default_factory=set)  # recipients answered 550
+    sessions: int = 0  # SMTP sessions opened (EHLO or HELO)
+    in_flight: int = 0  # messages whose DATA is not answered yet
+    most_in_flight: int = 0  # the most at any one time
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.lock:
+            self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname) -> str:
+        with self.lock:
+            self.sessions += 1
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             self.data_commands += 1
             number = self.data_commands
-        if self.hold_from is not None and number >= self.hold_from:
-            await asyncio.sleep(self.hold_seconds)  # cancelled if the client goes away meanwhile
-        elif self.reply_delay:
-            await asyncio.sleep(self.reply_delay)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.hold_from is not None and number >= self.hold_from:
+                await asyncio.sleep(self.hold_seconds)  # cancelled if the client goes away meanwhile
+            elif self.reply_delay:
+                await asyncio.sleep(self.reply_delay)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))

@@ -166,8 +166,8 @@ def test_with_nothing_configured_the_outbox_fills_the_mailbox_folder(tmp_path: P
             uow.people.save(person)
         uow.outbox.queue(three_people_reminders())
         uow.commit()
-    report = send_pending(lambda: uow, sender, NOW)
+    report = send_pending(lambda: uow, sender, NOW, connections=1)  # the fake: one transaction at a time
     assert (report.sent, report.failed) == (3, 0)
     names = sorted(p.name for p in (tmp_path / "mailbox").iterdir())
     assert names == ["2022-03-10-BM-message-2.eml", "2022-03-10-GB-message-1.eml", "2022-03-10-LM-message-3.eml"]
-    assert send_pending(lambda: uow, sender, NOW).sent == 0
+    assert send_pending(lambda: uow, sender, NOW, connections=1).sent == 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy import text as sql_text
@@ -99,48 +99,67 @@ class SqlOutboxRepository(SqlRepository):
             [{"r": recipient, "m": message_id} for recipient, message_id in pending.items()],
         )
 
-    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
-        """The oldest pending message that is due at `now`, locked for this transaction.
+    def claim(self, now: dt.datetime, limit: int = 1, *, skip: Iterable[int] = ()) -> list[OutboxMessage]:
+        """The oldest pending messages due at `now` (at most `limit`, none of the ids in `skip`),
+        locked for this transaction.
 
-        On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED LIMIT 1, so two senders never claim the same
-        message, and a sender that dies mid-send leaves it pending (its transaction rolls back).
-        Send while the transaction is open, then `mark_message_sent` or `mark_message_failed` and
-        commit. On SQLite (one writer) it is a plain SELECT: run one sender at a time there."""
+        On PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED, so two senders never claim the same message,
+        and a sender that dies mid-send leaves its claims pending (its transaction rolls back). Send
+        while the transaction is open, then `mark_sent` or `mark_failed` each and commit: the commit
+        also lets go of the claims not marked. A transaction's own claims are not skipped: pass them
+        in `skip` to claim more. On SQLite (one writer) it is a plain SELECT: the senders of one
+        process keep each other's claims out with `skip`; run one sending process at a time there."""
         check_aware(now, "claiming outbox messages at")
-        row = self.session.scalar(
+        if limit < 1:
+            return []
+        query = (
             select(MessageRow)
             .where(
                 MessageRow.status == PENDING,
                 (MessageRow.next_attempt_at.is_(None)) | (MessageRow.next_attempt_at <= now),
             )
             .order_by(MessageRow.id)
-            .limit(1)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        if row is None:
-            return None
-        return self._messages([row])[0]
+        skipped = sorted(set(skip))
+        if skipped:
+            query = query.where(MessageRow.id.not_in(skipped))
+        return self._messages(list(self.session.scalars(query)))
+
+    def claim_next(self, now: dt.datetime) -> OutboxMessage | None:
+        """The oldest pending message due at `now`, locked for this transaction (see `claim`)."""
+        claimed = self.claim(now, 1)
+        return claimed[0] if claimed else None
 
     def mark_sent(self, message_id: int, sent_at: dt.datetime, reminder_keys: Iterable[str]) -> None:
         """Mark a pending message sent. `reminder_keys` are the reminders the sent digest showed: any
         other reminder attached meanwhile is moved to a new pending message, never lost."""
-        check_aware(sent_at, f"outbox message {message_id} sent at")
-        check_message_pending(message_id, self.session.scalar(select(MessageRow.status).where(MessageRow.id == message_id)))
-        self.session.execute(
-            update(MessageRow)
-            .where(MessageRow.id == message_id)
-            .values(status=SENT, sent_at=sent_at, attempts=MessageRow.attempts + 1, next_attempt_at=None)
-        )
-        shown = set(reminder_keys)
-        unshown = [
-            id_
-            for id_, key in rows_of(
-                self.session, select(ReminderRow.id, ReminderRow.key).where(ReminderRow.message_id == message_id)
+        self.mark_all_sent({message_id: reminder_keys}, sent_at)
+
+    def mark_all_sent(self, shown: Mapping[int, Iterable[str]], sent_at: dt.datetime) -> None:
+        """`mark_sent` for each message id of `shown` (with the reminder keys its digest showed), in
+        a few statements however many there are. Raises ModelError, marking none, if one is not pending."""
+        check_aware(sent_at, f"outbox messages {', '.join(map(str, shown))} sent at")
+        ids = sorted(shown)
+        statuses: dict[int, str] = {}
+        for chunk in chunks(ids, IN_LIST_CHUNK):
+            statuses.update(rows_of(self.session, select(MessageRow.id, MessageRow.status).where(MessageRow.id.in_(chunk))))
+        for message_id in ids:
+            check_message_pending(message_id, statuses.get(message_id))
+        unshown: list[int] = []
+        for chunk in chunks(ids, IN_LIST_CHUNK):
+            self.session.execute(
+                update(MessageRow)
+                .where(MessageRow.id.in_(chunk))
+                .values(status=SENT, sent_at=sent_at, attempts=MessageRow.attempts + 1, next_attempt_at=None)
             )
-            if key not in shown
-        ]
+            attached = select(ReminderRow.id, ReminderRow.key, ReminderRow.message_id).where(ReminderRow.message_id.in_(chunk))
+            keys = {message_id: set(shown[message_id]) for message_id in chunk}
+            unshown += [id_ for id_, key, message_id in rows_of(self.session, attached) if key not in keys[message_id]]
         if unshown:
-            self.session.execute(update(ReminderRow).where(ReminderRow.id.in_(unshown)).values(message_id=None))
+            for chunk in chunks(unshown, IN_LIST_CHUNK):
+                self.session.execute(update(ReminderRow).where(ReminderRow.id.in_(chunk)).values(message_id=None))
             self._join_pending_messages()
 
     def mark_failed(self, message_id: int, error: str, now: dt.datetime) -> dt.datetime:
