@@ -23,11 +23,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from govflow.errors import Error
+
 QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 STARTUP_TIMEOUT_SECONDS = 120
 
 
-class LocalPrefectError(Exception):
+class LocalPrefectError(Error):
     """The server or a worker did not start; the message ends with its log."""
 
 

@@ -24,6 +24,7 @@ from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
 from governance_model.storage.night_lock import NightLockBusy
 from govflow import wiring
+from govflow.errors import Error
 from govflow.settings import Settings
 
 COUNCILS_LIMIT = "govflow-council-nights"
@@ -33,7 +34,7 @@ WAIT_SECONDS = 10.0  # how long a second run waits for the first before it gives
 LEASE_SECONDS = 300  # a slot whose process died is freed by the server after this (renewed while alive)
 
 
-class Busy(Exception):
+class Busy(Error):
     """Another nightly run for this council holds its guards."""
 
     def __init__(self, organisation: str, which: str) -> None:

@@ -34,6 +34,7 @@ from flows.council_night import FLOW_NAME as COUNCIL_FLOW_NAME
 from flows.council_night import SKIPPED, SUMMARY_ARTIFACT_KEY, CouncilNightParameters, council_night
 from govflow import wiring
 from govflow.clock import london_day
+from govflow.errors import Error
 from govflow.settings import Settings
 
 __all__ = ["NightlyParameters", "SUMMARY_ARTIFACT_KEY", "london_day", "nightly"]
@@ -56,7 +57,7 @@ class NightlyParameters(BaseModel):
     children: Children = "auto"  # where the councils' nights run (see the module's docstring)
 
 
-class CouncilNightCrashed(Exception):
+class CouncilNightCrashed(Error):
     """A council's night ended without a summary (an error, a crash, a lost worker)."""
 
 

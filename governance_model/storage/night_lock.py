@@ -17,10 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from governance_model.errors import Error
+
 POLL_SECONDS = 0.2
 
 
-class NightLockBusy(Exception):
+class NightLockBusy(Error):
     """Another process holds the council's night lock (it is running that council's night)."""
 
 
