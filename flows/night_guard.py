@@ -32,6 +32,9 @@ COUNCILS_AT_ONCE = 2  # the default: this is sized for the 2-core machine the fi
 COUNCIL_LIMIT_PREFIX = "govflow-night-"
 WAIT_SECONDS = 10.0  # how long a second run waits for the first before it gives way
 LEASE_SECONDS = 300  # a slot whose process died is freed by the server after this (renewed while alive)
+# A lease the server could not renew (a hiccup) does not stop a night half-way: the database's lock
+# still keeps a second run out.
+LEASE = {"lease_duration": LEASE_SECONDS, "raise_on_lease_renewal_failure": False}
 
 
 class Busy(Error):
@@ -67,7 +70,7 @@ def only_night_for(settings: Settings, wait_seconds: float = WAIT_SECONDS) -> It
     ensure_limit(name, 1)
     with ExitStack() as held:
         try:
-            held.enter_context(concurrency(name, occupy=1, timeout_seconds=wait_seconds, strict=True, lease_duration=LEASE_SECONDS))
+            held.enter_context(concurrency(name, occupy=1, timeout_seconds=wait_seconds, strict=True, **LEASE))
         except TimeoutError:
             raise Busy(organisation, f"Prefect concurrency limit {name}") from None
         try:
@@ -81,5 +84,5 @@ def only_night_for(settings: Settings, wait_seconds: float = WAIT_SECONDS) -> It
 def one_of_the_councils_at_once() -> Iterator[None]:
     """Hold one slot of `govflow-council-nights` (waiting as long as it takes) while the context runs."""
     ensure_limit(COUNCILS_LIMIT, COUNCILS_AT_ONCE)
-    with concurrency(COUNCILS_LIMIT, occupy=1, strict=True, lease_duration=LEASE_SECONDS):
+    with concurrency(COUNCILS_LIMIT, occupy=1, strict=True, **LEASE):
         yield

@@ -147,11 +147,9 @@ def test_the_default_council_on_two_workers_equals_the_night_in_one_process(clus
     load(workers_url, [SOUTHEND])
     load(here_url, [SOUTHEND])
 
-    # Triggered as the schedule would: a run of the nightly deployment, on the pool.
-    parent = run_deployment(
-        FULL_NAME, parameters={"params": {"as_of": NIGHT.isoformat(), "children": "workers"}}, timeout=300, poll_interval=1,
-        as_subflow=False,
-    )
+    # Triggered as the schedule would: a run of the nightly deployment, on the pool, with `children`
+    # left to `auto`, which finds the council-night deployment polled by the workers.
+    parent = run_deployment(FULL_NAME, parameters={"params": {"as_of": NIGHT.isoformat()}}, timeout=300, poll_interval=1, as_subflow=False)
     assert parent.state.is_completed(), (parent.state, cluster.logs())
     (child,) = child_runs(parent.id)
     assert child.state.is_completed(), child.state
