@@ -1,4 +1,6 @@
-"""The nightly deployment: when the flow runs (the one place that says so), and how to register and serve it."""
+"""The deployments: when the nightly runs (the one place that says so), the council night its runs
+fan out to, and how to register and serve them. prefect.yaml at the repository root describes the
+same two deployments for `prefect deploy` (tests/flows/test_prefect_yaml.py keeps them equal)."""
 from __future__ import annotations
 
 from uuid import UUID
@@ -8,10 +10,13 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
 
-from flows.nightly import nightly
+from flows.council_night import council_night
+from flows.nightly import COUNCIL_DEPLOYMENT, COUNCIL_DEPLOYMENT_NAME, nightly
 
 DEPLOYMENT_NAME = "nightly"
 FULL_NAME = f"{nightly.name}/{DEPLOYMENT_NAME}"  # govflow-nightly/nightly
+COUNCIL_FULL_NAME = COUNCIL_DEPLOYMENT  # govflow-council-night/council-night
+WORK_POOL = "govflow"  # the process work pool the README and prefect.yaml use
 
 # 03:00 in Europe/London, every day. Not between 01:00 and 02:00: on the last Sunday of March the UK
 # clocks jump from 01:00 to 02:00 (that hour never happens, so a run there would be lost) and on the
@@ -27,7 +32,7 @@ def nightly_schedule() -> Schedule:
 
 
 def build_deployment() -> RunnerDeployment:
-    """The deployment object; runs take their date from their scheduled time (no parameters)."""
+    """The nightly deployment; runs take their date from their scheduled time (no parameters)."""
     return nightly.to_deployment(
         name=DEPLOYMENT_NAME,
         schedules=[nightly_schedule()],
@@ -37,11 +42,27 @@ def build_deployment() -> RunnerDeployment:
     )
 
 
+def build_council_deployment() -> RunnerDeployment:
+    """The council night that each nightly run starts once per council (no schedule of its own)."""
+    return council_night.to_deployment(name=COUNCIL_DEPLOYMENT_NAME, entrypoint_type=EntrypointType.MODULE_PATH)
+
+
+def apply_deployments(work_pool: str | None = None) -> dict[str, UUID]:
+    """Create or update both deployments in the Prefect API, on `work_pool` (a process work pool whose
+    workers run them) or on none (`govflow serve-nightly` runs them); their ids by full name."""
+    return {
+        FULL_NAME: build_deployment().apply(work_pool_name=work_pool),
+        COUNCIL_FULL_NAME: build_council_deployment().apply(work_pool_name=work_pool),
+    }
+
+
 def apply_deployment() -> UUID:
-    """Create or update the deployment in the Prefect API; returns its id."""
-    return build_deployment().apply()
+    """Create or update both deployments (no work pool); returns the nightly deployment's id."""
+    return apply_deployments()[FULL_NAME]
 
 
 def serve_nightly() -> None:
-    """Run the deployment's scheduled runs from this process until stopped (blocks)."""
-    serve(build_deployment())
+    """Run both deployments' runs from this process until stopped (blocks): the scheduled nightly
+    runs, and the council nights they start, each in a subprocess of its own (how many at once is
+    the nightly's concurrency limit, flows/night_guard.py)."""
+    serve(build_deployment(), build_council_deployment())

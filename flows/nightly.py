@@ -1,197 +1,191 @@
-"""The nightly Prefect flow: thin orchestration over govflow.services.night_planning, one small task per step.
+"""The nightly Prefect flow (govflow-nightly): lists the councils and runs one council's night
+(flows/council_night.py) for each, then rolls their summaries up.
 
-Every task works on whole batches (all documents, all nights) and hands Prefect objects that can hold
-tens of thousands of domain objects. So every task has `cache_policy=NO_CACHE` and
-`persist_result=False` (Prefect neither hashes its inputs nor stores its result), and the flow wraps
-those objects in `opaque(...)` (Prefect neither walks into them looking for futures nor rebuilds them;
-it still links the task to the upstream task that produced them).
+Where the councils' nights run:
+- `workers`: each is a run of the deployment govflow-council-night/council-night, which the work
+  pool's workers pick up (each night in a process of its own, on any worker);
+- `in_process`: each is a subflow in this process (no deployment or worker needed: `govflow nightly`
+  and `govflow demo` on a temporary server, the tests);
+- `auto` (the default): `workers` when that deployment exists and a worker (or `govflow serve-nightly`)
+  polls for its runs, `in_process` otherwise.
+
+Either way at most `govflow-council-nights` councils run at once (a Prefect global concurrency
+limit, flows/night_guard.py), a council whose night crashed is run once more, and one council's
+failure never stops the others: it is reported in the summary and the run ends Failed.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import partial
-from pathlib import Path
+from typing import Literal
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, get_client, get_run_logger, task, unmapped
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import DeploymentStatus
+from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
-from prefect.states import Failed
-from prefect.utilities.annotations import opaque
+from prefect.states import Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 
-from governance_model.model import NightlyRun
-from governance_model.reminders import Reminder
+from flows import night_guard
+from flows.council_night import FLOW_NAME as COUNCIL_FLOW_NAME
+from flows.council_night import SKIPPED, SUMMARY_ARTIFACT_KEY, CouncilNightParameters, council_night
 from govflow import wiring
-from govflow.clock import Clock, london_day
-from govflow.services import night_planning as service
-from govflow.services import report_writing as reports_service
-from govflow.services.night_planning import RouteUpdate, SavedNight, Snapshot
-from govflow.services.report_writing import WrittenReport
+from govflow.clock import london_day
+from govflow.errors import Error
 from govflow.settings import Settings
-from notifications.outbox import SendReport
-from notifications.redaction import scrub_urls
 
-SUMMARY_ARTIFACT_KEY = "govflow-nightly-summary"
+__all__ = ["NightlyParameters", "SUMMARY_ARTIFACT_KEY", "london_day", "nightly"]
 
-batch_task = partial(task, cache_policy=NO_CACHE, persist_result=False)
+COUNCIL_DEPLOYMENT_NAME = "council-night"
+COUNCIL_DEPLOYMENT = f"{COUNCIL_FLOW_NAME}/{COUNCIL_DEPLOYMENT_NAME}"  # govflow-council-night/council-night
+COUNCILS_ARTIFACT_KEY = "govflow-nightly-councils"
+RETRY_DELAY_SECONDS = 10
+THREADS = 16  # threads that wait for the councils' nights; how many run at once is the concurrency limit
+TOTALS = ("steps_moved", "steps_overdue", "dates_reforecast", "reminders_owed", "digests_sent", "sends_failed")
+LISTS = ("documents_moved", "failed", "replanned")
+
+Children = Literal["auto", "in_process", "workers"]
 
 
 class NightlyParameters(BaseModel):
     """What one nightly run is for."""
 
     as_of: dt.date | None = None  # default: the day the run was scheduled for, in Europe/London
+    children: Children = "auto"  # where the councils' nights run (see the module's docstring)
 
 
-@flow(name="govflow-nightly")
+class CouncilNightCrashed(Error):
+    """A council's night ended without a summary (an error, a crash, a lost worker)."""
+
+
+# The summary is persisted (as JSON): whoever triggered a deployment run can read it from another process.
+@flow(name="govflow-nightly", task_runner=ThreadPoolTaskRunner(max_workers=THREADS), persist_result=True, result_serializer="json")
 def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
-    """Bring every route up to date for the night (catching up missed nights) and say what moved."""
+    """Bring every council's routes up to date for the night (catching up missed nights) and say what moved."""
     settings = Settings()
-    clock = wiring.clock()
     as_of = params.as_of or london_day(flow_run.scheduled_start_time)  # the night it was scheduled for
-    get_run_logger().info("govflow nightly for %s on %s", as_of.isoformat(), scrub_urls(settings.database_url.get_secret_value()))
-
-    snapshot = load_snapshot(settings)
-    nights = work_out_nights(snapshot.last_run, as_of)
-    update = bring_routes_up_to_date(opaque(snapshot), nights)
-    reminders = owed_reminders(opaque(snapshot), opaque(update))
-    if nights:  # nothing to run means this date is done: a second run changes nothing
-        # As saved: documents changed since the snapshot are planned again in the save.
-        saved = save_update(settings, opaque(snapshot), opaque(update), opaque(reminders), clock)
-        update, reminders = saved.update, saved.reminders
-    write_outputs(opaque(snapshot), opaque(update), clock)
-    sent = send_reminders(settings, clock)  # every run: also retries what earlier runs could not send
-    reports = write_reports(opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
-    publish_summary(opaque(snapshot), opaque(update), sent)
-    publish_board_reports(opaque(reports))
-
+    councils = list_councils(settings)
+    on_workers = params.children == "workers" or (params.children == "auto" and council_workers_ready())
     get_run_logger().info(
-        "%d night(s) run, %d reminder(s) owed, %d digest(s) sent, %d send(s) failed",
-        len(nights), len(reminders), sent.sent, sent.failed,
+        "govflow nightly for %s: %d council(s), their nights %s", as_of.isoformat(), len(councils),
+        f"as runs of {COUNCIL_DEPLOYMENT} on its workers" if on_workers else "in this process",
     )
-    summary = {
-        **service.public_summary(update, snapshot),  # exempt documents only as Part II items
-        "reminders_owed": len(reminders),
-        "digests_sent": sent.sent,
-        "sends_failed": sent.failed,
-        "reports_written": [str(path) for path in reports_service.report_paths(reports)],
-    }
-    if update.failures:
-        # Everything else ran; the run still ends Failed so the UI (and `govflow nightly`) say so.
-        for found in summary["failed"]:  # as may be shown: exempt business as the Part II placeholder
-            get_run_logger().error("%s", found)
+
+    nights = run_council.map(councils, as_of=unmapped(as_of), on_workers=unmapped(on_workers))
+    outcomes: dict[str, dict | BaseException] = {}
+    for council, night in zip(councils, nights):
+        outcomes[council] = night.result(raise_on_failure=False)  # a dict, or what ended it
+    publish_councils(as_of, outcomes)
+
+    if len(councils) == 1:  # one council: its own summary, as `govflow nightly` always printed it
+        (outcome,) = outcomes.values()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        summary = outcome
+    else:
+        summary = roll_up(as_of, outcomes)
+    if summary.get("failed"):
         return Failed(message="left out: " + "; ".join(summary["failed"]), data=summary)
     return summary
 
 
-@batch_task(retries=2, retry_delay_seconds=10)
-def load_snapshot(settings: Settings) -> Snapshot:
-    """Read the documents, bodies, decisions, stored forecasts and last run from the database."""
-    return service.load_snapshot(wiring.unit_of_work(settings))
+@task(cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=5)
+def list_councils(settings: Settings) -> list[str]:
+    """The councils whose nights to run: every one stored in the database."""
+    return wiring.organisations(settings)
 
 
-@batch_task
-def work_out_nights(last_run: NightlyRun | None, as_of: dt.date) -> list[dt.date]:
-    """The nights to run: from the one after the last completed run up to as_of."""
-    return service.nights_to_run(last_run, as_of)
+def council_workers_ready() -> bool:
+    """Whether the council-night deployment exists and something polls for its runs (a worker of its
+    work pool, or `govflow serve-nightly`)."""
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(COUNCIL_DEPLOYMENT)
+        except ObjectNotFound:
+            return False
+    return deployment.status == DeploymentStatus.READY
 
 
-@batch_task
-def bring_routes_up_to_date(snapshot: Snapshot, nights: list[dt.date]) -> RouteUpdate:
-    """Plan every route for each night in turn (pure: no database, no clock)."""
-    return service.advance_routes(snapshot, nights)
+@task(
+    cache_policy=NO_CACHE, persist_result=False, retries=1, retry_delay_seconds=RETRY_DELAY_SECONDS,
+    task_run_name="council-{organisation}",
+)
+def run_council(organisation: str, as_of: dt.date, on_workers: bool) -> dict:
+    """One council's night, as a deployment run on the workers or a subflow here; its summary.
 
-
-@batch_task
-def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
-    """The reminders owed over the nights run (pure: the rules in governance_model.reminders)."""
-    return service.owed_reminders(snapshot, update)
-
-
-@batch_task
-def write_outputs(snapshot: Snapshot, update: RouteUpdate, clock: Clock) -> list[Path]:
-    """Write the calendar feeds (with the night's forecasts) into GOVFLOW_FEEDS_DIR; returns their paths.
-
-    A build that fails is one of the night's failures (the feeds built before stay): the rest of
-    the night still runs."""
-    from govflow.services.feed_publishing import publish_feeds
-
-    settings = Settings()
-    try:
-        return publish_feeds(
-            wiring.unit_of_work_factory(settings),
-            settings.feeds_dir,
-            update.as_of,
-            clock.now(),  # when events changed
-            settings.public_url,
-            forecasts=update.forecasts or None,
-            on_error=lambda kind, key, error: update.add_failure(service.failure(kind, key, "feeds", error)),
-        )
-    except Exception as error:  # noqa: BLE001 - reported with the night's failures, below
-        update.add_failure(service.failure("feed", "all feeds", "feeds", error))
-        return []
-
-
-@batch_task
-def write_reports(update: RouteUpdate) -> list[WrittenReport]:
-    """Write every board report and plan report for the night into GOVFLOW_REPORTS_DIR.
-
-    Reports that cannot be written are one of the night's failures: the rest of the night still runs."""
-    settings = Settings()
-
-    def failed(which: str, error: Exception) -> None:  # that report only: the others are written
-        update.add_failure(service.failure("report", which, "reports", error))
-
-    try:
-        return reports_service.write_reports(
-            wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of,
-            forecasts=update.forecasts or None, on_error=failed,
-        )
-    except Exception as error:  # noqa: BLE001 - reading what the reports need failed: reported with the night's failures
-        failed("all reports", error)
-        return []
-
-
-@batch_task(retries=2, retry_delay_seconds=10)
-def save_update(settings: Settings, snapshot: Snapshot, update: RouteUpdate, reminders: list[Reminder], clock: Clock) -> SavedNight:
-    """Store forecasts, re-forecasts, the reminders owed (outbox) and the run in one transaction,
-    planning again what changed after the snapshot instead of overwriting it."""
-    finished_at = clock.now()  # the real time the run finished
-    return service.save_night(wiring.unit_of_work(settings), snapshot, update, reminders, finished_at)
-
-
-@batch_task
-def send_reminders(settings: Settings, clock: Clock) -> SendReport:
-    """Send every pending digest that is due; a failed send stays pending with its error and backoff.
-
-    No Prefect retries: the outbox keeps failed messages and retries them with backoff on later runs."""
-    return wiring.send_pending_reminders(settings, clock)
-
-
-@batch_task(retries=2, retry_delay_seconds=5)
-def publish_board_reports(written: list[WrittenReport]) -> None:
-    """Publish each Report to Board as a markdown artifact (key board-report-<body>) in the Prefect UI."""
-    for report in written:
-        if report.kind == "board":
-            create_markdown_artifact(
-                markdown=report.markdown,
-                key=board_report_artifact_key(report.key),
-                description=report.title,
+    Raises (and so runs the council's night once more) when the night ended without a summary: a
+    night that ran and left some documents out has a summary, and is not run again."""
+    params = CouncilNightParameters(organisation=organisation, as_of=as_of)
+    with night_guard.one_of_the_councils_at_once():
+        if on_workers:
+            child = run_deployment(
+                COUNCIL_DEPLOYMENT, parameters={"params": params.model_dump(mode="json")},
+                flow_run_name=f"{organisation}-{as_of.isoformat()}", poll_interval=1,
             )
+            state = child.state
+        else:
+            state = council_night(params, return_state=True)
+    return summary_of(organisation, state)
 
 
-def board_report_artifact_key(body_code: str) -> str:
-    """Artifact keys allow lowercase letters, digits and dashes only."""
-    return "board-report-" + re.sub(r"[^a-z0-9]+", "-", body_code.lower()).strip("-")
+def summary_of(organisation: str, state: State | None) -> dict:
+    """The council's summary from its night's final state, or the error that ended it."""
+    if state is None:
+        raise CouncilNightCrashed(f"the night of {organisation} has no state")
+    try:
+        result = state.result(raise_on_failure=False)
+    except Exception as error:  # noqa: BLE001 - a result that cannot be read: the night is reported as crashed
+        result = error
+    if isinstance(result, dict):
+        return result
+    if isinstance(result, BaseException):
+        raise result
+    raise CouncilNightCrashed(f"the night of {organisation} ended {state.name}: {state.message or 'no summary'}")
 
 
-@batch_task(retries=2, retry_delay_seconds=5)
-def publish_summary(snapshot: Snapshot, update: RouteUpdate, sent: SendReport) -> None:
-    """Show the night in words in the Prefect UI (a markdown artifact; exempt items as Part II only)."""
-    markdown = service.summary_markdown(update, snapshot) + f"\n- reminder digests sent: {sent.sent}; sends failed: {sent.failed}\n"
-    create_markdown_artifact(
-        markdown=markdown,
-        key=SUMMARY_ARTIFACT_KEY,
-        description=f"govflow nightly run for {update.as_of.isoformat()}",
-    )
+def roll_up(as_of: dt.date, outcomes: dict[str, dict | BaseException]) -> dict:
+    """The councils' summaries as one: totals, every list entry named by its council, and each
+    council's own summary (or why it has none) under `councils`."""
+    summary: dict = {"as_of": as_of.isoformat(), "nights": [], **{key: 0 for key in TOTALS}, **{key: [] for key in LISTS}}
+    summary.update(reports_written=[], skipped=[], councils={})
+    nights: set[str] = set()
+    for council, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            summary["failed"].append(f"{council}: the night failed and was not finished ({describe(outcome)})")
+            summary["councils"][council] = {"error": describe(outcome)}
+            continue
+        summary["councils"][council] = outcome
+        nights.update(outcome.get("nights", []))
+        for key in TOTALS:
+            summary[key] += outcome.get(key, 0)
+        for key in LISTS:
+            summary[key] += [f"{council}: {item}" for item in outcome.get(key, [])]
+        summary["reports_written"] += outcome.get("reports_written", [])
+        if outcome.get(SKIPPED):
+            summary["skipped"].append(f"{council}: {outcome[SKIPPED]}")
+    summary["nights"] = sorted(nights)
+    return summary
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+@task(cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=5)
+def publish_councils(as_of: dt.date, outcomes: dict[str, dict | BaseException]) -> None:
+    """One row per council in the Prefect UI (a table artifact): what its night did, or why it did not.
+    Each council's night publishes its own summary, with links to its outputs."""
+    rows = []
+    for council, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            rows.append({"council": council, "outcome": f"failed: {describe(outcome)}"})
+            continue
+        outcome_text = outcome.get(SKIPPED) or ("left out: " + "; ".join(outcome["failed"]) if outcome.get("failed") else "ran")
+        rows.append({
+            "council": council, "outcome": outcome_text, "nights": len(outcome.get("nights", [])),
+            **{key: outcome.get(key, 0) for key in TOTALS}, "reports": len(outcome.get("reports_written", [])),
+        })
+    create_table_artifact(table=rows, key=COUNCILS_ARTIFACT_KEY, description=f"govflow nightly run for {as_of.isoformat()}: each council")

@@ -4,6 +4,7 @@ becomes a govflow error here, naming its variable."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError
 
 from governance_model.school_terms import SchoolTerms
+from governance_model.storage import night_lock as night_locks
 from governance_model.storage.database import make_engine, make_session_factory, migrate, parse_database_url
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
@@ -125,3 +127,9 @@ def organisations(settings: Settings) -> list[str]:
     when nothing names another."""
     with unit_of_work(settings) as uow:
         return uow.organisations()
+
+
+def night_lock(settings: Settings, wait_seconds: float) -> AbstractContextManager[None]:
+    """The database's lock on the nightly run of the council `settings.organisation`, held while the
+    context runs; night_locks.NightLockBusy when another process still holds it after `wait_seconds`."""
+    return night_locks.night_lock(_engine(settings.database_url.get_secret_value()), settings.organisation, wait_seconds)

@@ -78,7 +78,7 @@ def demo(
     as_of: Annotated[str, typer.Option("--as-of", help="the day to show the status for")] = DEMO_AS_OF.isoformat(),
 ) -> None:
     """Create the database, load the Southend example, run the nightly flow and show the status."""
-    from govflow.cli.nightly import prepare_prefect
+    from govflow.cli.nightly import prefect_server, prepare_prefect
 
     settings = Settings()
     day = parse_date(as_of, "--as-of")
@@ -88,11 +88,14 @@ def demo(
         [EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings), file_loading.FileLimits.of(settings)
     )
     print_load_summary(summary)
-    out.print("running the nightly flow through Prefect (the first run starts a temporary Prefect server)…", highlight=False)
     prepare_prefect()
+    out.print(
+        f"running the nightly flow through Prefect, on {prefect_server()}; each council's night runs in this process…",
+        highlight=False, soft_wrap=True,
+    )
     from flows.nightly import NightlyParameters, nightly
 
-    print_nightly_summary(nightly(NightlyParameters(as_of=day)))
+    print_nightly_summary(nightly(NightlyParameters(as_of=day, children="in_process")))
     print_status(status_overview.status(wiring.unit_of_work(settings), day))
 
 

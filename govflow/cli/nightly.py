@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from govflow import wiring
-from govflow.cli.console import fail, out, parse_date, print_nightly_summary
+from govflow.cli.console import err, fail, out, parse_date, print_nightly_summary
 from govflow.settings import Settings
 
 
@@ -24,6 +24,26 @@ def prepare_prefect() -> None:
     # With no PREFECT_API_URL Prefect starts a temporary server; its 20 s default is too close to
     # the ~16 s that takes on a fresh PREFECT_HOME here.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def prefect_server() -> str:
+    """Which Prefect server this process's flow runs use, in words; a configured one that does not
+    answer is said now (exit 2), not after a long wait inside the run. Call after prepare_prefect()."""
+    import urllib.request
+
+    from prefect.settings import get_current_settings
+
+    from notifications.redaction import scrub_urls
+
+    url = get_current_settings().api.url
+    if not url:
+        return "a temporary Prefect server started for this run (10-15 s; set PREFECT_API_URL to use a running one)"
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=10):
+            pass
+    except OSError as error:
+        fail(f"the Prefect server at {scrub_urls(url)} (PREFECT_API_URL) does not answer: {getattr(error, 'reason', error)}")
+    return f"the Prefect server at {scrub_urls(url)} (PREFECT_API_URL)"
 
 
 def require_prefect_server(command: str) -> None:
@@ -45,6 +65,8 @@ def nightly_command(
     day = parse_date(as_of, "--as-of")
     wiring.check(Settings(), wiring.clock())  # a bad setting is said here, not as a failed flow run
     prepare_prefect()
+    # Said on stderr with --json, so that stdout stays one JSON object.
+    (err if as_json else out).print(f"Prefect: {prefect_server()}", highlight=False, soft_wrap=True)
     from flows.nightly import NightlyParameters, nightly
 
     state = nightly(NightlyParameters(as_of=day), return_state=True)
@@ -54,22 +76,47 @@ def nightly_command(
     if as_json:
         typer.echo(json.dumps(summary))
     else:
-        print_nightly_summary(summary)
+        print_councils_night(summary)
     if summary.get("failed"):  # left out documents, plans or feeds: everything else ran
         raise typer.Exit(1)
 
 
-def deploy_command() -> None:
-    """Register (or update) the nightly deployment in the Prefect server: daily at 03:00 Europe/London."""
+def print_councils_night(summary: dict) -> None:
+    """The nightly summary: one council's as it always was; many councils' totals, then each council
+    that gave way to another run of its night."""
+    from flows.council_night import SKIPPED
+
+    if summary.get(SKIPPED):  # this council's night was already running: nothing was done, nothing failed
+        out.print(summary[SKIPPED], highlight=False, soft_wrap=True)
+        return
+    if "councils" in summary:
+        out.print(f"councils: {len(summary['councils'])}", highlight=False)
+    print_nightly_summary(summary)
+    for skipped in summary.get("skipped", []):
+        out.print(f"  {skipped}", highlight=False, soft_wrap=True)
+
+
+def deploy_command(
+    work_pool: Annotated[
+        Optional[str], typer.Option("--work-pool", help="a process work pool whose workers run the nightly and its council nights")
+    ] = None,
+) -> None:
+    """Register (or update) the nightly deployment (daily at 03:00 Europe/London) and the council night
+    it runs once per council, in the Prefect server."""
     prepare_prefect()
     from flows import deployment
 
     require_prefect_server("deploy")
-    deployment_id = deployment.apply_deployment()
-    out.print(f"deployment {deployment.FULL_NAME} ({deployment_id})", highlight=False)
+    ids = deployment.apply_deployments(work_pool)
+    out.print(f"deployment {deployment.FULL_NAME} ({ids[deployment.FULL_NAME]})", highlight=False)
     out.print(f"  cron: {deployment.CRON}", highlight=False)
     out.print(f"  time zone: {deployment.TIMEZONE}", highlight=False)
-    out.print("  runs are executed by `govflow serve-nightly` (or a worker) while it runs", highlight=False)
+    out.print(f"deployment {deployment.COUNCIL_FULL_NAME} ({ids[deployment.COUNCIL_FULL_NAME]})", highlight=False)
+    out.print("  one run per council each night, started by the nightly run", highlight=False)
+    if work_pool:
+        out.print(f"  runs are executed by the workers of the work pool {work_pool}: `prefect worker start --pool {work_pool}`", highlight=False)
+    else:
+        out.print("  runs are executed by `govflow serve-nightly` while it runs (or workers: deploy with --work-pool)", highlight=False)
 
 
 def serve_nightly_command() -> None:

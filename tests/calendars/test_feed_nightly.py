@@ -13,14 +13,14 @@ from tests.calendars.conftest import AS_OF, SOUTHEND
 
 
 def test_write_outputs_publishes_the_feeds_with_the_nights_forecasts() -> None:
-    from flows.nightly import write_outputs
+    from flows.council_night import write_outputs
 
     settings = Settings()
     wiring.init_database(settings)
     services.load_files([SOUTHEND], wiring.unit_of_work(settings))
     snapshot = service.load_snapshot(wiring.unit_of_work(settings))
     update = service.advance_routes(snapshot, service.nights_to_run(snapshot.last_run, AS_OF))
-    paths = write_outputs.fn(snapshot, update, wiring.clock())
+    paths = write_outputs.fn(settings, update, wiring.clock())
     feeds = Path(settings.feeds_dir)
     assert feeds == settings.data_dir / "feeds"
     assert feeds / "body" / "SSPB.ics" in paths and feeds / "all.ics" in paths

@@ -13,6 +13,8 @@ def test_demo_runs_the_nightly_flow_and_ends_with_the_southend_status(prefect_ap
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "16 recommendations: 1, 2, 3, 4, 6, 6a, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15" in out
+    # It says what it runs: the configured Prefect server (the tests'), each council's night in this process.
+    assert f"running the nightly flow through Prefect, on the Prefect server at {prefect_api_url} (PREFECT_API_URL); each council's night runs in this process" in out
     assert "nightly run for 2021-10-06: ran 2021-10-06" in out
     assert "Status as of Wednesday 06 October 2021" in out
     assert "current step: share-sspb; next deadline: 2021-10-06; overdue steps: 0" in out

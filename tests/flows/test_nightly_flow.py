@@ -11,6 +11,7 @@ from prefect.client.schemas.filters import (
     ArtifactFilterKey,
     FlowRunFilter,
     FlowRunFilterId,
+    FlowRunFilterParentFlowRunId,
 )
 from prefect.client.schemas.objects import StateType
 from prefect.flow_engine import run_flow
@@ -22,14 +23,26 @@ from governance_model.storage import SqlUnitOfWork, make_engine, make_session_fa
 from governance_model.storage.tables import Base
 
 AS_OF = dt.date(2021, 10, 6)  # the SSPB meeting that seed 000's report went to
-TASKS = {"load_snapshot", "work_out_nights", "bring_routes_up_to_date", "owed_reminders", "write_outputs", "save_update", "write_reports", "send_reminders", "publish_summary", "publish_board_reports"}
+TASKS = {"load_snapshot", "work_out_nights", "bring_routes_up_to_date", "owed_reminders", "write_outputs", "save_update", "write_reports", "send_reminders", "publish_summary"}
 
 
-def summary_artifact(flow_run_id) -> str:
+def council_run_id(nightly_run_id, council: str = "default"):
+    """The flow run of one council's night that a nightly run started (its subflow)."""
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[nightly_run_id]))
+        )
+    (run,) = [r for r in runs if r.parameters["params"]["organisation"] == council]
+    return run.id
+
+
+def summary_artifact(nightly_run_id, council: str = "default") -> str:
+    """The markdown summary a council's night (started by the nightly run) published."""
+    key = SUMMARY_ARTIFACT_KEY if council == "default" else f"{SUMMARY_ARTIFACT_KEY}-{council}"
     with get_client(sync_client=True) as client:
         (artifact,) = client.read_artifacts(
             artifact_filter=ArtifactFilter(
-                key=ArtifactFilterKey(any_=[SUMMARY_ARTIFACT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
+                key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[council_run_id(nightly_run_id, council)])
             )
         )
     return artifact.data
@@ -76,11 +89,13 @@ def test_the_flow_runs_through_prefect_and_publishes_its_summary(prefect_api_url
     with get_client(sync_client=True) as client:
         flow_run = client.read_flow_run(flow_run_id)
     assert flow_run.flow_id and flow_run.state_type is StateType.COMPLETED
-    assert flow_run.parameters == {"params": {"as_of": "2021-10-06"}}
+    assert flow_run.parameters == {"params": {"as_of": "2021-10-06", "children": "auto"}}
     markdown = summary_artifact(flow_run_id)
     assert "Wednesday 06 October 2021" in markdown
     assert f"steps overdue: {summary['steps_overdue']}" in markdown
-    assert task_run_names(flow_run_id, expected=len(TASKS)) == TASKS
+    # The council's night is a subflow of the nightly run (no workers here), with the night's tasks.
+    assert task_run_names(council_run_id(flow_run_id), expected=len(TASKS)) == TASKS
+    assert {"list_councils", "council", "publish_councils"} <= task_run_names(flow_run_id, expected=4)
 
     forecasts, _changes, last_run = stored_state(southend_database)
     assert forecasts, "the first night stores a forecast for every step"
