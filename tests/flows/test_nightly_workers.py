@@ -186,14 +186,10 @@ def test_three_councils_on_two_workers_equal_the_night_in_one_process(cluster, d
     files = council_setup_files(tmp_path / "councils")
     workers_url, here_url = databases
     here = cluster.folder / "in-process-data"
-    try:
-        load(workers_url, files)
-    except Exception as error:  # noqa: BLE001 - the reason goes in the skip
-        pytest.skip(f"needs partitions (issue 13, 1): a setup file with an `organisation:` key does not load yet ({error})")
+    load(workers_url, files)
     listed = wiring.organisations(Settings(database_url=workers_url))
     wiring._engine(workers_url).dispose()
-    if not set(COUNCILS) <= set(listed):
-        pytest.skip(f"needs partitions (issue 13, 1): three councils loaded, wiring.organisations lists {listed}")
+    assert set(COUNCILS) <= set(listed), listed
     load(here_url, files)
     # Triggered from here, its council nights on the workers: two at once, one on each worker.
     with monkeypatch.context() as env:
