@@ -111,7 +111,8 @@ def differences(one: dict, other: dict) -> list[str]:
         a, b = one.get(council, {}), other.get(council, {})
         for part in ("forecasts", "outbox"):
             if a.get(part) != b.get(part):
-                found.append(f"{council} {part}: {sorted(set(a.get(part, [])) ^ set(b.get(part, [])))[:4]}")
+                changed = sorted(set(a.get(part, [])) ^ set(b.get(part, [])))[:4]
+                found.append(f"{council} {part}: {len(a.get(part, []))} against {len(b.get(part, []))}: {changed}")
         feeds_a, feeds_b = a.get("feeds", {}), b.get("feeds", {})
         for feed in sorted(feeds_a.keys() | feeds_b.keys()):
             if feeds_a.get(feed) != feeds_b.get(feed):
@@ -121,7 +122,10 @@ def differences(one: dict, other: dict) -> list[str]:
 
 
 def queued_twice(found: dict) -> list[str]:
-    keys = Counter(key for council in found.values() for _recipient, _status, reminders in council["outbox"] for key in reminders)
+    """Reminders in more than one digest of the same council (each council has its own keys)."""
+    keys = Counter(
+        f"{name}: {key}" for name, council in found.items() for _recipient, _status, reminders in council["outbox"] for key in reminders
+    )
     return [key for key, n in keys.items() if n > 1]
 
 
