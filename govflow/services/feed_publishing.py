@@ -131,6 +131,7 @@ def publish(
             on_error,
             bodies=bodies, documents=documents, forecasts=known, plans=plans, people=people,
             tokens={i: t.token for i, t in tokens.items()}, public_url=public_url, calendar=calendar,
+            organisation=uow.organisation,  # the council's own UIDs
         )
         events = {e.uid: e for feed in feeds for e in feed.events}
         previous = uow.feeds.event_states(events)

@@ -14,18 +14,20 @@ A new page is a new module with its routes (as `feeds.FeedRoutes`), added to the
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.routing import Mount
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed_folder import FeedCatalog, SubscribePage, redact_path
 from governance_model.errors import Error
+from governance_model.organisation import DEFAULT_ORGANISATION, check_organisation
 from govflow.settings import Settings
 from govflow.web.feeds import FeedRoutes, plain_text
 from govflow.web.reports import ReportRoutes, report_routes
@@ -106,15 +108,26 @@ async def _govflow_error(request: Request, exc: Exception) -> Response:
     return plain_text(500, f"{exc}\n")
 
 
-def create_app(feeds_dir: Path | str, public_url: str, reports: ReportRoutes | None = None) -> Starlette:
+def create_app(
+    feeds_dir: Path | str,
+    public_url: str,
+    reports: ReportRoutes | None = None,
+    council_reports: Callable[[str], ReportRoutes] | None = None,
+) -> Starlette:
     """The web app serving `feeds_dir`; `public_url` is where people reach it (the page's links);
-    with `reports`, the reports on request too (/reports/...)."""
+    with `reports`, the reports on request too (/reports/...). Every other council whose feeds are
+    in a sub-folder of `feeds_dir` (`<feeds_dir>/<key>/index.json`, as the nightly writes them) is
+    served the same way under `/<key>/`, its reports from `council_reports(key)`."""
     redact_uvicorn_logs()
     catalog = FeedCatalog(feeds_dir)
     catalog.current()  # read the manifest now, so a broken one shows at start-up
     feeds = FeedRoutes(catalog, SubscribePage(public_url))
+    councils = [
+        Mount(f"/{key}", app=create_app(Path(feeds_dir) / key, f"{public_url.rstrip('/')}/{key}", council_reports(key) if council_reports else None))
+        for key in council_folders(feeds_dir)
+    ]
     app = Starlette(
-        routes=[*feeds.routes(), *(reports.routes() if reports else ())],
+        routes=[*feeds.routes(), *(reports.routes() if reports else ()), *councils],
         middleware=[Middleware(RequestLimits)],
         exception_handlers={HTTPException: _http_error, Error: _govflow_error},
     )
@@ -123,8 +136,28 @@ def create_app(feeds_dir: Path | str, public_url: str, reports: ReportRoutes | N
     return app
 
 
+def council_folders(feeds_dir: Path | str) -> list[str]:
+    """The councils other than the default whose feeds are published under `feeds_dir` (read when the
+    server starts: a council's first feeds need a restart to be served)."""
+    folder = Path(feeds_dir)
+    if not folder.is_dir():
+        return []
+    keys = []
+    for child in sorted(folder.iterdir()):
+        try:
+            key = check_organisation(child.name)
+        except ValueError:
+            continue
+        if key != DEFAULT_ORGANISATION and (child / "index.json").is_file():
+            keys.append(key)
+    return keys
+
+
 def create_app_from_env() -> Starlette:
     """create_app with GOVFLOW_FEEDS_DIR (or <GOVFLOW_DATA_DIR>/feeds) and GOVFLOW_PUBLIC_URL, and
-    the reports from GOVFLOW_DATABASE_URL and GOVFLOW_REPORTS_DIR."""
+    the reports from GOVFLOW_DATABASE_URL and GOVFLOW_REPORTS_DIR; each council's under /<key>/."""
     settings = Settings()
-    return create_app(settings.feeds_dir, settings.public_url, report_routes(settings))
+    return create_app(
+        settings.feeds_dir, settings.public_url, report_routes(settings),
+        lambda key: report_routes(settings.for_organisation(key)),
+    )

@@ -101,7 +101,8 @@ def serve(
         public_url = (public_url or socket_url(sock)).rstrip("/")
         if workers == 1:
             reports = report_routes(settings) if settings is not None else None
-            config = DeadlineConfig(create_app(feeds_dir, public_url, reports), log_config=None, **limits)
+            councils = (lambda key: report_routes(settings.for_organisation(key))) if settings is not None else None
+            config = DeadlineConfig(create_app(feeds_dir, public_url, reports, councils), log_config=None, **limits)
         else:
             # Workers are separate processes: each builds the app from the environment it inherits
             # and sets up its logging from LOG_CONFIG (the reports from its GOVFLOW_* settings).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from govflow.services import report_writing as reports
 from govflow.services.feed_publishing import publish_feeds
 from govflow.services.night_planning import run_nightly
 from govflow.settings import Settings
+from govflow.web.app import create_app
+from govflow.web.reports import ReportRoutes
+from govflow.web.serve import run_in_thread
 from notifications.delivery import make_sender
 from notifications.outbox import send_pending
 
@@ -102,6 +106,19 @@ def test_two_councils_keep_their_own_keys_and_outputs(tmp_path: Path, councils: 
         shown = repr(status)
         assert status.documents and not any(word in shown for word in OWN_WORDS[other][1:])
     assert list((settings.mailbox_dir / "plymouth").iterdir()) and not list(settings.mailbox_dir.glob("*.eml"))
+
+    # govflow serve: each council's feeds, subscribe page and reports under /<council>/, and its
+    # links to itself there; nothing of the other council.
+    reports_of = lambda key: ReportRoutes(councils(key), settings.for_organisation(key).reports_dir, lambda: NIGHT[key])  # noqa: E731
+    with run_in_thread(lambda url: create_app(settings.feeds_dir, url, None, reports_of)) as url:
+        for name, other in (("southend", "plymouth"), ("plymouth", "southend")):
+            feed = urllib.request.urlopen(f"{url}/{name}/feeds/all.ics").read().decode()
+            page = urllib.request.urlopen(f"{url}/{name}/subscribe").read().decode()
+            report = urllib.request.urlopen(f"{url}/{name}/reports/board/Cabinet.md").read().decode()
+            for text in (feed, page, report):
+                assert not any(word.lower() in text.lower() for word in OWN_WORDS[other])
+            assert f"{url}/{name}/feeds/all.ics" in page  # the address to subscribe to is the council's own
+            assert f"@{name}.govflow" in feed  # and so are its events' UIDs
 
 
 def test_a_second_load_of_a_council_changes_only_that_council(tmp_path: Path, councils: Factory) -> None:
