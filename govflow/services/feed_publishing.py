@@ -6,7 +6,9 @@ LAST-MODIFIED in one transaction, and write the .ics files and their manifest (i
     out_dir/index.json   {"generated_at", "feeds": [{"path", "title", "kind", "public", "sha256", "last_modified"}]}
 
 Files are written atomically (a temporary file renamed over the old one) and only when their bytes
-change, so a build over unchanged data touches nothing. A feed that no longer exists (a person's
+change, so a build over unchanged data touches nothing. A feed is written as it is rendered, a few
+hundred events at a time, compared as it goes with the file already there: no feed's whole text is
+ever in memory, and memory is bounded by the events of one night, not by the bytes of its feeds. A feed that no longer exists (a person's
 feed after their token was rotated, the feed of a body or document since marked exempt) is removed.
 `last_modified` in the manifest is when the feed's bytes last changed: its newest LAST-MODIFIED, or
 the build time when the feed is new or changed only by losing events; unchanged, it keeps its value.
@@ -19,13 +21,13 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, BinaryIO
 from pathlib import Path
 
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
-from calendars.ical import render_feed
+from calendars.ical import render_feed_chunks
 from calendars.stability import changed_states, next_states
 from governance_model.feed_state import FeedToken
 from governance_model.linked_routes import plan_routes
@@ -36,6 +38,7 @@ from governance_model.working_days import WorkingCalendar
 from govflow.errors import Error
 
 INDEX = "index.json"
+COPY_BYTES = 1 << 20  # the matching start of an old file is copied to its replacement this much at a time
 FEED_FOLDERS = (BODY, DOCUMENT, PERSON)
 
 
@@ -48,15 +51,12 @@ class FeedError(Error):
 
 @dataclass(frozen=True)
 class PublishedFeed:
-    feed: Feed
+    feed: Feed  # without its events (released once the feed is written): path, kind, key, title, public
     file: Path
     sha256: str
     last_modified: str  # ISO 8601, UTC
     written: bool  # False: the file already held these bytes
-
-    @property
-    def events(self) -> int:
-        return len(self.feed.events)
+    events: int = 0  # how many events the feed holds
 
 
 def new_token() -> str:
@@ -132,19 +132,23 @@ def publish(
             bodies=bodies, documents=documents, forecasts=known, plans=plans, people=people,
             tokens={i: t.token for i, t in tokens.items()}, public_url=public_url, calendar=calendar,
         )
+        del bodies, documents, plans, people, known  # built into the feeds: let them go before writing
         events = {e.uid: e for feed in feeds for e in feed.events}
         previous = uow.feeds.event_states(events)
         states = next_states(previous, events.values(), now)
         uow.feeds.save_event_states(changed_states(previous, states))
         uow.commit()
+    del events, previous
 
     stamps = {uid: (s.sequence, s.last_modified) for uid, s in states.items()}
+    del states
     old_index = _read_index(out_dir / INDEX)
     built_at = _iso(now)
     published = []
-    for feed in feeds:
-        data = render_feed(feed, stamps)
-        digest = hashlib.sha256(data).hexdigest()
+    for number, feed in enumerate(feeds):
+        feeds[number] = None  # type: ignore[call-overload]  # each feed's events go once it is written
+        file = out_dir / feed.path
+        written, digest = write_chunks_if_changed(file, render_feed_chunks(feed, stamps))
         before = old_index.get(feed.path)
         newest = max((stamps[e.uid][1] for e in feed.events), default=None)
         if before is not None and before.get("sha256") == digest:
@@ -155,9 +159,8 @@ def publish(
             last_modified = _iso(newest)
         else:
             last_modified = built_at
-        file = out_dir / feed.path
-        written = write_if_changed(file, data)
-        published.append(PublishedFeed(feed, file, digest, last_modified, written))
+        published.append(PublishedFeed(replace(feed, events=()), file, digest, last_modified, written, len(feed.events)))
+        del feed
 
     _remove_stale(out_dir, {p.file.resolve() for p in published})
     _write_index(out_dir / INDEX, published, built_at)
@@ -187,24 +190,80 @@ def _build_leaving_out_failures(on_error: OnError | None, **inputs: Any) -> list
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` to `path` atomically unless it already holds exactly these bytes."""
+    return write_chunks_if_changed(path, (data,))[0]
+
+
+def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> tuple[bool, str]:
+    """Write the bytes `chunks` add up to at `path`, atomically, unless it already holds exactly
+    these bytes; returns (written, their sha256 in hex).
+
+    The chunks are compared with the old file as they come, so nothing is written while they
+    match it; at the first difference a temporary file is started with the part that matched
+    (copied from the old file) and the rest is written to it as it comes. Nothing is held whole."""
+    digest = hashlib.sha256()
     try:
-        if path.read_bytes() == data:
-            return False
+        old: BinaryIO | None = open(path, "rb")
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        old = None
+    new: _Temporary | None = None
+    matched = 0
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+        for chunk in chunks:
+            digest.update(chunk)
+            if new is None and old is not None and old.read(len(chunk)) == chunk:
+                matched += len(chunk)
+                continue
+            if new is None:
+                new = _Temporary(path, old, matched)
+            new.out.write(chunk)
+        if new is None and old is not None and old.read(1) == b"":
+            return False, digest.hexdigest()  # the same bytes, to the end of the old file
+        if new is None:  # no old file, or a longer one
+            new = _Temporary(path, old, matched)
+        new.commit()
+        return True, digest.hexdigest()
+    finally:
+        if new is not None:
+            new.discard()
+        if old is not None:
+            old.close()
+
+
+class _Temporary:
+    """A temporary file next to `path` that holds the first `matched` bytes of `old`; `commit`
+    renames it over `path`, `discard` removes it if it was not committed."""
+
+    def __init__(self, path: Path, old: BinaryIO | None, matched: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        handle, self.name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.out = os.fdopen(handle, "wb")
+        self.committed = False
+        try:
+            if old is not None and matched:
+                old.seek(0)
+                while matched:
+                    piece = old.read(min(matched, COPY_BYTES))
+                    if not piece:
+                        raise FeedError(f"{path} shrank while it was being rewritten")
+                    self.out.write(piece)
+                    matched -= len(piece)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        self.out.flush()
+        os.fsync(self.out.fileno())
+        self.out.close()
+        os.chmod(self.name, 0o644)
+        os.replace(self.name, self.path)
+        self.committed = True
+
+    def discard(self) -> None:
+        if not self.committed:
+            self.out.close()
+            Path(self.name).unlink(missing_ok=True)
 
 
 def _remove_stale(out_dir: Path, keep: set[Path]) -> None:
