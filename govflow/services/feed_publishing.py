@@ -4,11 +4,19 @@ LAST-MODIFIED in one transaction, and write the .ics files and their manifest (i
     out_dir/body/<CODE>.ics, out_dir/document/<key>.ics, out_dir/all.ics   public
     out_dir/person/<token>.ics                                            private: the token is the secret
     out_dir/index.json   {"generated_at", "feeds": [{"path", "title", "kind", "public", "sha256", "last_modified"}]}
+    out_dir/.rendered.json   the publisher's own note of what each file was rendered from (below)
 
 Files are written atomically (a temporary file renamed over the old one) and only when their bytes
 change, so a build over unchanged data touches nothing. A feed is written as it is rendered, a few
 hundred events at a time, compared as it goes with the file already there: no feed's whole text is
-ever in memory, and memory is bounded by the events of one night, not by the bytes of its feeds. A feed that no longer exists (a person's
+ever in memory, and memory is bounded by the events of one night, not by the bytes of its feeds.
+
+Most feeds do not change from one night to the next, and rendering is most of the work, so a feed is
+not even rendered when nothing it is made of changed: its fingerprint (the renderer's own source,
+the feed's title and description, and each event's UID, content hash, SEQUENCE and LAST-MODIFIED)
+is the one noted in .rendered.json for it, with the size and modification time its file had then
+and the sha256 index.json gives it. A file changed, replaced or removed since, a renderer changed,
+or a lost note: the feed is rendered and compared with the file as above. A feed that no longer exists (a person's
 feed after their token was rotated, the feed of a body or document since marked exempt) is removed.
 `last_modified` in the manifest is when the feed's bytes last changed: its newest LAST-MODIFIED, or
 the build time when the feed is new or changed only by losing events; unchanged, it keeps its value.
@@ -29,7 +37,7 @@ from pathlib import Path
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
 from calendars.ical import render_feed_chunks
 from calendars.stability import changed_states, next_states
-from governance_model.feed_state import FeedToken
+from governance_model.feed_state import FeedEventState, FeedToken
 from governance_model.linked_routes import plan_routes
 from governance_model.model import StepForecast
 from governance_model.ports import AbstractUnitOfWork
@@ -38,6 +46,7 @@ from governance_model.working_days import WorkingCalendar
 from govflow.errors import Error
 
 INDEX = "index.json"
+RENDERED = ".rendered.json"
 COPY_BYTES = 1 << 20  # the matching start of an old file is copied to its replacement this much at a time
 FEED_FOLDERS = (BODY, DOCUMENT, PERSON)
 
@@ -141,15 +150,22 @@ def publish(
     del events, previous
 
     stamps = {uid: (s.sequence, s.last_modified) for uid, s in states.items()}
-    del states
     old_index = _read_index(out_dir / INDEX)
+    old_rendered = _read_rendered(out_dir / RENDERED)
+    rendered: dict[str, list] = {}
     built_at = _iso(now)
     published = []
     for number, feed in enumerate(feeds):
         feeds[number] = None  # type: ignore[call-overload]  # each feed's events go once it is written
         file = out_dir / feed.path
-        written, digest = write_chunks_if_changed(file, render_feed_chunks(feed, stamps))
         before = old_index.get(feed.path)
+        fingerprint = feed_fingerprint(feed, states)
+        digest = _unchanged(file, fingerprint, old_rendered.get(feed.path), before)
+        written = False
+        if digest is None:
+            written, digest = write_chunks_if_changed(file, render_feed_chunks(feed, stamps))
+        st = file.stat()
+        rendered[feed.path] = [fingerprint, digest, st.st_size, st.st_mtime_ns]
         newest = max((stamps[e.uid][1] for e in feed.events), default=None)
         if before is not None and before.get("sha256") == digest:
             last_modified = before.get("last_modified") or built_at
@@ -164,7 +180,54 @@ def publish(
 
     _remove_stale(out_dir, {p.file.resolve() for p in published})
     _write_index(out_dir / INDEX, published, built_at)
+    write_if_changed(out_dir / RENDERED, (json.dumps({"feeds": rendered}, indent=0) + "\n").encode())
     return published
+
+
+def feed_fingerprint(feed: Feed, states: Mapping[str, FeedEventState]) -> str:
+    """What the feed's bytes are made of, hashed: the renderer, the feed's own text, and each event's
+    content hash, SEQUENCE and LAST-MODIFIED (all that `render_feed` writes of it)."""
+    digest = hashlib.sha256(json.dumps([RENDERER, feed.path, feed.title, feed.description]).encode())
+    for event in feed.events:
+        state = states[event.uid]
+        digest.update(f"\x1e{event.uid}\x1f{state.content_hash}\x1f{state.sequence}\x1f{state.last_modified.isoformat()}".encode())
+    return digest.hexdigest()
+
+
+def _unchanged(file: Path, fingerprint: str, noted: list | None, before: dict | None) -> str | None:
+    """The file's sha256 when it still holds what was rendered from this fingerprint, else None."""
+    if not noted or len(noted) != 4 or noted[0] != fingerprint or before is None or before.get("sha256") != noted[1]:
+        return None
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    return noted[1] if [st.st_size, st.st_mtime_ns] == noted[2:] else None
+
+
+def _read_rendered(path: Path) -> dict[str, list]:
+    try:
+        feeds = json.loads(path.read_text(encoding="utf-8"))["feeds"]
+        return feeds if isinstance(feeds, dict) else {}
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _renderer() -> str:
+    """The renderer's identity: a change to calendars/ical.py (or icalendar, which writes the zone)
+    may change every feed's bytes, so it re-renders every feed once."""
+    import icalendar
+
+    from calendars import ical
+
+    try:
+        source = Path(ical.__file__).read_bytes()
+    except OSError:  # no source to hash: a fresh value, so nothing is taken as unchanged
+        source = secrets.token_bytes(16)
+    return hashlib.sha256(source + icalendar.__version__.encode()).hexdigest()
+
+
+RENDERER = _renderer()
 
 
 def _build_leaving_out_failures(on_error: OnError | None, **inputs: Any) -> list[Feed]:
