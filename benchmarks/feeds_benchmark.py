@@ -244,7 +244,7 @@ def national(councils: int, runs: int, downloads: int, data: Path | None) -> int
                 figures = run_publish(database, out, now, workdir)
                 nights[name].append(figures)
                 print(f"run {run + 1}, {name} night: {describe_night(figures)}", flush=True)
-        for name, figures in nights.items():
+        for name, figures in nights.items() if runs else ():
             median = {k: statistics.median(f[k] for f in figures) for k in figures[0]}
             print(f"feeds stage, {councils} councils, {name} night (median of {runs}): {describe_night(median)}; "
                   f"target peak RSS <= {TARGET_STAGE_RSS_MB:.0f} MB: {verdict(median['peak_rss_mb'], TARGET_STAGE_RSS_MB)}")  # fmt: skip
