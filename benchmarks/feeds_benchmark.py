@@ -225,7 +225,7 @@ def run_publish(database: Path, out: Path, now: dt.datetime, workdir: Path) -> d
 
 def describe_night(f: dict) -> str:
     return (f"{f['seconds']:.1f} s (CPU {f['cpu_s']:.1f} s), peak RSS {f['peak_rss_mb']:.0f} MB, "
-            f"{f['feeds']:,} feeds of {f['events']:,} events, {f['bytes'] / 1e6:.0f} MB, {f['written']:,} written")  # fmt: skip
+            f"{f['feeds']:,.0f} feeds of {f['events']:,.0f} events, {f['bytes'] / 1e6:.0f} MB, {f['written']:,.0f} written")  # fmt: skip
 
 
 def national(councils: int, runs: int, downloads: int, data: Path | None) -> int:
