@@ -17,7 +17,9 @@ nowhere, and their tokens never reach the log (`redact_path`).
 
 index.json is stat()ed on each request and re-read only when it changed, so a nightly rebuild is
 picked up without a restart. A 304 answer reads no file and hashes nothing: its headers come from
-the cached manifest entry.
+the cached manifest entry. A 200 (or 206, for a Range) answer holds the feed's file open and is sent
+from it a piece at a time: the bytes sent are the ones hashed for the ETag (the publisher replaces a
+file by renaming a new one over it, so an open file never changes), and no feed is held in memory.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,9 @@ PRIVATE_FEED_CACHE_CONTROL = "private, max-age=3600"  # person feeds: no shared 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+READ_BYTES = 256 * 1024  # a feed file is hashed and sent this much at a time
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _ETAG_ITEM = re.compile(r'\*|(?:W/)?"[^"]*"')
 _PERSON_PATH = re.compile(r"(person/)([^\s\"'?#&]+)")
 
@@ -238,20 +242,28 @@ class FeedCatalog:
         private = sum(1 for f in manifest.feeds.values() if not f.public)
         log.info("manifest loaded: %d feeds (%d private), generated at %s", len(manifest.feeds), private, manifest.generated_at)
 
-    def read_feed(self, entry: FeedEntry) -> tuple[bytes, str | None]:
-        """The feed's bytes and the sha256 they really have. Hashes only when the file changed."""
-        with open(entry.file, "rb") as fh:
+    def open_feed(self, entry: FeedEntry) -> tuple[BinaryIO, int, str]:
+        """The feed's file, open at its start, its size and the sha256 its bytes really have.
+        Hashes (a piece at a time) only when the file changed; the caller closes the file."""
+        fh = open(entry.file, "rb")
+        try:
             st = os.fstat(fh.fileno())
-            body = fh.read()
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        known = self._verified.get(entry.path)
-        if known is not None and known[0] == stamp:
-            return body, known[1]
-        actual = hashlib.sha256(body).hexdigest()
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+            known = self._verified.get(entry.path)
+            if known is not None and known[0] == stamp:
+                return fh, st.st_size, known[1]
+            digest = hashlib.sha256()
+            while piece := fh.read(READ_BYTES):
+                digest.update(piece)
+            fh.seek(0)
+        except BaseException:
+            fh.close()
+            raise
+        actual = digest.hexdigest()
         self._verified[entry.path] = (stamp, actual)
         if entry.sha256 and actual != entry.sha256:
             log.warning("feed %s does not match its sha256 in index.json (publish in progress?)", redact_path(entry.path))
-        return body, actual
+        return fh, st.st_size, actual
 
 
 # --- answering a feed request (RFC 7232 conditional requests) -------------------------------------
@@ -259,11 +271,14 @@ class FeedCatalog:
 
 @dataclass(frozen=True)
 class FeedAnswer:
-    """What to send for a feed: status, headers and body. The web layer adds Content-Length."""
+    """What to send for a feed: status, headers, and for a 200 or 206 the open file to send
+    `length` bytes of from `start` (the web layer sends them and closes it)."""
 
     status: int
     headers: dict[str, str]
-    body: bytes = b""
+    file: BinaryIO | None = None
+    start: int = 0
+    length: int = 0
 
 
 def etag_matches(if_none_match: str, etag: str | None) -> bool:
@@ -327,10 +342,13 @@ def not_modified_answer(entry: FeedEntry, request_headers: Mapping[str, str]) ->
     return FeedAnswer(304, _validators(entry.etag, entry.last_modified_http, entry))
 
 
-def feed_answer(catalog: FeedCatalog, entry: FeedEntry) -> FeedAnswer | None:
-    """200 with the feed's bytes, or None when the file index.json lists cannot be read."""
+def feed_answer(
+    catalog: FeedCatalog, entry: FeedEntry, request_headers: Mapping[str, str] | None = None
+) -> FeedAnswer | None:
+    """200 with the feed's file (206 with the part a Range asks for, 416 for a part past its end),
+    or None when the file index.json lists cannot be read."""
     try:
-        body, actual_sha = catalog.read_feed(entry)
+        fh, size, actual_sha = catalog.open_feed(entry)
     except OSError:
         log.warning("feed %s is in index.json but its file cannot be read", redact_path(entry.path))
         return None
@@ -340,7 +358,47 @@ def feed_answer(catalog: FeedCatalog, entry: FeedEntry) -> FeedAnswer | None:
         # The file and index.json disagree (a publish between the two writes). Describe the bytes
         # really sent, so a client never keeps old bytes under the new ETag or date.
         etag, last_modified = f'"{actual_sha}"', None
-    return FeedAnswer(200, {"Content-Type": CALENDAR_TYPE, **_validators(etag, last_modified, entry)}, body)
+    headers = {"Content-Type": CALENDAR_TYPE, "Accept-Ranges": "bytes", **_validators(etag, last_modified, entry)}
+    part = requested_range(request_headers or {}, size, etag, last_modified)
+    if part is None:
+        return FeedAnswer(200, {**headers, "Content-Length": str(size)}, fh, 0, size)
+    if part == NOT_SATISFIABLE:
+        fh.close()
+        return FeedAnswer(416, {**headers, "Content-Range": f"bytes */{size}", "Content-Length": "0"})
+    first, last = part
+    headers.update({"Content-Range": f"bytes {first}-{last}/{size}", "Content-Length": str(last - first + 1)})
+    return FeedAnswer(206, headers, fh, first, last - first + 1)
+
+
+NOT_SATISFIABLE = (-1, -1)
+
+
+def requested_range(
+    headers: Mapping[str, str], size: int, etag: str | None, last_modified: str | None
+) -> tuple[int, int] | None:
+    """The (first, last) byte a Range header asks for (RFC 9110 §14.2), NOT_SATISFIABLE when it
+    starts past the end, or None to send the whole feed: no Range, one that cannot be read, more
+    than one range (a server may answer those whole), or an If-Range that is not the current
+    strong ETag or Last-Modified date."""
+    raw = headers.get("Range")
+    if raw is None:
+        return None
+    if_range = headers.get("If-Range")
+    if if_range is not None and if_range.strip() not in {v for v in (etag, last_modified) if v}:
+        return None
+    match = _BYTE_RANGE.fullmatch(raw.strip().replace(" ", ""))
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.group(1), match.group(2)
+    if first == "":  # the last N bytes
+        wanted = int(last)
+        return NOT_SATISFIABLE if wanted == 0 or size == 0 else (max(0, size - wanted), size - 1)
+    start = int(first)
+    if last != "" and int(last) < start:
+        return None  # not a valid range: ignored
+    if start >= size:
+        return NOT_SATISFIABLE
+    return start, size - 1 if last == "" else min(int(last), size - 1)
 
 
 # --- the subscribe page --------------------------------------------------------------------------

@@ -62,7 +62,7 @@ UID_DOMAIN = "govflow"
 BODY, DOCUMENT, PERSON, ALL = "body", "document", "person", "all"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national night holds some 300,000: no __dict__ each
 class FeedEvent:
     """One calendar event, before it is written. `start` and `end` are aware datetimes (a timed
     event) or dates (an all-day event; `end` exclusive)."""

@@ -19,7 +19,7 @@ written as "\\\\", as RFC 5545 3.3.11 says. The VTIMEZONE is icalendar's, render
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ PRODID = "-//govflow//calendar feeds//EN"
 REFRESH = dt.timedelta(hours=12)  # how often subscribers should poll
 REFRESH_VALUE = "PT12H"  # REFRESH as an RFC 5545 DURATION (checked against icalendar in the tests)
 FOLD_OCTETS = 74  # content octets a physical line; a continuation's leading space makes it 75
+CHUNK_EVENTS = 512  # events a piece of `render_feed_chunks` (about 300 KB)
 
 
 def london_vtimezone() -> Timezone:
@@ -94,6 +95,16 @@ def render_feed(
 ) -> bytes:
     """The feed as iCalendar bytes. `stamps` gives each event's (SEQUENCE, LAST-MODIFIED) by UID;
     an event without one gets SEQUENCE 0 and `stamp`."""
+    return b"".join(render_feed_chunks(feed, stamps, stamp))
+
+
+def render_feed_chunks(
+    feed: Feed,
+    stamps: Mapping[str, tuple[int, dt.datetime]] | None = None,
+    stamp: dt.datetime | None = None,
+) -> Iterator[bytes]:
+    """`render_feed` in pieces of at most CHUNK_EVENTS events, so a feed is written without its
+    whole text in memory at once (the national all.ics is over 100 MB)."""
     stamps = stamps or {}
     # In icalendar's order for VCALENDAR: VERSION, PRODID, CALSCALE, METHOD, DESCRIPTION,
     # X-WR-CALDESC, NAME, X-WR-CALNAME, then the rest alphabetically; then the zone, then the events.
@@ -113,15 +124,18 @@ def render_feed(
     lines.append(content_line("REFRESH-INTERVAL", REFRESH_VALUE, (("VALUE", "DURATION"),)))
     lines.append(f"X-PUBLISHED-TTL:{REFRESH_VALUE}")
     lines.append("X-WR-TIMEZONE:Europe/London")
-    head = "\r\n".join(lines) + "\r\n"
+    yield ("\r\n".join(lines) + "\r\n").encode() + london_vtimezone_bytes()
 
-    body = []
+    body: list[str] = []
     for event in sorted(feed.events, key=event_order):
         sequence, changed = stamps.get(event.uid, (0, stamp))
         if changed is None:
             raise ValueError(f"event {event.uid}: no stamp given and no stored LAST-MODIFIED")
         body.append(event_text(event, changed, sequence))
-    return head.encode() + london_vtimezone_bytes() + "".join(body).encode() + b"END:VCALENDAR\r\n"
+        if len(body) == CHUNK_EVENTS:
+            yield "".join(body).encode()
+            body = []
+    yield "".join(body).encode() + b"END:VCALENDAR\r\n"
 
 
 def event_text(event: FeedEvent, stamp: dt.datetime, sequence: int = 0) -> str:
