@@ -97,6 +97,7 @@ class StageMeter:
         self._patched: list[tuple[Any, str, Any]] = []
         self._tables: set[str] | None = None  # the tables the current stage reads (the raw-SQL yardstick)
         self._unwatch: Callable[[], None] | None = None
+        self._active: str | None = None
 
     def install(self, extra: tuple[Stage, ...] = ()) -> None:
         """Wrap each stage's function in its module (the flow calls them as module attributes)."""
@@ -125,6 +126,8 @@ class StageMeter:
         meter = self
 
         def timed(*args, **kwargs):
+            if meter._active:  # called inside another stage (save_night re-plans what changed): part of that stage
+                return function(*args, **kwargs)
             with meter.stage(stage.name) as counts:
                 result = function(*args, **kwargs)
                 for key, n in stage.counts(result).items():
@@ -141,13 +144,13 @@ class StageMeter:
         self.night_peak_mb = max(self.night_peak_mb, peak_rss_mb())  # what ran since the last stage
         reset_peak_rss()
         entry = self.stages.setdefault(name, {"wall_s": 0.0, "peak_rss_mb": 0.0, "calls": 0, "counts": {}, "tables": set()})
-        self._tables = entry["tables"]
+        self._tables, self._active = entry["tables"], name
         started = time.perf_counter()
         try:
             yield entry["counts"]
         finally:
             entry["wall_s"] += time.perf_counter() - started
-            self._tables = None
+            self._tables, self._active = None, None
             entry["calls"] += 1
             peak = peak_rss_mb()
             entry["peak_rss_mb"] = max(entry["peak_rss_mb"], peak)

@@ -175,10 +175,10 @@ def child_env(run_dir: Path, workdir: Path, mode: Mode) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_") and k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
     env["GOVFLOW_DATA_DIR"] = str(run_dir)  # feeds, reports and mailbox (no GOVFLOW_SMTP_URL: digests go to the mailbox)
     env["GOVFLOW_DATABASE_URL"] = f"sqlite:///{run_dir / 'govflow.db'}"
-    if mode.prefect:
+    if mode.prefect:  # Prefect's temporary server, on purpose (the test suite forbids it by default)
         env["PREFECT_HOME"] = str(workdir / "prefect-home")
         env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
-                   PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")  # fmt: skip
+                   PREFECT_SERVER_ALLOW_EPHEMERAL_MODE="true", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")  # fmt: skip
     return env
 
 
