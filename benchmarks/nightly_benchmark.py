@@ -111,6 +111,7 @@ def run_prefect_flow(result: dict):
 
 
 RUNNERS = {IN_PROCESS.key: run_in_process, PREFECT_FLOW.key: run_prefect_flow}
+MODES = {mode.key: mode for mode in (IN_PROCESS, PREFECT_FLOW)}
 
 
 def outputs(settings, since_ns: int) -> dict:
@@ -283,7 +284,7 @@ def print_targets(medians: dict[str, list[dict]], modes: list[Mode], shares: lis
     if shares:
         share_text = ", ".join(f"night {n + 1} {s:.1%}{judged(s, TARGET_PREFECT_SHARE, applies)}" for n, s in enumerate(shares))
     else:
-        share_text = "not measured (run with --prefect)"
+        share_text = "not measured (it needs both modes: --prefect)"
     print(f"target: Prefect share ≤ {TARGET_PREFECT_SHARE:.0%} ({scope}): {share_text}")
 
 
@@ -291,7 +292,7 @@ def parent_main(args: argparse.Namespace) -> int:
     from benchmarks.night_stages import read_raw
     from benchmarks.synthetic_database import populate
 
-    modes = [IN_PROCESS] + ([PREFECT_FLOW] if args.prefect else [])
+    modes = [MODES[key] for key in dict.fromkeys(args.modes.split(",") + (["prefect"] if args.prefect else []))]
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="govflow-nightly-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -325,17 +326,18 @@ def parent_main(args: argparse.Namespace) -> int:
         for mode in modes:
             for n, night in enumerate(medians[mode.key]):
                 print_night(mode, n, night, args.runs)
-        changes = results[IN_PROCESS.key][-1].get("changes", [])
-        print(f"changes before night 2: {'; '.join(changes) or 'none found'} "
-              f"(median {statistics.median(r.get('changes_s', 0.0) for r in results[IN_PROCESS.key]):.2f} s, not in the nights)")
-        load_s, raw_s = statistics.median(r[0] for r in raw), statistics.median(r[1] for r in raw)
-        print(f"load vs raw SQL (night 1): snapshot load {load_s:.2f} s, one raw SELECT * per table it reads "
-              f"{raw_s:.2f} s ({raw[-1][2]} tables, {raw[-1][3]:,} rows): {load_s / raw_s:.1f}× (issue target ≤ {TARGET_LOAD_RATIO:g}×)")
-        peak_note = ("reset between stages (/proc/self/clear_refs)" if results[IN_PROCESS.key][-1]["peak_reset"]
+        first = results[modes[0].key]
+        print(f"changes before night 2: {'; '.join(first[-1].get('changes', [])) or 'none found'} "
+              f"(median {statistics.median(r.get('changes_s', 0.0) for r in first):.2f} s, not in the nights)")
+        if raw:
+            load_s, raw_s = statistics.median(r[0] for r in raw), statistics.median(r[1] for r in raw)
+            print(f"load vs raw SQL (night 1): snapshot load {load_s:.2f} s, one raw SELECT * per table it reads "
+                  f"{raw_s:.2f} s ({raw[-1][2]} tables, {raw[-1][3]:,} rows): {load_s / raw_s:.1f}× (issue target ≤ {TARGET_LOAD_RATIO:g}×)")
+        peak_note = ("reset between stages (/proc/self/clear_refs)" if first[-1]["peak_reset"]
                      else "NOT reset between stages here: each stage's figure is the process's peak so far")  # fmt: skip
         print(f"peak RSS per stage: the child's own VmHWM, {peak_note}")
         shares = []
-        if args.prefect:
+        if IN_PROCESS in modes and PREFECT_FLOW in modes:
             flow, direct = medians[PREFECT_FLOW.key], medians[IN_PROCESS.key]
             shares = [(f["wall_s"] - d["wall_s"]) / f["wall_s"] for f, d in zip(flow, direct)]
             prefect_runs = results[PREFECT_FLOW.key]
@@ -377,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per mode; medians are reported (default 5)")
     parser.add_argument("--as-of", default=DEFAULT_NIGHT, help=f"night 1; night 2 is the day after (default {DEFAULT_NIGHT}, a Monday)")
     parser.add_argument("--prefect", action="store_true", help="also run the nights through the Prefect flow flows.nightly.nightly")
+    parser.add_argument("--modes", default=IN_PROCESS.key,
+                        help=f"the modes to run, comma-separated, of {', '.join(MODES)} (default in-process)")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="also profile night 1 of one more in-process run: cProfile top 15")
     parser.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data (default 2022)")
     parser.add_argument("--method", choices=["core", "repository"], default="core",
@@ -393,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(args)
     if args.runs < 1 or args.councils < 1:
         parser.error("--runs and --councils must be at least 1")
+    if not set(args.modes.split(",")) <= set(MODES):
+        parser.error(f"--modes: each of {', '.join(MODES)}")
     return parent_main(args)
 
 
