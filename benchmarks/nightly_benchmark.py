@@ -3,7 +3,7 @@
 through the Prefect flow, a first night and a second one after a few changes.
 
     python benchmarks/nightly_benchmark.py [--councils 150] [--runs 5] [--as-of 2022-02-21]
-                                           [--prefect] [--profile]
+                                           [--prefect | --modes in-process,prefect] [--profile]
 
 The data is generated once into a migrated SQLite file in a temporary folder. Each run, in each
 mode, starts from a fresh copy of it in a folder of its own that holds everything the night writes
