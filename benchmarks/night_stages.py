@@ -1,4 +1,5 @@
-"""Timing the stages of one nightly run, as the flow runs them: each stage's wall seconds and the
+"""Timing the stages of one nightly run, as the flow runs them: each stage's wall seconds, CPU
+seconds (this process, all its threads: the figure a busy shared machine disturbs least) and the
 process's peak RSS during it, whether the night runs in process or inside the Prefect flow.
 
 The stages are the service functions the flow's tasks call (flows/nightly.py). `StageMeter.install`
@@ -143,13 +144,14 @@ class StageMeter:
         seconds and keeps its highest peak."""
         self.night_peak_mb = max(self.night_peak_mb, peak_rss_mb())  # what ran since the last stage
         reset_peak_rss()
-        entry = self.stages.setdefault(name, {"wall_s": 0.0, "peak_rss_mb": 0.0, "calls": 0, "counts": {}, "tables": set()})
+        entry = self.stages.setdefault(name, {"wall_s": 0.0, "cpu_s": 0.0, "peak_rss_mb": 0.0, "calls": 0, "counts": {}, "tables": set()})
         self._tables, self._active = entry["tables"], name
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             yield entry["counts"]
         finally:
             entry["wall_s"] += time.perf_counter() - started
+            entry["cpu_s"] += time.process_time() - cpu
             self._tables, self._active = None, None
             entry["calls"] += 1
             peak = peak_rss_mb()
@@ -163,11 +165,12 @@ class StageMeter:
         reset_peak_rss()
         self.night_peak_mb = 0.0
         measured: dict = {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             yield measured
         finally:
             measured["wall_s"] = time.perf_counter() - started
+            measured["cpu_s"] = time.process_time() - cpu
             measured["peak_rss_mb"] = max(self.night_peak_mb, peak_rss_mb())
             measured["stages"] = {name: {**entry, "tables": sorted(entry["tables"])} for name, entry in self.stages.items()}
 

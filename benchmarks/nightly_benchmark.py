@@ -204,7 +204,9 @@ def run_child(base: Path, mode: Mode, args: argparse.Namespace, workdir: Path, i
         raise RuntimeError(f"the {mode.label} child exited with {child.returncode}:\n{log_file.read_text(errors='replace')[-6000:]}")
     result = json.loads(result_file.read_text())
     result["process_s"] = time.perf_counter() - started
-    result["process_peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports kilobytes
+    # Linux reports kilobytes. The child's own high-water mark was reset before each stage, which
+    # ru_maxrss follows, so its own peak is the highest its nights measured.
+    result["process_peak_rss_mb"] = max(usage.ru_maxrss / 1024, result["own_peak_rss_mb"])
     return result
 
 
@@ -235,10 +237,12 @@ def median_night(results: list[dict], n: int) -> dict:
     return {
         "as_of": nights[-1]["as_of"],
         "wall_s": statistics.median(x["wall_s"] for x in nights),
+        "cpu_s": statistics.median(x.get("cpu_s", 0.0) for x in nights),
         "peak_rss_mb": statistics.median(x["peak_rss_mb"] for x in nights),
         "stages": {
             name: {
                 "wall_s": statistics.median(x["stages"].get(name, {}).get("wall_s", 0.0) for x in nights),
+                "cpu_s": statistics.median(x["stages"].get(name, {}).get("cpu_s", 0.0) for x in nights),
                 "peak_rss_mb": statistics.median(x["stages"].get(name, {}).get("peak_rss_mb", 0.0) for x in nights),
                 "counts": nights[-1]["stages"][name]["counts"],
             }
@@ -252,10 +256,10 @@ def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
     print(f"{mode.label}, night {n + 1} ({day_name(night['as_of'])}), median of {runs} run(s):")
     for name, stage in night["stages"].items():
         counts = ", ".join(f"{k} {v:,}" for k, v in stage["counts"].items())
-        print(f"  {name:<24}{stage['wall_s']:>9.2f} s {stage['peak_rss_mb']:>9.1f} MB  {counts}".rstrip())
+        print(f"  {name:<24}{stage['wall_s']:>9.2f} s {stage['peak_rss_mb']:>9.1f} MB  cpu {stage['cpu_s']:.2f} s  {counts}".rstrip())
     outside = night["wall_s"] - sum(s["wall_s"] for s in night["stages"].values())
     print(f"  {'outside the stages':<24}{outside:>9.2f} s" + ("  (Prefect's own: tasks, states, logs)" if mode.prefect else ""))
-    print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB")
+    print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
     read = ", ".join(f"{label} {night['read'].get(kind, 0):,}" for kind, label in READ_FIGURES)
     out = night["outputs"]
     print(f"  read: {read} | written: feeds {out['feeds']['files']:,} files {out['feeds']['mb']:.1f} MB ({out['feeds']['written']:,} written tonight), "
@@ -342,11 +346,14 @@ def parent_main(args: argparse.Namespace) -> int:
             shares = [(f["wall_s"] - d["wall_s"]) / f["wall_s"] for f, d in zip(flow, direct)]
             prefect_runs = results[PREFECT_FLOW.key]
             print("Prefect share = (flow wall − in-process wall) / flow wall: " + "; ".join(
-                f"night {n + 1}: flow {f['wall_s']:.2f} s, in process {d['wall_s']:.2f} s: {s:.1%}"
+                f"night {n + 1}: flow {f['wall_s']:.2f} s, in process {d['wall_s']:.2f} s: {s:.1%} "
+                f"(by CPU seconds: {(f['cpu_s'] - d['cpu_s']) / f['cpu_s']:.1%})" if f["cpu_s"] else f"night {n + 1}: {s:.1%}"
                 for n, (f, d, s) in enumerate(zip(flow, direct, shares))
             ) + f" | not in either: prefect import {statistics.median(r['prefect_import_s'] for r in prefect_runs):.2f} s, "
                 f"temporary server start-up {statistics.median(r['prefect_startup_s'] for r in prefect_runs):.2f} s")  # fmt: skip
         print_targets(medians, modes, shares, args.councils)
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (on {os.cpu_count()} cores: above that, "
+              "wall seconds include waiting for a core; CPU seconds do not)")  # fmt: skip
 
         if args.profile:
             print_profile(base, args, workdir)

@@ -65,9 +65,9 @@ def test_the_nightly_benchmark_times_every_stage_of_two_nights_in_process_and_th
             expected = STAGE_LINES + (["Prefect artifacts"] if mode == "Prefect flow" else []) + ["outside the stages", "whole night"]
             assert names[: len(expected)] == expected, block
             for line in block[: len(expected) - 2]:
-                assert re.match(r"  \S.*?" + TIMED, line), line
+                assert re.match(r"  \S.*?" + TIMED + r"  cpu [\d.]+ s", line), line
             assert re.match(r"  outside the stages +-?[\d.]+ s", block[len(expected) - 2]), block
-            assert re.match(r"  whole night" + TIMED + "$", block[len(expected) - 1]), block
+            assert re.match(r"  whole night" + TIMED + r"  cpu [\d.]+ s$", block[len(expected) - 1]), block
             assert re.match(r"  read: documents [\d,]+, steps [\d,]+, meetings [\d,]+, decisions [\d,]+, actions [\d,]+ \| written: feeds [\d,]+ files",
                             block[-1]), block  # fmt: skip
             written.append(block[-1].split("| written: ")[1])
@@ -81,7 +81,7 @@ def test_the_nightly_benchmark_times_every_stage_of_two_nights_in_process_and_th
                      r"\(\d+ tables, [\d,]+ rows\): [\d.]+× \(issue target ≤ 2×\)$", out, re.M), out  # fmt: skip
     assert re.search(r"^peak RSS per stage: the child's own VmHWM, ", out, re.M), out
     assert re.search(r"^Prefect share = \(flow wall − in-process wall\) / flow wall: night 1: flow [\d.]+ s, in process [\d.]+ s: "
-                     r"-?[\d.]+%; night 2: .*temporary server start-up [\d.]+ s$", out, re.M), out  # fmt: skip
+                     r"-?[\d.]+% \(by CPU seconds: -?[\d.]+%\); night 2: .*temporary server start-up [\d.]+ s$", out, re.M), out  # fmt: skip
     not_applied = r"\(they are for 150 councils and do not apply at 1: figures for reference\)"
     assert re.search(rf"^target: whole night ≤ 20 s wall {not_applied}: in process night 1 [\d.]+ s, night 2 [\d.]+ s; Prefect flow night 1", out, re.M), out
     assert re.search(rf"^target: peak RSS ≤ 500 MB per process {not_applied}: in process night 1 [\d.]+ MB", out, re.M), out
@@ -93,6 +93,7 @@ def test_the_nightly_benchmark_times_every_stage_of_two_nights_in_process_and_th
         assert any((tmp_path / mode / "feeds").iterdir()) and any((tmp_path / mode / "reports").iterdir())
         assert any((tmp_path / mode / "mailbox").iterdir())
     assert (tmp_path / "prefect-home").is_dir()
+    assert re.search(r"^load average at the end: [\d.]+ ", out, re.M), out
     assert checkout_data.exists() == existed
 
 
