@@ -258,7 +258,9 @@ def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
         counts = ", ".join(f"{k} {v:,}" for k, v in stage["counts"].items())
         print(f"  {name:<24}{stage['wall_s']:>9.2f} s {stage['peak_rss_mb']:>9.1f} MB  cpu {stage['cpu_s']:.2f} s  {counts}".rstrip())
     outside = night["wall_s"] - sum(s["wall_s"] for s in night["stages"].values())
-    print(f"  {'outside the stages':<24}{outside:>9.2f} s" + ("  (Prefect's own: tasks, states, logs)" if mode.prefect else ""))
+    own = outside + night["stages"].get("Prefect artifacts", {}).get("wall_s", 0.0)
+    print(f"  {'outside the stages':<24}{outside:>9.2f} s" + (f"  (Prefect's own: tasks, states, logs; with its artifacts "
+                                                              f"{own / night['wall_s']:.1%} of the night)" if mode.prefect else ""))  # fmt: skip
     print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
     read = ", ".join(f"{label} {night['read'].get(kind, 0):,}" for kind, label in READ_FIGURES)
     out = night["outputs"]
