@@ -1,15 +1,19 @@
-"""The nightly benchmark: how long the nightly run takes, and how much memory it needs, on synthetic
-councils (default 150: 6,000 documents, 48,000 route steps, 30,000 meetings, 135,000 actions).
+"""The nightly benchmark: the whole night — every stage the flow runs — on synthetic councils
+(default 150: 6,000 documents, 48,000 route steps, 30,000 meetings, 135,000 actions), in process and
+through the Prefect flow, a first night and a second one after a few changes.
 
-    python benchmarks/nightly_benchmark.py [--councils 150] [--runs 5] [--as-of 2022-02-20]
-                                           [--prefect] [--profile]
+    python benchmarks/nightly_benchmark.py [--councils 150] [--runs 5] [--as-of 2022-02-21]
+                                           [--prefect | --modes in-process,prefect] [--profile]
 
-The data is generated once into a migrated SQLite file in a temporary folder. Each run starts from a
-fresh copy of that file (a second run for the same date is a no-op by design) and runs the nightly in
-a child process of its own, so its peak RSS is measured alone. Wall seconds are timed inside the
-child around `govflow.services.night_planning.run_nightly` (with --prefect: around the Prefect flow
-`flows.nightly.nightly`, with Prefect's own start-up timed separately). It prints one line per run,
-then the medians against the targets. It prints figures; it asserts nothing about time.
+The data is generated once into a migrated SQLite file in a temporary folder. Each run, in each
+mode, starts from a fresh copy of it in a folder of its own that holds everything the night writes
+(database, feeds, reports, mailbox; PREFECT_HOME is shared by the runs, in the same temporary
+folder), and runs in a child process of its own: night 1 (`--as-of`, a Monday by default, when
+reminders are owed and digests sent), then a decision, a meeting move and a step done through the
+services the CLI calls, then night 2 (the next day). Each stage is timed where the flow calls it
+(benchmarks/night_stages.py) with the process's peak RSS during it. It prints one line per run, the
+medians per stage, the load against raw SQL, Prefect's share and the targets. It prints figures; it
+asserts nothing about time.
 """
 from __future__ import annotations
 
@@ -19,178 +23,144 @@ import json
 import os
 import platform
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project (and benchmarks/) importable
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.night_stages import STAGE_NAMES  # noqa: E402
+
 TARGET_SECONDS = 20.0
 TARGET_RSS_MB = 500.0
+TARGET_PREFECT_SHARE = 0.10
+TARGET_LOAD_RATIO = 2.0  # issue 13, 4: the load within 2× of raw SQL
 TARGET_COUNCILS = 150
-READ_FIGURES = ("documents", "steps", "meetings", "decisions", "actions")
+DEFAULT_NIGHT = "2022-02-21"  # a Monday, the first night after the synthetic records end: reminders owed, digests sent
+READ_FIGURES = (("Document", "documents"), ("Step", "steps"), ("Meeting", "meetings"), ("Decision", "decisions"), ("Action", "actions"))
 
 
-# ---- the child: one nightly run, measured --------------------------------------------------------
+# ---- the modes -----------------------------------------------------------------------------------
 
 
-def _status_mb(field: str) -> float | None:
-    """VmRSS / VmHWM of this process from /proc, in MB (None where there is no /proc)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+@dataclass(frozen=True)
+class Mode:
+    """One way of running the night; the child process runs it with RUNNERS[key]. A mode with a real
+    Prefect server and N process workers is one more Mode and one more runner."""
+
+    key: str
+    label: str
+    prefect: bool = False  # the child needs Prefect's settings (PREFECT_HOME in the temporary folder)
 
 
-class RowCounter:
-    """Counts the domain objects the repository hands out and takes in, whatever SQL it uses:
-    every public method of each SQL repository is wrapped (the flow builds its own units of work, so the
-    class is patched, not an instance)."""
-
-    def __init__(self) -> None:
-        self.read: dict[str, int] = {}
-        self.written: dict[str, int] = {}
-        self.calls: dict[str, int] = {}
-
-    def install(self) -> None:
-        from governance_model.storage.unit_of_work import _REPOSITORIES
-
-        for aggregate, repository in _REPOSITORIES.items():
-            for method in dir(repository):
-                if method.startswith("_") or not callable(getattr(repository, method)):
-                    continue
-                setattr(repository, method, self._wrap(f"{aggregate}.{method}", getattr(repository, method)))
-
-    def _wrap(self, name, method):
-        counter = self
-
-        def wrapper(repo, *args, **kwargs):
-            counter.calls[name] = counter.calls.get(name, 0) + 1
-            if name.split(".")[1].split("_")[0] in {"save", "add", "record", "merge"}:
-                args = tuple(list(a) if _is_batch(a) else a for a in args)
-                for value in list(args) + list(kwargs.values()):
-                    counter._count(counter.written, value)
-                return method(repo, *args, **kwargs)
-            result = method(repo, *args, **kwargs)
-            counter._count(counter.read, result)
-            return result
-
-        wrapper.__name__ = name
-        wrapper.__doc__ = method.__doc__
-        return wrapper
-
-    @staticmethod
-    def _count(into: dict[str, int], value) -> None:
-        from governance_model.model import ActionPlan, Body, Decision, Document
-
-        items = value if isinstance(value, (list, tuple)) else [value]
-        for item in items:
-            if item is None or isinstance(item, (str, int, float, dt.date)):
-                continue
-            kind = type(item).__name__
-            into[kind] = into.get(kind, 0) + 1
-            if isinstance(item, Document):
-                into["Step"] = into.get("Step", 0) + len(item.route.steps)
-            elif isinstance(item, Body):
-                into["Meeting"] = into.get("Meeting", 0) + len(item.meetings)
-            elif isinstance(item, ActionPlan):
-                into["Action"] = into.get("Action", 0) + sum(len(r.actions) for r in item.recommendations)
-            elif isinstance(item, Decision):
-                pass
+IN_PROCESS = Mode("in-process", "in process")
+PREFECT_FLOW = Mode("prefect", "Prefect flow", prefect=True)
 
 
-def _is_batch(value) -> bool:
-    return not isinstance(value, (str, bytes, dict)) and hasattr(value, "__iter__") and not hasattr(value, "__dataclass_fields__")
+# ---- the child: two nights, measured -------------------------------------------------------------
+
+
+def night_clock(night: dt.date, at: dt.time = dt.time(3, 0)):
+    """The night's clock, stopped at 03:00 Europe/London the morning after (when the deployment runs)."""
+    from govflow.clock import LONDON, FixedClock
+
+    return FixedClock(dt.datetime.combine(night + dt.timedelta(days=1), at, LONDON))
+
+
+def run_in_process(result: dict):
+    """The night as the flow's steps without Prefect (night_stages.night_in_process)."""
+    from benchmarks.night_stages import night_in_process
+
+    return night_in_process, ()
+
+
+def run_prefect_flow(result: dict):
+    """The night as the Prefect flow `flows.nightly.nightly`, called in this process; Prefect's import
+    and its temporary server's start-up (a first, trivial flow run) are timed apart from the nights."""
+    started = time.perf_counter()
+    from prefect import flow
+
+    result["prefect_import_s"] = time.perf_counter() - started
+
+    @flow(name="govflow-benchmark-warm-up")
+    def warm_up() -> int:
+        return 1
+
+    started = time.perf_counter()
+    warm_up()  # with no PREFECT_API_URL this starts Prefect's temporary server
+    result["prefect_startup_s"] = time.perf_counter() - started
+    from benchmarks.night_stages import ARTIFACTS
+    from flows import nightly as flows_nightly
+    from govflow import wiring
+
+    def night(settings, as_of: dt.date, clock) -> dict:
+        wiring.clock = lambda: clock  # the flow asks wiring for its clock
+        state = flows_nightly.nightly(flows_nightly.NightlyParameters(as_of=as_of), return_state=True)
+        summary = state.result(raise_on_failure=False)
+        if not isinstance(summary, dict):  # the run itself failed
+            raise summary if isinstance(summary, BaseException) else RuntimeError(str(summary))
+        return {"failures": len(summary.get("failed", []))}
+
+    return night, (ARTIFACTS,)
+
+
+RUNNERS = {IN_PROCESS.key: run_in_process, PREFECT_FLOW.key: run_prefect_flow}
+MODES = {mode.key: mode for mode in (IN_PROCESS, PREFECT_FLOW)}
+
+
+def outputs(settings, since_ns: int) -> dict:
+    """Files (and MB) in the feeds, reports and mailbox folders, and how many were written since."""
+    found = {}
+    for name, folder in (("feeds", settings.feeds_dir), ("reports", settings.reports_dir), ("mailbox", settings.mailbox_dir)):
+        files = [p.stat() for p in Path(folder).rglob("*") if p.is_file()] if Path(folder).exists() else []
+        found[name] = {"files": len(files), "mb": sum(s.st_size for s in files) / 1e6,
+                       "written": sum(1 for s in files if s.st_mtime_ns >= since_ns)}  # fmt: skip
+    return found
 
 
 def child_main(args: argparse.Namespace) -> int:
-    """Run the nightly once on `args.database` and write what was measured to `args.result`."""
+    """Run night 1, the changes and night 2 in this process; write what was measured to args.result."""
+    from benchmarks.night_stages import RowCounter, StageMeter, changes_between_nights
+    from govflow.settings import Settings
+
     started = time.perf_counter()
-    result: dict = {"mode": "prefect" if args.prefect else "service"}
-    counter = RowCounter()
-    as_of = dt.date.fromisoformat(args.as_of)
+    result: dict = {"mode": args.mode, "nights": []}
+    settings = Settings()  # GOVFLOW_DATA_DIR and GOVFLOW_DATABASE_URL: the run's own folder (set by the parent)
+    run_night, extra_stages = RUNNERS[args.mode](result)
+    meter, counter = StageMeter(), RowCounter()
+    meter.install(extra_stages)
+    counter.install()
+    result["peak_reset"] = meter.can_reset
     profiler = None
     if args.profile_out:
         import cProfile
 
         profiler = cProfile.Profile()
-
-    if args.prefect:
-        os.environ["GOVFLOW_DATABASE_URL"] = f"sqlite:///{args.database}"
-        t = time.perf_counter()
-        import prefect  # noqa: F401  (timed: Prefect's import is part of its start-up)
-        from prefect import flow
-
-        result["prefect_import_s"] = time.perf_counter() - t
-
-        @flow(name="govflow-benchmark-warm-up")
-        def warm_up() -> int:
-            return 1
-
-        t = time.perf_counter()
-        warm_up()  # with no server configured, this starts Prefect's temporary server
-        result["prefect_startup_s"] = time.perf_counter() - t
-        from flows import nightly as flows_nightly
-
-        if not profiler:  # the counting wrappers would show in the profile
-            counter.install()
-        parameters = getattr(flows_nightly, "NightlyParameters", None)
-        result["rss_before_mb"] = _status_mb("VmRSS")
-        t = time.perf_counter()
+    first = dt.date.fromisoformat(args.as_of)
+    for index, night in enumerate((first, first + dt.timedelta(days=1)), start=1):
+        if index > 1:
+            t = time.perf_counter()
+            result["changes"] = changes_between_nights(settings, night, night_clock(night - dt.timedelta(days=1), dt.time(12, 0)))
+            result["changes_s"] = time.perf_counter() - t
+        counter.take()
+        since = time.time_ns()
+        with meter.night() as measured:
+            if profiler and index == 1:
+                profiler.enable()
+            measured.update(run_night(settings, night, night_clock(night)))
+            if profiler:
+                profiler.disable()
+        measured.update(as_of=night.isoformat(), read=counter.take(), outputs=outputs(settings, since))
+        result["nights"].append(measured)
         if profiler:
-            profiler.enable()
-        summary = flows_nightly.nightly(parameters(as_of=as_of)) if parameters else flows_nightly.nightly(as_of=as_of)
-        if profiler:
-            profiler.disable()
-        result["wall_s"] = time.perf_counter() - t
-        result["summary"] = summary if isinstance(summary, dict) else None
-    else:
-        from zoneinfo import ZoneInfo
-
-        from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
-        from govflow.services.night_planning import run_nightly
-
-        if not profiler:
-            counter.install()
-        engine = make_engine(f"sqlite:///{args.database}")
-        session_factory = make_session_factory(engine)
-        finished_at = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(3, 0), ZoneInfo("Europe/London"))
-        result["rss_before_mb"] = _status_mb("VmRSS")
-        t = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        with SqlUnitOfWork(session_factory) as uow:
-            organisations = uow.organisations()
-        summary: dict = {}
-        changed = 0
-        for organisation in organisations:  # each synthetic council is an organisation of its own
-            update = run_nightly(lambda: SqlUnitOfWork(session_factory, organisation), as_of, finished_at)
-            changed += len(update.changed)
-            for key, value in update.summary().items():
-                summary[key] = summary.get(key, []) + value if isinstance(value, list) else (
-                    summary.get(key, 0) + value if isinstance(value, int) else value)  # fmt: skip
-        if profiler:
-            profiler.disable()
-        result["wall_s"] = time.perf_counter() - t
-        result["summary"] = summary
-        result["forecasts_changed"] = changed
-        engine.dispose()
-
-    if result.get("summary"):
-        result["summary"] = {k: (len(v) if isinstance(v, list) else v) for k, v in result["summary"].items()}
-    result["read"] = counter.read
-    result["written"] = counter.written
-    result["calls"] = counter.calls
-    result["own_peak_rss_mb"] = _status_mb("VmHWM")
+            break
+    result["own_peak_rss_mb"] = max(n["peak_rss_mb"] for n in result["nights"])
     result["child_total_s"] = time.perf_counter() - started
     if profiler:
         profiler.dump_stats(args.profile_out)
@@ -201,151 +171,194 @@ def child_main(args: argparse.Namespace) -> int:
 # ---- the parent: data once, then the runs --------------------------------------------------------
 
 
-def table_counts(path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in sorted(names)}
-    finally:
-        connection.close()
+def child_env(run_dir: Path, workdir: Path, mode: Mode) -> dict[str, str]:
+    """The child's environment: every setting points into the run's folder, never the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_") and k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
+    env["GOVFLOW_DATA_DIR"] = str(run_dir)  # feeds, reports and mailbox (no GOVFLOW_SMTP_URL: digests go to the mailbox)
+    env["GOVFLOW_DATABASE_URL"] = f"sqlite:///{run_dir / 'govflow.db'}"
+    if mode.prefect:  # Prefect's temporary server, on purpose (the test suite forbids it by default)
+        env["PREFECT_HOME"] = str(workdir / "prefect-home")
+        env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
+                   PREFECT_SERVER_ALLOW_EPHEMERAL_MODE="true", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")  # fmt: skip
+    return env
 
 
-def run_child(
-    database: Path, as_of: str, workdir: Path, index: int, prefect: bool, profile_out: Path | None = None
-) -> dict:
-    """One nightly in a child process; returns its measurements plus the parent's (peak RSS, exit)."""
-    result_file = workdir / f"result-{index}.json"
-    log_file = workdir / f"child-{index}.log"
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--database", str(database),
-               "--as-of", as_of, "--result", str(result_file)]  # fmt: skip
-    if prefect:
-        command.append("--prefect")
-    if profile_out:
-        command += ["--profile-out", str(profile_out)]
-    env = dict(os.environ)
-    if prefect:
-        env.setdefault("PREFECT_HOME", str(workdir / "prefect-home"))
-        env.setdefault("DO_NOT_TRACK", "1")
-        env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-        env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+def run_child(base: Path, mode: Mode, args: argparse.Namespace, workdir: Path, index: int, profile_out: Path | None = None) -> dict:
+    """One run (two nights) in a child process on a fresh copy of the data; returns its measurements
+    plus its peak RSS as the parent sees it (with Prefect: also its temporary server's)."""
+    run_dir = workdir / f"{mode.key}-{index}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    shutil.copyfile(base, run_dir / "govflow.db")
+    result_file, log_file = workdir / f"result-{mode.key}-{index}.json", workdir / f"child-{mode.key}-{index}.log"
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--mode", mode.key, "--as-of", args.as_of,
+               "--result", str(result_file)] + (["--profile-out", str(profile_out)] if profile_out else [])  # fmt: skip
     started = time.perf_counter()
     with open(log_file, "wb") as log:
-        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(ROOT))
-        # wait4 gives this child's own resource use: its peak RSS, not the parent's.
-        _, status, usage = os.wait4(child.pid, 0)
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=child_env(run_dir, workdir, mode), cwd=str(run_dir))
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own resource use, not the parent's
         child.returncode = os.waitstatus_to_exitcode(status)
-    process_s = time.perf_counter() - started
+    if not args.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)  # hundreds of MB of feeds and reports at 150 councils
     if child.returncode != 0 or not result_file.exists():
-        log_text = log_file.read_text(errors="replace")
-        raise RuntimeError(f"the nightly child process exited with {child.returncode}:\n{log_text[-6000:]}")
+        raise RuntimeError(f"the {mode.label} child exited with {child.returncode}:\n{log_file.read_text(errors='replace')[-6000:]}")
     result = json.loads(result_file.read_text())
-    result["process_s"] = process_s
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports kilobytes
+    result["process_s"] = time.perf_counter() - started
+    # Linux reports kilobytes. The child's own high-water mark was reset before each stage, which
+    # ru_maxrss follows, so its own peak is the highest its nights measured.
+    result["process_peak_rss_mb"] = max(usage.ru_maxrss / 1024, result["own_peak_rss_mb"])
     return result
 
 
-def figures(result: dict, written_db: dict[str, int]) -> dict:
-    read = result.get("read", {})
-    written = result.get("written", {})
+def day_name(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%A %Y-%m-%d")
+
+
+def digests(night: dict) -> int:
+    return night["stages"].get("send digests", {}).get("counts", {}).get("digests sent", 0)
+
+
+def run_line(index: int, runs: int, mode: Mode, result: dict) -> str:
+    nights = "; ".join(
+        f"night {n} ({day_name(night['as_of'])[:3]} {night['as_of']}) {night['wall_s']:.2f} s, peak RSS {night['peak_rss_mb']:.1f} MB, "
+        f"{digests(night):,} digests sent"
+        for n, night in enumerate(result["nights"], start=1)
+    )
+    line = f"run {index}/{runs}, {mode.label}: {nights} | child process {result['process_s']:.1f} s, peak RSS {result['process_peak_rss_mb']:.1f} MB"
+    if "prefect_startup_s" in result:
+        line += f" (with Prefect's temporary server) | prefect import {result['prefect_import_s']:.2f} s, start-up {result['prefect_startup_s']:.2f} s"
+    return line
+
+
+def median_night(results: list[dict], n: int) -> dict:
+    """The median of each figure of night n over the runs (counts and outputs: the last run's)."""
+    nights = [r["nights"][n] for r in results]
+    names = [s for s in STAGE_NAMES if s in nights[-1]["stages"]] + [s for s in nights[-1]["stages"] if s not in STAGE_NAMES]
     return {
-        "wall_s": result["wall_s"],
-        "peak_rss_mb": result["peak_rss_mb"],
-        "documents": read.get("Document", 0),
-        "steps": read.get("Step", 0),
-        "meetings": read.get("Meeting", 0),
-        "decisions": read.get("Decision", 0),
-        "actions": read.get("Action", 0),
-        "forecasts": written.get("StepForecast", 0),
-        "db": written_db,
-    }
+        "as_of": nights[-1]["as_of"],
+        "wall_s": statistics.median(x["wall_s"] for x in nights),
+        "cpu_s": statistics.median(x.get("cpu_s", 0.0) for x in nights),
+        "peak_rss_mb": statistics.median(x["peak_rss_mb"] for x in nights),
+        "stages": {
+            name: {
+                "wall_s": statistics.median(x["stages"].get(name, {}).get("wall_s", 0.0) for x in nights),
+                "cpu_s": statistics.median(x["stages"].get(name, {}).get("cpu_s", 0.0) for x in nights),
+                "peak_rss_mb": statistics.median(x["stages"].get(name, {}).get("peak_rss_mb", 0.0) for x in nights),
+                "counts": nights[-1]["stages"][name]["counts"],
+            }
+            for name in names
+        },
+        "read": nights[-1]["read"], "outputs": nights[-1]["outputs"], "failures": nights[-1].get("failures", 0),
+    }  # fmt: skip
 
 
-def describe(f: dict) -> str:
-    read = ", ".join(f"{name} {f[name]:,}" for name in READ_FIGURES)
-    db = ", ".join(f"{table} +{n:,}" for table, n in f["db"].items()) or "nothing"
-    return (f"wall {f['wall_s']:.2f} s, peak RSS {f['peak_rss_mb']:.1f} MB | read: {read} | "
-            f"written: forecasts {f['forecasts']:,} (database: {db})")  # fmt: skip
+def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
+    print(f"{mode.label}, night {n + 1} ({day_name(night['as_of'])}), median of {runs} run(s):")
+    for name, stage in night["stages"].items():
+        counts = ", ".join(f"{k} {v:,}" for k, v in stage["counts"].items())
+        print(f"  {name:<24}{stage['wall_s']:>9.2f} s {stage['peak_rss_mb']:>9.1f} MB  cpu {stage['cpu_s']:.2f} s  {counts}".rstrip())
+    outside = night["wall_s"] - sum(s["wall_s"] for s in night["stages"].values())
+    own = outside + night["stages"].get("Prefect artifacts", {}).get("wall_s", 0.0)
+    print(f"  {'outside the stages':<24}{outside:>9.2f} s" + (f"  (Prefect's own: tasks, states, logs; with its artifacts "
+                                                              f"{own / night['wall_s']:.1%} of the night)" if mode.prefect else ""))  # fmt: skip
+    print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
+    read = ", ".join(f"{label} {night['read'].get(kind, 0):,}" for kind, label in READ_FIGURES)
+    out = night["outputs"]
+    print(f"  read: {read} | written: feeds {out['feeds']['files']:,} files {out['feeds']['mb']:.1f} MB ({out['feeds']['written']:,} written tonight), "
+          f"reports {out['reports']['files']:,} files {out['reports']['mb']:.1f} MB ({out['reports']['written']:,} tonight), "
+          f"mailbox {out['mailbox']['files']:,} digests ({out['mailbox']['written']:,} tonight) | failures {night['failures']}")  # fmt: skip
 
 
-def verdict(value: float, target: float, unit: str, applies: bool) -> str:
-    if not applies:
-        return f"target ≤ {target:g} {unit} applies at {TARGET_COUNCILS} councils"
-    return f"target ≤ {target:g} {unit}: {'met' if value <= target else 'MISSED'}"
+def judged(value: float, target: float, applies: bool) -> str:
+    return "" if not applies else (" (met)" if value <= target else " (MISSED)")
+
+
+def print_targets(medians: dict[str, list[dict]], modes: list[Mode], shares: list[float], councils: int) -> None:
+    applies = councils == TARGET_COUNCILS
+    scope = (f"at {TARGET_COUNCILS} councils" if applies
+             else f"they are for {TARGET_COUNCILS} councils and do not apply at {councils}: figures for reference")  # fmt: skip
+
+    def each(figure: str, unit: str, target: float) -> str:
+        return "; ".join(
+            f"{mode.label} " + ", ".join(f"night {n + 1} {night[figure]:.1f} {unit}{judged(night[figure], target, applies)}"
+                                         for n, night in enumerate(medians[mode.key]))  # fmt: skip
+            for mode in modes
+        )
+
+    print(f"target: whole night ≤ {TARGET_SECONDS:g} s wall ({scope}): {each('wall_s', 's', TARGET_SECONDS)}")
+    print(f"target: peak RSS ≤ {TARGET_RSS_MB:g} MB per process ({scope}): {each('peak_rss_mb', 'MB', TARGET_RSS_MB)}")
+    if shares:
+        share_text = ", ".join(f"night {n + 1} {s:.1%}{judged(s, TARGET_PREFECT_SHARE, applies)}" for n, s in enumerate(shares))
+    else:
+        share_text = "not measured (it needs both modes: --prefect)"
+    print(f"target: Prefect share ≤ {TARGET_PREFECT_SHARE:.0%} ({scope}): {share_text}")
 
 
 def parent_main(args: argparse.Namespace) -> int:
+    from benchmarks.night_stages import read_raw
     from benchmarks.synthetic_database import populate
 
+    modes = [MODES[key] for key in dict.fromkeys(args.modes.split(",") + (["prefect"] if args.prefect else []))]
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="govflow-nightly-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         base = workdir / "councils.sqlite3"
-        if base.exists():
-            base.unlink()
-        print(f"govflow nightly benchmark: {args.councils} councils, {args.runs} run(s), as of {args.as_of}, "
-              f"{'Prefect flow' if args.prefect else 'service (run_nightly)'}")  # fmt: skip
-        print(f"machine: {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+        base.unlink(missing_ok=True)
+        second = (dt.date.fromisoformat(args.as_of) + dt.timedelta(days=1)).isoformat()
+        print(f"govflow nightly benchmark: {args.councils} council(s), {args.runs} run(s), night 1 {day_name(args.as_of)}, "
+              f"night 2 {day_name(second)} after a few changes; modes: {', '.join(m.label for m in modes)}")  # fmt: skip
+        print(f"machine: {platform.python_implementation()} {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+        print(f"folder: {workdir} holds the database, feeds, reports, mailbox and PREFECT_HOME of every run"
+              + ("" if args.keep or args.workdir else " (removed at the end)"))  # fmt: skip
         started = time.perf_counter()
         totals = populate(f"sqlite:///{base}", councils=args.councils, seed=args.seed, method=args.method)
-        seconds = time.perf_counter() - started
-        size_mb = base.stat().st_size / 1e6
-        print(f"data: generated in {seconds:.1f} s ({args.method}), {size_mb:.0f} MB SQLite: "
-              + ", ".join(f"{n:,} {name}" for name, n in totals.items()))  # fmt: skip
-        before = table_counts(base)
+        print(f"data: generated in {time.perf_counter() - started:.1f} s ({args.method}), {base.stat().st_size / 1e6:.0f} MB SQLite: "
+              + ", ".join(f"{n:,} {name}" for name, n in totals.items()), flush=True)  # fmt: skip
 
-        runs = []
+        results: dict[str, list[dict]] = {mode.key: [] for mode in modes}
+        raw: list[tuple[float, float, int, int]] = []  # (load s, raw SQL s, tables, rows) per in-process run
         for index in range(1, args.runs + 1):
-            copy = workdir / f"run-{index}.sqlite3"
-            shutil.copyfile(base, copy)
-            result = run_child(copy, args.as_of, workdir, index, args.prefect)
-            after = table_counts(copy)
-            copy.unlink()
-            grown = {t: after[t] - before.get(t, 0) for t in after if after[t] != before.get(t, 0)}
-            f = figures(result, grown)
-            runs.append((result, f))
-            line = f"run {index}/{args.runs}: {describe(f)}"
-            if args.prefect:
-                line += (f" | prefect: import {result['prefect_import_s']:.2f} s, start-up (first flow run) "
-                         f"{result['prefect_startup_s']:.2f} s, nightly own peak RSS {result['own_peak_rss_mb']:.1f} MB")  # fmt: skip
-            line += f" | child process {result['process_s']:.2f} s"
-            print(line, flush=True)
+            for mode in modes:  # the modes take turns, so a busy spell on the machine falls on both
+                result = run_child(base, mode, args, workdir, index)
+                results[mode.key].append(result)
+                print(run_line(index, args.runs, mode, result), flush=True)
+                if mode is IN_PROCESS:  # the same rows night 1's load read: the pristine copy
+                    load = result["nights"][0]["stages"]["load snapshot"]
+                    seconds, rows = read_raw(f"sqlite:///{base}", load["tables"])
+                    raw.append((load["wall_s"], seconds, len(load["tables"]), rows))
 
-        fs = [f for _, f in runs]
-        median = {k: statistics.median(f[k] for f in fs) for k in ("wall_s", "peak_rss_mb", *READ_FIGURES, "forecasts")}
-        median["db"] = {t: int(statistics.median(f["db"].get(t, 0) for f in fs)) for t in fs[-1]["db"]}
-        for name in (*READ_FIGURES, "forecasts"):
-            median[name] = int(median[name])
-        applies = args.councils == TARGET_COUNCILS
-        print(f"median of {len(fs)}: {describe(median)}")
-        print(f"targets: wall {median['wall_s']:.2f} s ({verdict(median['wall_s'], TARGET_SECONDS, 's', applies)}); "
-              f"peak RSS {median['peak_rss_mb']:.1f} MB ({verdict(median['peak_rss_mb'], TARGET_RSS_MB, 'MB', applies)})")  # fmt: skip
-        if args.prefect:
-            results = [r for r, _ in runs]
-            print(f"prefect (median): import {statistics.median(r['prefect_import_s'] for r in results):.2f} s, "
-                  f"start-up {statistics.median(r['prefect_startup_s'] for r in results):.2f} s, "
-                  f"nightly flow {median['wall_s']:.2f} s")  # fmt: skip
-        summary = runs[-1][0].get("summary")
-        if summary:
-            print("last run's summary: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+        medians = {key: [median_night(rs, n) for n in range(len(rs[0]["nights"]))] for key, rs in results.items()}
+        for mode in modes:
+            for n, night in enumerate(medians[mode.key]):
+                print_night(mode, n, night, args.runs)
+        first = results[modes[0].key]
+        print(f"changes before night 2: {'; '.join(first[-1].get('changes', [])) or 'none found'} "
+              f"(median {statistics.median(r.get('changes_s', 0.0) for r in first):.2f} s, not in the nights)")
+        if raw:
+            load_s, raw_s = statistics.median(r[0] for r in raw), statistics.median(r[1] for r in raw)
+            print(f"load vs raw SQL (night 1): snapshot load {load_s:.2f} s, one raw SELECT * per table it reads "
+                  f"{raw_s:.2f} s ({raw[-1][2]} tables, {raw[-1][3]:,} rows): {load_s / raw_s:.1f}× (issue target ≤ {TARGET_LOAD_RATIO:g}×)")
+        peak_note = ("reset between stages (/proc/self/clear_refs)" if first[-1]["peak_reset"]
+                     else "NOT reset between stages here: each stage's figure is the process's peak so far")  # fmt: skip
+        print(f"peak RSS per stage: the child's own VmHWM, {peak_note}")
+        shares = []
+        if IN_PROCESS in modes and PREFECT_FLOW in modes:
+            flow, direct = medians[PREFECT_FLOW.key], medians[IN_PROCESS.key]
+            shares = [(f["wall_s"] - d["wall_s"]) / f["wall_s"] for f, d in zip(flow, direct)]
+            prefect_runs = results[PREFECT_FLOW.key]
+            print("Prefect share = (flow wall − in-process wall) / flow wall: " + "; ".join(
+                f"night {n + 1}: flow {f['wall_s']:.2f} s, in process {d['wall_s']:.2f} s: {s:.1%} "
+                f"(by CPU seconds: {(f['cpu_s'] - d['cpu_s']) / f['cpu_s']:.1%})" if f["cpu_s"] else f"night {n + 1}: {s:.1%}"
+                for n, (f, d, s) in enumerate(zip(flow, direct, shares))
+            ) + f" | not in either: prefect import {statistics.median(r['prefect_import_s'] for r in prefect_runs):.2f} s, "
+                f"temporary server start-up {statistics.median(r['prefect_startup_s'] for r in prefect_runs):.2f} s")  # fmt: skip
+        print_targets(medians, modes, shares, args.councils)
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (on {os.cpu_count()} cores: above that, "
+              "wall seconds include waiting for a core; CPU seconds do not)")  # fmt: skip
 
         if args.profile:
-            import io
-            import pstats
-
-            copy = workdir / "profile.sqlite3"
-            shutil.copyfile(base, copy)
-            profile_out = workdir / "nightly.prof"
-            result = run_child(copy, args.as_of, workdir, 0, args.prefect, profile_out=profile_out)
-            copy.unlink()
-            buffer = io.StringIO()
-            stats = pstats.Stats(str(profile_out), stream=buffer)
-            stats.sort_stats("cumulative").print_stats(15)
-            print(f"profile of one more run (wall {result['wall_s']:.2f} s under cProfile), top 15 by cumulative time:")
-            lines = buffer.getvalue().splitlines()
-            start = next((i for i, l in enumerate(lines) if l.lstrip().startswith("ncalls")), 0)
-            print("\n".join(lines[start:]).rstrip())
+            print_profile(base, args, workdir)
         return 0
     finally:
         if not args.keep and not args.workdir:
@@ -354,21 +367,38 @@ def parent_main(args: argparse.Namespace) -> int:
             print(f"kept the data and logs in {workdir}")
 
 
+def print_profile(base: Path, args: argparse.Namespace, workdir: Path) -> None:
+    """Night 1 once more, in process under cProfile (not in the medians): the top 15 by cumulative time."""
+    import io
+    import pstats
+
+    profile_out = workdir / "nightly.prof"
+    result = run_child(base, IN_PROCESS, args, workdir, 0, profile_out=profile_out)
+    buffer = io.StringIO()
+    pstats.Stats(str(profile_out), stream=buffer).sort_stats("cumulative").print_stats(15)
+    print(f"profile of night 1 of one more in-process run (wall {result['nights'][0]['wall_s']:.2f} s under cProfile), top 15 by cumulative time:")
+    lines = buffer.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    print("\n".join(lines[start:]).rstrip())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--councils", type=int, default=TARGET_COUNCILS, help="synthetic councils (default 150)")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs; medians are reported (default 5)")
-    parser.add_argument("--as-of", default="2022-02-20", help="the night to run (default 2022-02-20)")
-    parser.add_argument("--prefect", action="store_true", help="run the Prefect flow flows.nightly.nightly")
-    parser.add_argument("--profile", action="store_true", help="also profile one more run: cProfile top 15")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per mode; medians are reported (default 5)")
+    parser.add_argument("--as-of", default=DEFAULT_NIGHT, help=f"night 1; night 2 is the day after (default {DEFAULT_NIGHT}, a Monday)")
+    parser.add_argument("--prefect", action="store_true", help="also run the nights through the Prefect flow flows.nightly.nightly")
+    parser.add_argument("--modes", default=IN_PROCESS.key,
+                        help=f"the modes to run, comma-separated, of {', '.join(MODES)} (default in-process)")  # fmt: skip
+    parser.add_argument("--profile", action="store_true", help="also profile night 1 of one more in-process run: cProfile top 15")
     parser.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data (default 2022)")
     parser.add_argument("--method", choices=["core", "repository"], default="core",
                         help="write the data with Core executemany (default) or through the repository")  # fmt: skip
     parser.add_argument("--workdir", help="folder for the data and logs (default: a temporary one, removed)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--keep", action="store_true", help="keep the folder, with each run's database, feeds, reports and log")
     # The child process: one measured run (internal).
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=sorted(RUNNERS), default=IN_PROCESS.key, help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -376,6 +406,8 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(args)
     if args.runs < 1 or args.councils < 1:
         parser.error("--runs and --councils must be at least 1")
+    if not set(args.modes.split(",")) <= set(MODES):
+        parser.error(f"--modes: each of {', '.join(MODES)}")
     return parent_main(args)
 
 
