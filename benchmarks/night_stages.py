@@ -84,7 +84,7 @@ STAGES = (
     Stage("write reports", "govflow.services.report_writing", "write_reports", lambda w: {"reports": len(w)}),
 )
 # Only through Prefect: the flow's markdown artifacts (the summary, one per board report today).
-ARTIFACTS = Stage("Prefect artifacts", "flows.nightly", "create_markdown_artifact", lambda _: {"artifacts": 1})
+ARTIFACTS = Stage("Prefect artifacts", "flows.council_night", "create_markdown_artifact", lambda _: {"artifacts": 1})
 STAGE_NAMES = tuple(s.name for s in STAGES)
 
 
@@ -179,8 +179,19 @@ class StageMeter:
 
 
 def night_in_process(settings, as_of: dt.date, clock) -> dict:
-    """The flow's steps (flows/nightly.py) in order, calling the same service functions, without
-    Prefect; returns what the night did."""
+    """Every council's night, one after the other, as the nightly runs them in process; returns
+    what the nights did."""
+    from govflow import wiring
+
+    failures = 0
+    for organisation in wiring.organisations(settings):
+        failures += council_night_in_process(settings.for_organisation(organisation), as_of, clock)["failures"]
+    return {"failures": failures}
+
+
+def council_night_in_process(settings, as_of: dt.date, clock) -> dict:
+    """One council's night: the steps of flows/council_night.py in order, calling the same service
+    functions, without Prefect; returns what the night did."""
     from govflow import wiring
     from govflow.services import feed_publishing, report_writing
     from govflow.services import night_planning as service
@@ -308,6 +319,8 @@ def changes_between_nights(settings, day: dt.date, clock) -> list[str]:
     from govflow import wiring
     from govflow.services import route_changes
 
+    settings = settings.for_organisation(wiring.organisations(settings)[0])  # the first council's secretary
+
     with wiring.unit_of_work(settings) as uow:
         documents = {d.key: d for d in uow.documents.list()}
         forecasts = sorted(uow.documents.list_forecasts(), key=lambda f: (f.document_key, f.step_key))
@@ -330,3 +343,65 @@ def changes_between_nights(settings, day: dt.date, clock) -> list[str]:
         route_changes.mark_step_done(wiring.unit_of_work(settings), at_no_body.document_key, at_no_body.step_key, day, **who)
         done.append(f"step done ({at_no_body.document_key}/{at_no_body.step_key})")
     return done
+
+
+# ---- the workers' processes ----------------------------------------------------------------------
+
+
+class WorkerPeaks:
+    """Samples, while it runs, the peak RSS (VmHWM) of the workers and of every process they start
+    (each council's night is a process of its own, a descendant of its worker). A process's
+    high-water mark lasts until it exits, so a sample late in its life sees its peak."""
+
+    def __init__(self, worker_pids: list[int], every_s: float = 0.2) -> None:
+        import threading
+
+        self.workers = set(worker_pids)
+        self.every_s = every_s
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "WorkerPeaks":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.every_s):
+                self.sample()
+                return
+
+    def sample(self) -> None:
+        parents: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:  # /proc/<pid>/stat: "pid (name) state ppid …"; the name may hold spaces
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+        for pid in parents:
+            ancestor, hops = pid, 0
+            while ancestor not in self.workers and ancestor in parents and hops < 64:
+                ancestor, hops = parents[ancestor], hops + 1
+            if ancestor not in self.workers:
+                continue
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+            except (OSError, ValueError):
+                continue
+
+    def figures(self) -> dict:
+        nights = [mb for pid, mb in self.peaks.items() if pid not in self.workers and mb > 50]  # not the shells and helpers
+        return {
+            "night_processes": len(nights),
+            "night_process_peak_rss_mb": max(nights, default=0.0),
+            "worker_peak_rss_mb": max((mb for pid, mb in self.peaks.items() if pid in self.workers), default=0.0),
+        }

@@ -110,8 +110,49 @@ def run_prefect_flow(result: dict):
     return night, (ARTIFACTS,)
 
 
-RUNNERS = {IN_PROCESS.key: run_in_process, PREFECT_FLOW.key: run_prefect_flow}
-MODES = {mode.key: mode for mode in (IN_PROCESS, PREFECT_FLOW)}
+def run_on_workers(count: int):
+    """The night as in production: a real Prefect server, `count` process workers (one council's night
+    at a time each), the deployments applied to their pool, and the nightly triggered from here with
+    its councils' nights on the workers (flows/local_prefect.py). The stages run in the workers'
+    processes, so only the whole night is timed here; `WorkerPeaks` reads every worker process's
+    peak RSS (each council's night is a process of its own)."""
+
+    def runner(result: dict):
+        import atexit
+
+        from benchmarks.night_stages import WorkerPeaks
+        from flows import nightly as flows_nightly
+        from flows.deployment import apply_deployments
+        from flows.local_prefect import LocalPrefect
+
+        folder = Path(os.environ["GOVFLOW_DATA_DIR"]).parent / f"prefect-{count}-workers"
+        env = {name: os.environ[name] for name in ("GOVFLOW_DATA_DIR", "GOVFLOW_DATABASE_URL")}
+        started = time.perf_counter()
+        cluster = LocalPrefect(folder, workers=count, env=env, worker_limit=1)
+        cluster.start()
+        atexit.register(cluster.stop)
+        with cluster.client_settings():
+            apply_deployments(cluster.work_pool)
+        result["prefect_startup_s"] = time.perf_counter() - started  # the server, the pool, the workers online
+
+        def night(settings, as_of: dt.date, clock) -> dict:
+            peaks = WorkerPeaks(cluster.worker_pids())
+            with cluster.client_settings(), peaks:
+                state = flows_nightly.nightly(flows_nightly.NightlyParameters(as_of=as_of, children="workers"), return_state=True)
+            summary = state.result(raise_on_failure=False)
+            if not isinstance(summary, dict):
+                raise summary if isinstance(summary, BaseException) else RuntimeError(str(summary))
+            return {"failures": len(summary.get("failed", [])), "workers": peaks.figures()}
+
+        return night, ()
+
+    return runner
+
+
+WORKERS_1 = Mode("workers-1", "Prefect, 1 worker", prefect=True)
+WORKERS_2 = Mode("workers-2", "Prefect, 2 workers", prefect=True)
+RUNNERS = {IN_PROCESS.key: run_in_process, PREFECT_FLOW.key: run_prefect_flow, WORKERS_1.key: run_on_workers(1), WORKERS_2.key: run_on_workers(2)}
+MODES = {mode.key: mode for mode in (IN_PROCESS, PREFECT_FLOW, WORKERS_1, WORKERS_2)}
 
 
 def outputs(settings, since_ns: int) -> dict:
@@ -225,8 +266,10 @@ def run_line(index: int, runs: int, mode: Mode, result: dict) -> str:
         for n, night in enumerate(result["nights"], start=1)
     )
     line = f"run {index}/{runs}, {mode.label}: {nights} | child process {result['process_s']:.1f} s, peak RSS {result['process_peak_rss_mb']:.1f} MB"
-    if "prefect_startup_s" in result:
+    if "prefect_import_s" in result:
         line += f" (with Prefect's temporary server) | prefect import {result['prefect_import_s']:.2f} s, start-up {result['prefect_startup_s']:.2f} s"
+    elif "prefect_startup_s" in result:
+        line += f" | Prefect server and workers started in {result['prefect_startup_s']:.2f} s"
     return line
 
 
@@ -249,6 +292,7 @@ def median_night(results: list[dict], n: int) -> dict:
             for name in names
         },
         "read": nights[-1]["read"], "outputs": nights[-1]["outputs"], "failures": nights[-1].get("failures", 0),
+        "workers": nights[-1].get("workers"),
     }  # fmt: skip
 
 
@@ -262,6 +306,10 @@ def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
     print(f"  {'outside the stages':<24}{outside:>9.2f} s" + (f"  (Prefect's own: tasks, states, logs; with its artifacts "
                                                               f"{own / night['wall_s']:.1%} of the night)" if mode.prefect else ""))  # fmt: skip
     print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
+    if night.get("workers"):  # the councils' nights ran in the workers' processes: their peaks, per process
+        w = night["workers"]
+        print(f"  on the workers: {w['night_processes']:,} council-night processes, the largest peak RSS "
+              f"{w['night_process_peak_rss_mb']:.1f} MB; the workers' own peak {w['worker_peak_rss_mb']:.1f} MB")  # fmt: skip
     read = ", ".join(f"{label} {night['read'].get(kind, 0):,}" for kind, label in READ_FIGURES)
     out = night["outputs"]
     print(f"  read: {read} | written: feeds {out['feeds']['files']:,} files {out['feeds']['mb']:.1f} MB ({out['feeds']['written']:,} written tonight), "

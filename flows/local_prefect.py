@@ -162,6 +162,10 @@ class LocalPrefect:
                 process.wait(timeout=5)
         self._processes.clear()
 
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers (each leads a process group of its own)."""
+        return [process.pid for name, process, _log in self._processes if name in self.worker_names]
+
     def logs(self) -> str:
         return "\n".join(f"--- {name} ---\n{log.read_text(errors='replace')[-4000:]}" for name, _process, log in self._processes)
 

@@ -113,8 +113,13 @@ def test_a_second_run_for_the_same_date_changes_nothing(prefect_api_url, southen
     assert stored_state(southend_database) == before  # forecasts, forecast changes, last run
     assert stored_rows(southend_database) == rows_before  # and nothing else either
     assert first["reminders_owed"] >= 1 and first["digests_sent"] >= 1  # GB: Version 11 at SSPB, today
+    # Reports are written where they are read: the boards whose papers window is open, again; the
+    # plan's, not again (the plan has not changed since the first run wrote them).
+    boards = [path for path in first["reports_written"] if "/board/" in path]
+    assert boards and len(boards) < len(first["reports_written"])
     assert second == {
         **first, "nights": [], "documents_moved": [], "steps_moved": 0, "dates_reforecast": 0, "reminders_owed": 0, "digests_sent": 0,
+        "reports_written": boards,
     }
     assert "Nightly runs have already reached 06 October 2021: nothing changed." in summary_artifact(state.state_details.flow_run_id)
 
