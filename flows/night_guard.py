@@ -1,40 +1,36 @@
 """Runs that cannot collide: one nightly run per council at a time, and a bounded number of councils
 at once.
 
-Two guards, both held for a council's whole night and taken with a short wait:
-- a Prefect global concurrency limit of one per council (`govflow-night-<council>`), which the UI
-  shows and `prefect gcl ls` lists;
-- the database's own lock (governance_model.storage.night_lock), the last guard, for runs that
-  reach the database without the first (a lease the server let lapse, another Prefect server).
-A run that cannot take them ends cleanly with "another nightly run for <council> is running" before
+The guard is the database's own lock (governance_model.storage.night_lock), held for the council's
+whole night and taken with a short wait: it holds for every run that reaches the database, whichever
+Prefect server or worker started it. It was also a Prefect global concurrency limit of one per
+council (`govflow-night-<council>`), but in the test suite a slot of it was sometimes not given back
+until its 300 s lease ran out, and the next night of that council then gave way to a run that had
+ended (tests/flows/test_nightly_reports.py, after other nights of the same council on the same
+server); a guard that refuses a legitimate night is worse than none, so it was taken out.
+A run that cannot take the lock ends cleanly with "another nightly run for <council> is running" before
 it has read or written anything: never half a night.
 
-How many councils' nights run at once is the limit `govflow-council-nights` (created with
-COUNCILS_AT_ONCE slots when missing; change it with `prefect gcl update govflow-council-nights --limit N`).
+How many councils' nights a nightly run has going at once is GOVFLOW_COUNCILS_AT_ONCE (default 2):
+a semaphore in the nightly run, which is the one process that starts them. It was a Prefect global
+concurrency limit; but slots taken in the nightly's task threads were given back only when their
+lease ran out (300 s between one council's night and the next, seen in tests/flows/test_nightly_workers.py),
+so the limit that decides how many run at once is now one the nightly holds itself. On workers, each
+worker also runs one council's night at a time (`prefect worker start --limit 1`).
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-
-from prefect import get_client
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-from prefect.concurrency.sync import concurrency
-from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from contextlib import contextmanager
 
 from governance_model.storage.night_lock import NightLockBusy
 from govflow import wiring
 from govflow.errors import Error
 from govflow.settings import Settings
 
-COUNCILS_LIMIT = "govflow-council-nights"
 COUNCILS_AT_ONCE = 2  # the default: this is sized for the 2-core machine the figures come from
-COUNCIL_LIMIT_PREFIX = "govflow-night-"
 WAIT_SECONDS = 10.0  # how long a second run waits for the first before it gives way
-LEASE_SECONDS = 300  # a slot whose process died is freed by the server after this (renewed while alive)
-# A lease the server could not renew (a hiccup) does not stop a night half-way: the database's lock
-# still keeps a second run out.
-LEASE = {"lease_duration": LEASE_SECONDS, "raise_on_lease_renewal_failure": False}
 
 
 class Busy(Error):
@@ -45,44 +41,25 @@ class Busy(Error):
         self.organisation = organisation
 
 
-def council_limit_name(organisation: str) -> str:
-    return COUNCIL_LIMIT_PREFIX + organisation
-
-
-def ensure_limit(name: str, limit: int) -> None:
-    """Create the global concurrency limit `name` with `limit` slots unless it exists (as it is set)."""
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_global_concurrency_limit_by_name(name)
-        except ObjectNotFound:
-            try:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=limit))
-            except ObjectAlreadyExists:  # created by a run starting at the same moment
-                pass
-
-
 @contextmanager
 def only_night_for(settings: Settings, wait_seconds: float = WAIT_SECONDS) -> Iterator[None]:
-    """Hold the council's Prefect limit and database lock while the context runs; Busy if another
-    run still holds either after `wait_seconds`."""
-    organisation = settings.organisation
-    name = council_limit_name(organisation)
-    ensure_limit(name, 1)
-    with ExitStack() as held:
-        try:
-            held.enter_context(concurrency(name, occupy=1, timeout_seconds=wait_seconds, strict=True, **LEASE))
-        except TimeoutError:
-            raise Busy(organisation, f"Prefect concurrency limit {name}") from None
-        try:
-            held.enter_context(wiring.night_lock(settings, wait_seconds))
-        except NightLockBusy:
-            raise Busy(organisation, "the database's night lock") from None
-        yield
+    """Hold the council's database night lock while the context runs; Busy if another run still
+    holds it after `wait_seconds`."""
+    try:
+        with wiring.night_lock(settings, wait_seconds):
+            yield
+    except NightLockBusy:
+        raise Busy(settings.organisation, "the database's night lock") from None
+
+
+_AT_ONCE: dict[int, threading.BoundedSemaphore] = {}
+_AT_ONCE_LOCK = threading.Lock()
 
 
 @contextmanager
-def one_of_the_councils_at_once() -> Iterator[None]:
-    """Hold one slot of `govflow-council-nights` (waiting as long as it takes) while the context runs."""
-    ensure_limit(COUNCILS_LIMIT, COUNCILS_AT_ONCE)
-    with concurrency(COUNCILS_LIMIT, occupy=1, strict=True, **LEASE):
+def one_of_the_councils_at_once(at_once: int = COUNCILS_AT_ONCE) -> Iterator[None]:
+    """Hold one of `at_once` places (waiting as long as it takes) while the context runs."""
+    with _AT_ONCE_LOCK:
+        places = _AT_ONCE.setdefault(at_once, threading.BoundedSemaphore(at_once))
+    with places:
         yield

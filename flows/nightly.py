@@ -9,8 +9,7 @@ Where the councils' nights run:
 - `auto` (the default): `workers` when that deployment exists and a worker (or `govflow serve-nightly`)
   polls for its runs, `in_process` otherwise.
 
-Either way at most `govflow-council-nights` councils run at once (a Prefect global concurrency
-limit, flows/night_guard.py), a council whose night crashed is run once more, and one council's
+Either way at most GOVFLOW_COUNCILS_AT_ONCE councils run at once (flows/night_guard.py), a council whose night crashed is run once more, and one council's
 failure never stops the others: it is reported in the summary and the run ends Failed.
 """
 from __future__ import annotations
@@ -43,7 +42,7 @@ COUNCIL_DEPLOYMENT_NAME = "council-night"
 COUNCIL_DEPLOYMENT = f"{COUNCIL_FLOW_NAME}/{COUNCIL_DEPLOYMENT_NAME}"  # govflow-council-night/council-night
 COUNCILS_ARTIFACT_KEY = "govflow-nightly-councils"
 RETRY_DELAY_SECONDS = 10
-THREADS = 16  # threads that wait for the councils' nights; how many run at once is the concurrency limit
+THREADS = 16  # threads that wait for the councils' nights; how many run at once is GOVFLOW_COUNCILS_AT_ONCE
 TOTALS = ("steps_moved", "steps_overdue", "dates_reforecast", "reminders_owed", "digests_sent", "sends_failed")
 LISTS = ("documents_moved", "failed", "replanned")
 
@@ -119,7 +118,7 @@ def run_council(organisation: str, as_of: dt.date, on_workers: bool) -> dict:
     Raises (and so runs the council's night once more) when the night ended without a summary: a
     night that ran and left some documents out has a summary, and is not run again."""
     params = CouncilNightParameters(organisation=organisation, as_of=as_of)
-    with night_guard.one_of_the_councils_at_once():
+    with night_guard.one_of_the_councils_at_once(Settings().councils_at_once):
         if on_workers:
             child = run_deployment(
                 COUNCIL_DEPLOYMENT, parameters={"params": params.model_dump(mode="json")},

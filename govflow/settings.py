@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
     max_file_bytes: int = 5_000_000
     max_rows: int = 20_000
+    # How many councils' nights one nightly run has going at once (in process or on workers).
+    councils_at_once: int = 2
     # The council (organisation key) a command works in. One database can hold many councils, each
     # with its own keys, feeds, reports and mailbox (see `for_organisation`); everything loaded
     # without naming one is in "default", whose folders stay where they always were.
@@ -101,7 +103,7 @@ class Settings(BaseSettings):
             )
         return value.strip().rstrip("/")
 
-    @field_validator("max_file_bytes", "max_rows")
+    @field_validator("max_file_bytes", "max_rows", "councils_at_once")
     @classmethod
     def _a_positive_count(cls, value: int) -> int:
         if value < 1:

@@ -1,7 +1,6 @@
 """Issue 13, 6: runs that cannot collide. A second night for a council while one runs gives way
 cleanly ("another nightly run for <council> is running") before it reads or writes anything: held
-off by the council's Prefect concurrency limit, and by the database's night lock when that limit is
-not there. Before, two runs at once both ran the whole night and the second failed in
+off by the database's night lock. Before, two runs at once both ran the whole night and the second failed in
 send_reminders ("outbox message 2 is sent, not pending"). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
@@ -11,10 +10,7 @@ import sys
 import time
 
 import pytest
-from prefect import get_client
-from prefect.concurrency.sync import concurrency
 
-from flows import night_guard
 from flows.council_night import SKIPPED, CouncilNightParameters, council_night
 from govflow import wiring
 from govflow.settings import Settings
@@ -38,18 +34,6 @@ def test_a_night_gives_way_while_another_process_holds_the_database_lock(prefect
 
     after = council().result()  # the lock released: the next run runs the night
     assert after["nights"] == [AS_OF.isoformat()] and SKIPPED not in after
-
-
-def test_a_night_gives_way_while_another_run_holds_the_councils_prefect_limit(prefect_api_url, southend_sqlite):
-    name = night_guard.council_limit_name("default")
-    night_guard.ensure_limit(name, 1)
-    with concurrency(name, occupy=1, strict=True):
-        state = council()
-    assert state.name == "Skipped"
-    assert state.result()[SKIPPED] == f"another nightly run for default is running (Prefect concurrency limit {name}): this run did nothing"
-    with get_client(sync_client=True) as client:
-        limit = client.read_global_concurrency_limit_by_name(name)
-    assert (limit.limit, limit.active_slots) == (1, 0)  # one night per council; the slot is back
 
 
 def test_the_database_lock_waits_a_little_then_says_busy(southend_database):

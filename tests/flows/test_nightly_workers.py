@@ -6,7 +6,7 @@ and no reminder is queued twice.
 
 Each worker runs one flow run at a time (`--limit 1`), so which worker runs what is certain: a
 nightly run on one worker sends its council night to the other; two council nights at once (the
-`govflow-council-nights` limit is 2) go one to each worker.
+GOVFLOW_COUNCILS_AT_ONCE is 2) go one to each worker.
 
 Marked slow (a server and two workers start: about a minute here), and run by `make test` and CI.
 """
