@@ -40,9 +40,16 @@ def make_engine(url: str | URL, **engine_options: Any) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, **engine_options)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    engine_options.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **engine_options)
+    else:
+        engine_options.setdefault("pool_pre_ping", True)
+        engine = create_engine(parsed, **engine_options)
+    event.listen(engine, "checkin", _forget_the_council)
+    return engine
+
+
+def _forget_the_council(dbapi_connection: Any, connection_record: Any) -> None:
+    # A pooled connection given back no longer writes for the session that used it.
+    connection_record.info.pop("govflow.organisation", None)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
-from governance_model.storage.tables import OrganisationOwned
+from governance_model.storage.tables import CONNECTION_KEY, OrganisationOwned
 
 SESSION_KEY = "govflow.organisation"  # in Session.info: the council of the unit of work that opened it
 
@@ -42,8 +42,18 @@ def _scope_statement(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(criteria(organisation))
 
 
+def _council_of_the_connection(session: Session, transaction: Any, connection: Any) -> None:
+    """Rows this session inserts are its council's: the column default reads the connection's info."""
+    organisation = organisation_of(session)
+    if organisation is None:
+        connection.info.pop(CONNECTION_KEY, None)
+    else:
+        connection.info[CONNECTION_KEY] = organisation
+
+
 def scope_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     """Scope every session `factory` makes (once a unit of work names its council)."""
     if not event.contains(factory, "do_orm_execute", _scope_statement):
         event.listen(factory, "do_orm_execute", _scope_statement)
+        event.listen(factory, "after_begin", _council_of_the_connection)
     return factory

@@ -66,12 +66,21 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.timezone.utc)
 
 
+def _organisation_of_the_insert(context: Any) -> str:
+    """The council an INSERT is for: the one its connection's session works in (set as the session
+    begins on it, storage/organisation_scope.py), else the one a writer names (current_organisation)."""
+    return context.connection.info.get(CONNECTION_KEY) or current_organisation()
+
+
+CONNECTION_KEY = "govflow.organisation"  # in Connection.info while a unit of work's session uses it
+
+
 class OrganisationOwned:
     """Every row is one council's: rows inserted take the open unit of work's (`current_organisation`),
     and what it reads and changes is kept to it (storage/organisation_scope.py)."""
 
     organisation: Mapped[str] = mapped_column(
-        String(ORGANISATION_LENGTH), default=current_organisation, server_default=DEFAULT_ORGANISATION, index=True
+        String(ORGANISATION_LENGTH), default=_organisation_of_the_insert, server_default=DEFAULT_ORGANISATION, index=True
     )
 
 

@@ -74,7 +74,9 @@ class SqlRepository:
         statement = self._insert(table)
         return statement.on_conflict_do_update(
             index_elements=[table.c[k] for k in key],
-            set_={column.name: statement.excluded[column.name] for column in table.c if column.name not in key},
+            # A row never changes council: `organisation` is not overwritten (keyed by a global id,
+            # such as a step forecast's step, the row found is the council's own).
+            set_={column.name: statement.excluded[column.name] for column in table.c if column.name not in (*key, "organisation")},
         )
 
 
