@@ -45,7 +45,7 @@ def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[
 def _when_values(value: When | None, prefix: str = "when") -> dict:
     """The When's columns, as `governance_model.storage.tables.store_when` writes them."""
     if value is None:
-        from governance_model.storage.tables import when_columns
+        from governance_model.storage.when_columns import when_columns
 
         return {column: None for column in when_columns(prefix)}
     return {

@@ -12,17 +12,16 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from flows.local_prefect import free_port, healthy
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
 from govflow import wiring
 from govflow.services import file_loading as services
@@ -33,26 +32,12 @@ QUIET = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 STARTUP_TIMEOUT_SECONDS = 90
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 class PrefectServer:
     """`prefect server start` on a free port, in a process group and a temporary folder of its own."""
 
     def __init__(self) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="govflow-test-prefect-"))
-        port = _free_port()
+        port = free_port()
         self.api_url = f"http://127.0.0.1:{port}/api"
         self.log_path = self.home / "server.log"
         server_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
@@ -68,7 +53,7 @@ class PrefectServer:
         self.deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
 
     def wait_until_healthy(self) -> None:
-        while not _healthy(self.api_url):
+        while not healthy(self.api_url):
             if self.process.poll() is not None or time.monotonic() > self.deadline:
                 tail = self.log_path.read_text(errors="replace")[-3000:]
                 pytest.fail(f"prefect server did not start (exit code {self.process.poll()}):\n{tail}", pytrace=False)

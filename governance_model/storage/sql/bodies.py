@@ -29,7 +29,8 @@ from governance_model.storage.sql.common import (
     tuple_or_none,
     when_of,
 )
-from governance_model.storage.tables import BodyRow, MeetingRow, UtcDateTime, store_when
+from governance_model.storage.tables import BodyRow, MeetingRow, UtcDateTime
+from governance_model.storage.when_columns import store_when
 
 
 class SqlBodyRepository(SqlRepository):

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Row, Table, Text, cast, select, text, upda
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Bundle, Session
 
-from governance_model.storage.tables import when_columns, when_from_values
+from governance_model.storage.when_columns import when_columns, when_from_values
 from governance_model.when import When
 
 _Load = TypeVar("_Load", bound=Callable[..., Any])

@@ -48,8 +48,8 @@ from governance_model.storage.tables import (
     ForecastChangeRow,
     StepForecastRow,
     StepRow,
-    store_when,
 )
+from governance_model.storage.when_columns import store_when
 
 
 class SqlDocumentRepository(SqlRepository):

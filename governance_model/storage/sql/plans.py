@@ -27,8 +27,8 @@ from governance_model.storage.tables import (
     MeasureRow,
     ProgressUpdateRow,
     RecommendationRow,
-    store_when,
 )
+from governance_model.storage.when_columns import store_when
 
 
 class SqlPlanRepository(SqlRepository):
