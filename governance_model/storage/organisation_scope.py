@@ -2,11 +2,11 @@
 deletes its own council's rows only, and every row it inserts is its council's.
 
 The rows carry their council in `organisation` (tables.OrganisationOwned). Reading is scoped with
-SQLAlchemy's `with_loader_criteria` on that mixin: added to each ORM statement the session runs (the
-`do_orm_execute` event) and by `scoped` to the plain-column reads the repositories run on the
-session's connection (common.rows_of). Writing takes the council from `current_organisation`, which
-the unit of work sets while it is open. A Core statement on a bare Table is not scoped: the
-repositories use the mapped classes."""
+SQLAlchemy's `with_loader_criteria` on that mixin, added to each ORM statement the session runs (the
+`do_orm_execute` event; common.rows_of and plain_rows run through the session too). Writing takes
+the council from the connection the session began on (`after_begin` puts it in Connection.info,
+which the column default reads). A Core statement on a bare Table is not scoped: the repositories
+use the mapped classes, or name the council themselves (`organisation_of`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -26,14 +26,6 @@ def organisation_of(session: Session) -> str | None:
 def criteria(organisation: str) -> Any:
     """The option that keeps a statement to one council's rows, every table it touches."""
     return with_loader_criteria(OrganisationOwned, lambda cls: cls.organisation == organisation, include_aliases=True)
-
-
-def scoped(session: Session, statement: Any) -> Any:
-    """`statement` kept to the session's council (unchanged in a session no unit of work opened)."""
-    organisation = organisation_of(session)
-    if organisation is None:
-        return statement
-    return statement.options(criteria(organisation))
 
 
 def _scope_statement(state: ORMExecuteState) -> None:

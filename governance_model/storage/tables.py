@@ -75,7 +75,7 @@ CONNECTION_KEY = "govflow.organisation"  # in Connection.info while a unit of wo
 
 
 class OrganisationOwned:
-    """Every row is one council's: rows inserted take the open unit of work's (`current_organisation`),
+    """Every row is one council's: rows inserted take the open unit of work's (`_organisation_of_the_insert`),
     and what it reads and changes is kept to it (storage/organisation_scope.py)."""
 
     organisation: Mapped[str] = mapped_column(

@@ -18,6 +18,7 @@ from governance_model.outbox_message import (
     unique_reminders,
 )
 from governance_model.repository_rules import check_aware
+from governance_model.storage.organisation_scope import organisation_of
 from governance_model.storage.sql.common import IN_LIST_CHUNK, INSERT_CHUNK, SqlRepository, chunks, rows_of
 from governance_model.storage.tables import MessageRow, ReminderRow
 
@@ -91,7 +92,7 @@ class SqlOutboxRepository(SqlRepository):
         self.session.execute(
             update(reminders)  # a Core UPDATE (one per recipient), so kept to the council here
             .where(
-                reminders.c.organisation == current_organisation(),
+                reminders.c.organisation == (organisation_of(self.session) or current_organisation()),
                 reminders.c.recipient == bindparam("r"),
                 reminders.c.message_id.is_(None),
             )
