@@ -61,9 +61,9 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """The session factory a SqlUnitOfWork takes."""
-    from governance_model.storage.organisation_scope import scope_sessions
+    from governance_model.storage.organisation_scope import CouncilSession
 
-    return scope_sessions(sessionmaker(engine, expire_on_commit=False))
+    return sessionmaker(engine, class_=CouncilSession, expire_on_commit=False)
 
 
 def alembic_config(url: str | URL | None = None) -> Config:

@@ -6,13 +6,20 @@ SQLAlchemy's `with_loader_criteria` on that mixin, added to each ORM statement t
 `do_orm_execute` event; common.rows_of and plain_rows run through the session too). Writing takes
 the council from the connection the session began on (`after_begin` puts it in Connection.info,
 which the column default reads). A Core statement on a bare Table is not scoped: the repositories
-use the mapped classes, or name the council themselves (`organisation_of`)."""
+use the mapped classes, or name the council themselves (`organisation_of`).
+
+The hooks are listeners of one Session class, `CouncilSession`, registered once when this module is
+imported; every session factory makes that class's sessions (`database.make_session_factory`), and
+a unit of work refuses any other session. They were once added to each factory as it was made,
+unless SQLAlchemy's event registry said it already had them: that registry knows a factory by its
+id(), and a new factory at the address of a collected one was taken for it, so now and then a unit
+of work read every council's rows (1 read in 20 in the three-council night)."""
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from governance_model.storage.tables import CONNECTION_KEY, OrganisationOwned
 
@@ -43,9 +50,9 @@ def _council_of_the_connection(session: Session, transaction: Any, connection: A
         connection.info[CONNECTION_KEY] = organisation
 
 
-def scope_sessions(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Scope every session `factory` makes (once a unit of work names its council)."""
-    if not event.contains(factory, "do_orm_execute", _scope_statement):
-        event.listen(factory, "do_orm_execute", _scope_statement)
-        event.listen(factory, "after_begin", _council_of_the_connection)
-    return factory
+class CouncilSession(Session):
+    """A session whose statements keep to the council its unit of work names (in `info`)."""
+
+
+event.listen(CouncilSession, "do_orm_execute", _scope_statement)
+event.listen(CouncilSession, "after_begin", _council_of_the_connection)

@@ -26,7 +26,7 @@ from governance_model.storage.sql.outbox import SqlOutboxRepository
 from governance_model.storage.sql.people import SqlPersonRepository
 from governance_model.storage.sql.plans import SqlPlanRepository
 from governance_model.storage.sql.term_dates import SqlTermDateRepository
-from governance_model.storage.organisation_scope import SESSION_KEY
+from governance_model.storage.organisation_scope import SESSION_KEY, CouncilSession
 from governance_model.storage.tables import Base
 
 # The tables whose rows say which councils a database holds (every council has one of these).
@@ -58,7 +58,14 @@ class SqlUnitOfWork(AbstractUnitOfWork):
     def __enter__(self) -> SqlUnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open; use a new one for a nested block")
-        self._session = self.session_factory()
+        session = self.session_factory()
+        if not isinstance(session, CouncilSession):
+            session.close()
+            raise TypeError(
+                f"a unit of work needs a session that keeps to one council ({CouncilSession.__name__}, "
+                f"from make_session_factory), not {type(session).__name__}: any other would read every council's rows"
+            )
+        self._session = session
         self._session.info[SESSION_KEY] = self.organisation
         self._writing_for = CURRENT_ORGANISATION.set(self.organisation)
         for name, repository in _REPOSITORIES.items():

@@ -186,12 +186,6 @@ def council_setup_files(folder: Path) -> list[Path]:
     return files
 
 
-@pytest.mark.xfail(
-    reason="known defect, issue 13 left open: in the same night run in one process, reading north-council's "
-    "forecasts back returned every council's (48 or 64 rows against 16) in some runs; the nights on the "
-    "workers are right (both workers, one run per council, no reminder twice are checked before)",
-    strict=False,
-)
 def test_three_councils_on_two_workers_equal_the_night_in_one_process(cluster, databases, monkeypatch, tmp_path):
     files = council_setup_files(tmp_path / "councils")
     workers_url, here_url = databases

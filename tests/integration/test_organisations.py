@@ -153,3 +153,44 @@ def test_a_setup_without_organisation_goes_into_the_council_the_command_works_in
     file_loading.load_files([council_copy(tmp_path, "plymouth", None)], councils("plymouth")())
     with councils("default")() as uow:
         assert uow.organisations() == ["plymouth"]
+
+
+def test_every_new_session_factory_keeps_to_its_council(tmp_path: Path, database_url: str) -> None:
+    """Processes make session factories as they go (a run, a request, a worker's flow). A factory made
+    where a collected one stood was once taken for it, and its sessions read every council's rows:
+    north-council's forecasts came back as all four councils' in the three-council night. Factories
+    are made and dropped here until addresses repeat, and each one's unit of work must still see
+    its own council alone."""
+    import gc
+
+    engine = make_engine(database_url)
+    try:
+        load_both(tmp_path, lambda organisation: (lambda: SqlUnitOfWork(make_session_factory(engine), organisation)))
+        addresses: set[int] = set()
+        seen_again = 0
+        for turn in range(200):
+            council = ("southend", "plymouth")[turn % 2]
+            factory = make_session_factory(engine)
+            seen_again += id(factory) in addresses
+            addresses.add(id(factory))
+            with SqlUnitOfWork(factory, council) as uow:
+                codes = {body.code for body in uow.bodies.list()}
+            assert {"southend": "JCB", "plymouth": "PSCB"}[council] in codes, (turn, council, sorted(codes))
+            assert {"southend": "PSCB", "plymouth": "JCB"}[council] not in codes, (turn, council, sorted(codes))
+            del factory
+            gc.collect()
+        assert seen_again, "no factory was made at a collected one's address: the test checked nothing"
+    finally:
+        engine.dispose()
+
+
+def test_a_unit_of_work_refuses_a_session_that_reads_every_council(database_url: str) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(TypeError, match="keeps to one council"):
+            with SqlUnitOfWork(sessionmaker(engine), "southend"):
+                pass
+    finally:
+        engine.dispose()
