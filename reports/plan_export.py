@@ -4,12 +4,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 
 from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
 from governance_model.model import Action, ActionPlan, Recommendation
 from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag, short_day
 from reports.errors import ReportError
+from reports.xlsx_sheet import Sheet, workbook_bytes
 
 # Seed 002's columns, in its order, headed as the loader names them (and the Southend examples do).
 PLAN_COLUMNS = tuple(label for label, _ in COLUMNS.values())
@@ -95,60 +95,25 @@ def plan_xlsx(plan: ActionPlan, judged: PlanRag | None = None, *, stamp: dt.date
     """The plan table as an Excel workbook: one sheet, a bold frozen header, wrapped text, the
     recommendation's RAG colour behind its RAG cell. The same plan gives the same bytes: the
     workbook's created and modified times are `stamp`, else midnight of `judged.as_of`, else 1980-01-01."""
-    from openpyxl import Workbook  # imported here: only this format needs it
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
     header, rows = plan_table(plan, judged)
     verdicts = _verdicts(plan, judged)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    wrapped = Alignment(vertical="top", wrap_text=True)
-    for row_number, (rec, values) in enumerate(zip(plan.recommendations, rows), start=2):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column)
-            if column == 1 and value.isdigit():
-                cell.value = int(value)  # a number, so Excel does not flag "number stored as text"
-            else:
-                cell.value = value or None
-                if value:
-                    cell.data_type = "s"  # text, never a formula, whatever it starts with
-            cell.alignment = wrapped
+    cells: list[list[str | int]] = [header]
+    fills = {}
+    for row_number, (rec, values) in enumerate(zip(plan.recommendations, rows), start=1):
+        # The number as a number, so Excel does not flag "number stored as text"; the rest text,
+        # never a formula, whatever it starts with.
+        cells.append([int(values[0]) if values[0].isdigit() else values[0], *values[1:]])
         verdict = verdicts.get(rec.number)
         if verdict is not None:
-            fill = _FILLS[verdict.rag]
-            sheet.cell(row=row_number, column=len(header)).fill = PatternFill("solid", start_color=fill, end_color=fill)
-    for column, name in enumerate(header, start=1):
-        base = name.split(" (")[0]
-        sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS.get(base, 20)
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
+            fills[(row_number, len(header) - 1)] = _FILLS[verdict.rag]
+    widths = [_WIDTHS.get(name.split(" (")[0], 20) for name in header]
     when = stamp or (dt.datetime.combine(judged.as_of, dt.time()) if judged else _EPOCH)
-    when = max(when.replace(tzinfo=None, microsecond=0), _EPOCH)
-    properties = workbook.properties
-    properties.title = plan.title
-    properties.creator = "govflow"
-    properties.created = properties.modified = when
-    if judged is not None:
-        properties.subject = f"RAG as of {short_day(judged.as_of)}"
-
-    # openpyxl's save_workbook stamps "modified" with the clock, and zip entries carry the time
-    # they were written: write through ExcelWriter, then give every entry the same fixed time.
-    written = io.BytesIO()
-    with zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
-    return _restamp_zip(written.getvalue(), when)
+    return workbook_bytes(
+        Sheet(SHEET_TITLE, cells, widths, fills),
+        title=plan.title,
+        subject=f"RAG as of {short_day(judged.as_of)}" if judged is not None else "",
+        stamp=when,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,19 +219,6 @@ def _verdicts(plan: ActionPlan, judged: PlanRag | None) -> dict[str, Recommendat
 def _guard(value: str) -> str:
     """An apostrophe before a cell that a spreadsheet would run as a formula (the loader drops it)."""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _restamp_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same archive, every entry dated `when`, so the bytes depend on the plan alone."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
 
 
 __all__ = ["plan_table", "plan_csv", "plan_xlsx", "PLAN_COLUMNS"]
