@@ -200,19 +200,22 @@ def council_night_in_process(settings, as_of: dt.date, clock) -> dict:
     nights = service.nights_to_run(snapshot.last_run, as_of)
     update = service.advance_routes(snapshot, nights)
     reminders = service.owed_reminders(snapshot, update)
+    records = snapshot
     if nights:
         saved = service.save_night(wiring.unit_of_work(settings), snapshot, update, reminders, clock.now())
-        update, reminders = saved.update, saved.reminders
+        update, reminders, records = saved.update, saved.reminders, saved.records
     feed_publishing.publish_feeds(
         wiring.unit_of_work_factory(settings), settings.feeds_dir, update.as_of, clock.now(), settings.public_url,
         forecasts=update.forecasts or None,
         on_error=lambda kind, key, error: update.add_failure(service.failure(kind, key, "feeds", error)),
+        records=records,
     )
     wiring.send_pending_reminders(settings, clock)
     report_writing.write_reports(
         wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of,
         forecasts=update.forecasts or None,
         on_error=lambda which, error: update.add_failure(service.failure("report", which, "reports", error)),
+        records=records,
     )
     return {"failures": len(update.failures)}
 
@@ -350,7 +353,7 @@ def changes_between_nights(settings, day: dt.date, clock) -> list[str]:
 
 class WorkerPeaks:
     """Samples, while it runs, the peak RSS (VmHWM) of the workers and of every process they start
-    (each council's night is a process of its own, a descendant of its worker). A process's
+    (each run of councils is a process of its own, a descendant of its worker). A process's
     high-water mark lasts until it exits, so a sample late in its life sees its peak."""
 
     def __init__(self, worker_pids: list[int], every_s: float = 0.2) -> None:

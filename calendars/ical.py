@@ -102,10 +102,17 @@ def render_feed_chunks(
     feed: Feed,
     stamps: Mapping[str, tuple[int, dt.datetime]] | None = None,
     stamp: dt.datetime | None = None,
+    texts: dict[str, str] | None = None,
 ) -> Iterator[bytes]:
     """`render_feed` in pieces of at most CHUNK_EVENTS events, so a feed is written without its
-    whole text in memory at once (the national all.ics is over 100 MB)."""
+    whole text in memory at once (the national all.ics is over 100 MB).
+
+    `texts`, shared by the feeds of one publication, keeps each event's text by UID as it is first
+    written: an event is in several feeds (its body's, its document's, its owner's and "all"), and
+    its text (given the same `stamps`) is the same in each, so it is written once (33,058 texts instead
+    of 77,822 for 15 synthetic councils)."""
     stamps = stamps or {}
+    texts = {} if texts is None else texts
     # In icalendar's order for VCALENDAR: VERSION, PRODID, CALSCALE, METHOD, DESCRIPTION,
     # X-WR-CALDESC, NAME, X-WR-CALNAME, then the rest alphabetically; then the zone, then the events.
     lines = [
@@ -128,10 +135,13 @@ def render_feed_chunks(
 
     body: list[str] = []
     for event in sorted(feed.events, key=event_order):
-        sequence, changed = stamps.get(event.uid, (0, stamp))
-        if changed is None:
-            raise ValueError(f"event {event.uid}: no stamp given and no stored LAST-MODIFIED")
-        body.append(event_text(event, changed, sequence))
+        text = texts.get(event.uid)
+        if text is None:
+            sequence, changed = stamps.get(event.uid, (0, stamp))
+            if changed is None:
+                raise ValueError(f"event {event.uid}: no stamp given and no stored LAST-MODIFIED")
+            text = texts[event.uid] = event_text(event, changed, sequence)
+        body.append(text)
         if len(body) == CHUNK_EVENTS:
             yield "".join(body).encode()
             body = []

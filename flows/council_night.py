@@ -88,13 +88,15 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
     nights = work_out_nights(snapshot.last_run, as_of)
     update = bring_routes_up_to_date(opaque(snapshot), nights)
     reminders = owed_reminders(opaque(snapshot), opaque(update))
+    records = snapshot  # what the feeds and reports are made from: the night's one read of the council
     if nights:  # nothing to run means this date is done: a second run changes nothing
         # As saved: documents changed since the snapshot are planned again in the save.
         saved = save_update(settings, opaque(snapshot), opaque(update), opaque(reminders), clock)
-        update, reminders = saved.update, saved.reminders
-    write_outputs(settings, opaque(update), clock)
+        update, reminders, records = saved.update, saved.reminders, saved.records
+    write_outputs(settings, opaque(update), opaque(records), clock)
     sent = send_reminders(settings, clock)  # every run: also retries what earlier runs could not send
-    reports = write_reports(settings, opaque(update))  # after the save (the night's re-forecasts are in them) and the sends
+    # After the save (the night's re-forecasts are in them) and the sends.
+    reports = write_reports(settings, opaque(update), opaque(records))
     publish_summary(settings, opaque(snapshot), opaque(update), sent, opaque(reports))
 
     get_run_logger().info(
@@ -141,8 +143,9 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate) -> list[Reminder]:
 
 
 @batch_task
-def write_outputs(settings: Settings, update: RouteUpdate, clock: Clock) -> list[Path]:
-    """Write the council's calendar feeds (with the night's forecasts) into its feeds folder; returns their paths.
+def write_outputs(settings: Settings, update: RouteUpdate, records: Snapshot, clock: Clock) -> list[Path]:
+    """Write the council's calendar feeds (with the night's forecasts, from the night's records) into
+    its feeds folder; returns their paths.
 
     A build that fails is one of the night's failures (the feeds built before stay): the rest of
     the night still runs."""
@@ -157,6 +160,7 @@ def write_outputs(settings: Settings, update: RouteUpdate, clock: Clock) -> list
             settings.public_url,
             forecasts=update.forecasts or None,
             on_error=lambda kind, key, error: update.add_failure(service.failure(kind, key, "feeds", error)),
+            records=records,
         )
     except Exception as error:  # noqa: BLE001 - reported with the night's failures, below
         update.add_failure(service.failure("feed", "all feeds", "feeds", error))
@@ -164,8 +168,9 @@ def write_outputs(settings: Settings, update: RouteUpdate, clock: Clock) -> list
 
 
 @batch_task
-def write_reports(settings: Settings, update: RouteUpdate) -> list[WrittenReport]:
-    """Write every board report and plan report of the council for the night into its reports folder.
+def write_reports(settings: Settings, update: RouteUpdate, records: Snapshot) -> list[WrittenReport]:
+    """Write the council's board and plan reports that are read tonight (report_writing.write_reports)
+    into its reports folder, from the night's records.
 
     Reports that cannot be written are one of the night's failures: the rest of the night still runs."""
 
@@ -175,7 +180,7 @@ def write_reports(settings: Settings, update: RouteUpdate) -> list[WrittenReport
     try:
         return reports_service.write_reports(
             wiring.unit_of_work_factory(settings), settings.reports_dir, update.as_of,
-            forecasts=update.forecasts or None, on_error=failed,
+            forecasts=update.forecasts or None, on_error=failed, records=records,
         )
     except Exception as error:  # noqa: BLE001 - reading what the reports need failed: reported with the night's failures
         failed("all reports", error)

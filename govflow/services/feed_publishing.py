@@ -31,7 +31,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from pathlib import Path
 
 from calendars.feeds import ALL, BODY, DOCUMENT, PERSON, Feed, build_feeds
@@ -44,6 +44,9 @@ from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
 from govflow.errors import Error
+
+if TYPE_CHECKING:
+    from govflow.services.night_planning import Snapshot
 
 INDEX = "index.json"
 RENDERED = ".rendered.json"
@@ -91,12 +94,15 @@ def publish_feeds(
     public_url: str,
     forecasts: Mapping[tuple[str, str], StepForecast] | None = None,
     on_error: OnError | None = None,
+    records: Snapshot | None = None,
 ) -> list[Path]:
     """Build and write every feed and index.json; returns the feed files (written or unchanged).
 
     With `on_error`, a body, document or plan whose events cannot be built (a value stored out of
-    all reason) is handed to it as (kind, key, error) and left out; every other feed is built."""
-    return [p.file for p in publish(uow_factory, out_dir, as_of, now, public_url, forecasts, on_error)]
+    all reason) is handed to it as (kind, key, error) and left out; every other feed is built.
+    With `records` (the night's snapshot, as saved), the council's bodies, documents, plans, people,
+    decisions and conditions are taken from it instead of read again."""
+    return [p.file for p in publish(uow_factory, out_dir, as_of, now, public_url, forecasts, on_error, records)]
 
 
 def publish(
@@ -107,6 +113,7 @@ def publish(
     public_url: str,
     forecasts: Mapping[tuple[str, str], StepForecast] | None = None,
     on_error: OnError | None = None,
+    records: Snapshot | None = None,
 ) -> list[PublishedFeed]:
     """As `publish_feeds`, with what was published. `forecasts` (e.g. the night's, not yet stored)
     override the stored ones; a document with neither is planned as of `as_of`."""
@@ -115,18 +122,19 @@ def publish(
     out_dir = Path(out_dir)
     calendar = WorkingCalendar()
     with uow_factory() as uow:
-        bodies = uow.bodies.list()
-        documents = uow.documents.list()
-        plans = uow.plans.list()
-        people = uow.people.list()
+        if records is None:
+            bodies, documents, plans, people = uow.bodies.list(), uow.documents.list(), uow.plans.list(), uow.people.list()
+        else:
+            bodies, documents, plans, people = records.bodies, records.documents, records.plans, records.people
         known = dict(forecasts) if forecasts is not None else {
             (f.document_key, f.step_key): f for f in uow.documents.list_forecasts()
         }
         unplanned = [d for d in documents if not any((d.key, s.key) in known for s in d.route.steps)]
         if unplanned:
-            meetings, decisions = MeetingIndex(bodies), uow.documents.list_decisions()
+            meetings = MeetingIndex(bodies)
+            decisions = uow.documents.list_decisions() if records is None else records.decisions
             routes = plan_routes(
-                documents, meetings, decisions, as_of, calendar, uow.conditions.list(),
+                documents, meetings, decisions, as_of, calendar, uow.conditions.list() if records is None else records.conditions,
                 on_error=(lambda d, error: on_error("document", d.key, error)) if on_error else None,
             )
             for document in unplanned:
@@ -154,6 +162,7 @@ def publish(
     old_index = _read_index(out_dir / INDEX)
     old_rendered = _read_rendered(out_dir / RENDERED)
     rendered: dict[str, list] = {}
+    texts: dict[str, str] = {}  # each event's text, written once for all the feeds it is in
     built_at = _iso(now)
     published = []
     for number, feed in enumerate(feeds):
@@ -164,7 +173,7 @@ def publish(
         digest = _unchanged(file, fingerprint, old_rendered.get(feed.path), before)
         written = False
         if digest is None:
-            written, digest = write_chunks_if_changed(file, render_feed_chunks(feed, stamps))
+            written, digest = write_chunks_if_changed(file, render_feed_chunks(feed, stamps, texts=texts))
         st = file.stat()
         rendered[feed.path] = [fingerprint, digest, st.st_size, st.st_mtime_ns]
         newest = max((stamps[e.uid][1] for e in feed.events), default=None)

@@ -212,11 +212,14 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
 
 @dataclass
 class SavedNight:
-    """What a save stored: the run, and the update and reminders as stored (re-planned where needed)."""
+    """What a save stored: the run, and the update and reminders as stored (re-planned where needed),
+    and the records they were planned from (the snapshot, or what the save read again when something
+    changed after it): the feeds and reports of the night are made from these, not read again."""
 
     run: NightlyRun
     update: RouteUpdate
     reminders: list[Reminder]
+    records: Snapshot
 
 
 def save_night(
@@ -240,13 +243,15 @@ def save_night(
         plans_now = uow.plans.revisions(lock=True)
         changed = {k for k in documents_now.keys() | snapshot.revisions.keys() if documents_now.get(k) != snapshot.revisions.get(k)}
         changed_plans = {k for k in plans_now.keys() | snapshot.plan_revisions.keys() if plans_now.get(k) != snapshot.plan_revisions.get(k)}
+        records = snapshot
         if changed or changed_plans:
+            records = snapshot_from(uow)
             update, reminders = replan_changed(
-                snapshot, snapshot_from(uow), update, reminders, changed, changed_plans, calendar or WorkingCalendar()
+                snapshot, records, update, reminders, changed, changed_plans, calendar or WorkingCalendar()
             )
         run = _store_night(uow, update, finished_at, reminders)
         uow.commit()
-    return SavedNight(run, update, reminders)
+    return SavedNight(run, update, reminders, records)
 
 
 def replan_changed(

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from governance_model.board_report import BoardReport, build_board_report
@@ -39,6 +39,9 @@ from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
 from reports.errors import ReportError
 from reports.manifest import WrittenEntry, entry_name, manifest_bytes, manifest_path, read_manifest
+
+if TYPE_CHECKING:
+    from govflow.services.night_planning import Snapshot
 
 LONDON = ZoneInfo("Europe/London")
 BOARD_FORMATS = (".md", ".html")
@@ -111,7 +114,20 @@ class _Records:
     _planned: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def read(cls, uow: AbstractUnitOfWork) -> "_Records":
+    def read(cls, uow: AbstractUnitOfWork, snapshot: Snapshot | None = None) -> "_Records":
+        """Read from the database; with `snapshot` (the night's, as saved), only what it does not
+        hold (the re-forecast history and the audit events) is read."""
+        if snapshot is not None:
+            return cls(
+                bodies=snapshot.bodies,
+                documents=snapshot.documents,
+                decisions=snapshot.decisions,
+                people={p.initials: p for p in snapshot.people},
+                changes=uow.documents.list_forecast_changes(),
+                events=uow.audit.list(),
+                plans=snapshot.plans,
+                conditions=snapshot.conditions,
+            )
         return cls(
             bodies=uow.bodies.list(),
             documents=uow.documents.list(),
@@ -307,6 +323,7 @@ def write_reports(
     *,
     forecasts: dict[tuple[str, str], StepForecast] | None = None,
     on_error: OnError | None = None,
+    records: Snapshot | None = None,
 ) -> list[WrittenReport]:
     """Write the night's reports into `out_dir` — board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx —
     and record what each was made from in its index.json; returns the reports written:
@@ -319,10 +336,11 @@ def write_reports(
     Every other report is left as it was written (it says the day it was written for).
 
     With `on_error` (what, error), a report that cannot be built or written is handed to it and the
-    others are still written (one broken route never stops a council's reports); without, it raises."""
+    others are still written (one broken route never stops a council's reports); without, it raises.
+    With `records` (the night's snapshot, as saved), what it holds is not read again."""
     out_dir = Path(out_dir)
     with uow_factory() as uow:
-        records = _Records.read(uow)
+        records = _Records.read(uow, records)
     try:
         manifest = read_manifest(out_dir)
     except ReportError:

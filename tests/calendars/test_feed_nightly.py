@@ -20,7 +20,7 @@ def test_write_outputs_publishes_the_feeds_with_the_nights_forecasts() -> None:
     services.load_files([SOUTHEND], wiring.unit_of_work(settings))
     snapshot = service.load_snapshot(wiring.unit_of_work(settings))
     update = service.advance_routes(snapshot, service.nights_to_run(snapshot.last_run, AS_OF))
-    paths = write_outputs.fn(settings, update, wiring.clock())
+    paths = write_outputs.fn(settings, update, snapshot, wiring.clock())
     feeds = Path(settings.feeds_dir)
     assert feeds == settings.data_dir / "feeds"
     assert feeds / "body" / "SSPB.ics" in paths and feeds / "all.ics" in paths
