@@ -111,11 +111,11 @@ def run_prefect_flow(result: dict):
 
 
 def run_on_workers(count: int):
-    """The night as in production: a real Prefect server, `count` process workers (one council's night
-    at a time each), the deployments applied to their pool, and the nightly triggered from here with
-    its councils' nights on the workers (flows/local_prefect.py). The stages run in the workers'
-    processes, so only the whole night is timed here; `WorkerPeaks` reads every worker process's
-    peak RSS (each council's night is a process of its own)."""
+    """The night as in production: a real Prefect server, `count` process workers (one run of
+    councils at a time each), the deployments applied to their pool, and the nightly triggered from
+    here with its councils' nights on the workers (flows/local_prefect.py). The stages run in the
+    workers' processes, so only the whole night is timed here; `WorkerPeaks` reads every worker
+    process's peak RSS (each run of GOVFLOW_COUNCILS_PER_RUN councils is a process of its own)."""
 
     def runner(result: dict):
         import atexit
@@ -308,7 +308,7 @@ def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
     print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
     if night.get("workers"):  # the councils' nights ran in the workers' processes: their peaks, per process
         w = night["workers"]
-        print(f"  on the workers: {w['night_processes']:,} council-night processes, the largest peak RSS "
+        print(f"  on the workers: {w['night_processes']:,} processes (runs of councils), the largest peak RSS "
               f"{w['night_process_peak_rss_mb']:.1f} MB; the workers' own peak {w['worker_peak_rss_mb']:.1f} MB")  # fmt: skip
     read = ", ".join(f"{label} {night['read'].get(kind, 0):,}" for kind, label in READ_FIGURES)
     out = night["outputs"]

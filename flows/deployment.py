@@ -10,12 +10,12 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Schedule
 from prefect.types.entrypoint import EntrypointType
 
-from flows.council_night import council_night
+from flows.council_nights import council_nights
 from flows.nightly import COUNCIL_DEPLOYMENT, COUNCIL_DEPLOYMENT_NAME, nightly
 
 DEPLOYMENT_NAME = "nightly"
 FULL_NAME = f"{nightly.name}/{DEPLOYMENT_NAME}"  # govflow-nightly/nightly
-COUNCIL_FULL_NAME = COUNCIL_DEPLOYMENT  # govflow-council-night/council-night
+COUNCIL_FULL_NAME = COUNCIL_DEPLOYMENT  # govflow-council-nights/council-nights
 WORK_POOL = "govflow"  # the process work pool the README and prefect.yaml use
 
 # 03:00 in Europe/London, every day. Not between 01:00 and 02:00: on the last Sunday of March the UK
@@ -43,8 +43,9 @@ def build_deployment() -> RunnerDeployment:
 
 
 def build_council_deployment() -> RunnerDeployment:
-    """The council night that each nightly run starts once per council (no schedule of its own)."""
-    return council_night.to_deployment(name=COUNCIL_DEPLOYMENT_NAME, entrypoint_type=EntrypointType.MODULE_PATH)
+    """The councils' nights that each nightly run starts on the workers, a few councils a run (no
+    schedule of its own; flows/council_nights.py)."""
+    return council_nights.to_deployment(name=COUNCIL_DEPLOYMENT_NAME, entrypoint_type=EntrypointType.MODULE_PATH)
 
 
 def apply_deployments(work_pool: str | None = None) -> dict[str, UUID]:

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     max_rows: int = 20_000
     # How many councils' nights one nightly run has going at once (in process or on workers).
     councils_at_once: int = 2
+    # On workers: how many councils' nights one run (one process on a worker) goes through at most.
+    councils_per_run: int = 25
     # The council (organisation key) a command works in. One database can hold many councils, each
     # with its own keys, feeds, reports and mailbox (see `for_organisation`); everything loaded
     # without naming one is in "default", whose folders stay where they always were.
@@ -103,7 +105,7 @@ class Settings(BaseSettings):
             )
         return value.strip().rstrip("/")
 
-    @field_validator("max_file_bytes", "max_rows", "councils_at_once")
+    @field_validator("max_file_bytes", "max_rows", "councils_at_once", "councils_per_run")
     @classmethod
     def _a_positive_count(cls, value: int) -> int:
         if value < 1:

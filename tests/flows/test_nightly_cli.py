@@ -53,7 +53,7 @@ def test_deploy_prints_the_name_cron_and_time_zone(prefect_api_url):
     assert "deployment govflow-nightly/nightly" in result.stdout
     assert "cron: 0 3 * * *" in result.stdout
     assert "time zone: Europe/London" in result.stdout
-    assert "deployment govflow-council-night/council-night" in result.stdout
+    assert "deployment govflow-council-nights/council-nights" in result.stdout
 
 
 def test_serve_nightly_refuses_prefects_temporary_server(tmp_path):

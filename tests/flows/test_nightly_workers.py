@@ -5,8 +5,9 @@ the night, the outcome (forecasts, outbox, feeds) is what the same night run in 
 and no reminder is queued twice.
 
 Each worker runs one flow run at a time (`--limit 1`), so which worker runs what is certain: a
-nightly run on one worker sends its council night to the other; two council nights at once (the
-GOVFLOW_COUNCILS_AT_ONCE is 2) go one to each worker.
+nightly run on one worker sends its councils' run to the other; three councils, two at once (the
+GOVFLOW_COUNCILS_AT_ONCE is 2), go in two runs of the council-nights deployment, one to each worker,
+and each council's night is a flow run of its own inside them.
 
 Marked slow (a server and two workers start: about a minute here), and run by `make test` and CI.
 """
@@ -152,13 +153,16 @@ def test_the_default_council_on_two_workers_equals_the_night_in_one_process(clus
     load(here_url, [SOUTHEND])
 
     # Triggered as the schedule would: a run of the nightly deployment, on the pool, with `children`
-    # left to `auto`, which finds the council-night deployment polled by the workers.
+    # left to `auto`, which finds the council-nights deployment polled by the workers.
     parent = run_deployment(FULL_NAME, parameters={"params": {"as_of": NIGHT.isoformat()}}, timeout=300, poll_interval=1, as_subflow=False)
     assert parent.state.is_completed(), (parent.state, cluster.logs())
     (child,) = child_runs(parent.id)
     assert child.state.is_completed(), child.state
-    # The nightly ran on one worker, which (limit 1) left its council night to the other.
+    assert child.parameters["params"]["organisations"] == ["default"]
+    # The nightly ran on one worker, which (limit 1) left its councils' run to the other.
     assert {parent.labels[WORKER], child.labels[WORKER]} == set(cluster.worker_names)
+    (night,) = child_runs(child.id)  # the council's night: a flow run of its own, in that run
+    assert night.parameters["params"]["organisation"] == "default" and night.state.is_completed()
     summary = parent.state.result()
     assert summary["nights"] == [NIGHT.isoformat()] and summary["digests_sent"] > 0
 
@@ -203,9 +207,12 @@ def test_three_councils_on_two_workers_equal_the_night_in_one_process(cluster, d
     wiring._engine(workers_url).dispose()
     summary = state.result()
     assert set(COUNCILS) <= set(summary["councils"]) and not summary["failed"], summary
-    children = [c for c in child_runs(state.state_details.flow_run_id) if c.parameters["params"]["organisation"] in COUNCILS]
-    assert sorted(c.parameters["params"]["organisation"] for c in children) == sorted(COUNCILS)  # one run each
-    assert {c.labels[WORKER] for c in children} == set(cluster.worker_names), "both workers ran council nights"
+    runs = child_runs(state.state_details.flow_run_id)
+    assert len(runs) == 2, [r.parameters for r in runs]  # two at once: the four councils in two runs
+    assert {r.labels[WORKER] for r in runs} == set(cluster.worker_names), "both workers ran councils' nights"
+    nights = [night for run in runs for night in child_runs(run.id)]
+    assert sorted(n.parameters["params"]["organisation"] for n in nights) == sorted(["default", *COUNCILS])  # one night each
+    assert all(n.state.is_completed() for n in nights)
 
     reference = in_process_night(here_url, here, monkeypatch)
     assert reference["councils"].keys() == summary["councils"].keys()

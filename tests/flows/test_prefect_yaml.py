@@ -14,7 +14,7 @@ PREFECT_YAML = Path(__file__).resolve().parents[2] / "prefect.yaml"
 def test_prefect_yaml_describes_the_deployments_govflow_deploy_registers():
     described = {d["name"]: d for d in yaml.safe_load(PREFECT_YAML.read_text(encoding="utf-8"))["deployments"]}
     built = {d.name: d for d in (build_deployment(), build_council_deployment())}
-    assert described.keys() == built.keys() == {"nightly", "council-night"}
+    assert described.keys() == built.keys() == {"nightly", "council-nights"}
     for name, deployment in built.items():
         assert described[name]["entrypoint"] == deployment.entrypoint
         assert described[name]["work_pool"]["name"] == WORK_POOL
@@ -23,4 +23,4 @@ def test_prefect_yaml_describes_the_deployments_govflow_deploy_registers():
     assert (schedule["cron"], schedule["timezone"]) == (CRON, TIMEZONE)
     (built_schedule,) = built["nightly"].schedules
     assert (built_schedule.schedule.cron, built_schedule.schedule.timezone) == (CRON, TIMEZONE)
-    assert "schedules" not in described["council-night"] and not built["council-night"].schedules
+    assert "schedules" not in described["council-nights"] and not built["council-nights"].schedules
