@@ -15,6 +15,7 @@ import importlib
 import re
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,9 +97,12 @@ class StageMeter:
         self.stages: dict[str, dict] = {}
         self.night_peak_mb = 0.0
         self._patched: list[tuple[Any, str, Any]] = []
-        self._tables: set[str] | None = None  # the tables the current stage reads (the raw-SQL yardstick)
         self._unwatch: Callable[[], None] | None = None
-        self._active: str | None = None
+        # Per thread: the stage running in it, and the tables it reads (the raw-SQL yardstick). The
+        # Prefect flow runs two councils' nights at once in threads, and each thread's stages are its own.
+        self._here = threading.local()
+        self._overlapping = 0  # stages running now, in any thread (the peak is reset only when none is)
+        self._count_lock = threading.Lock()
 
     def install(self, extra: tuple[Stage, ...] = ()) -> None:
         """Wrap each stage's function in its module (the flow calls them as module attributes)."""
@@ -111,9 +115,14 @@ class StageMeter:
             setattr(module, stage.function, self._timed(stage, original))
         self._unwatch = watch_tables(self._seen)
 
+    @property
+    def _active(self) -> str | None:
+        return getattr(self._here, "active", None)
+
     def _seen(self, names: list[str]) -> None:
-        if self._tables is not None:
-            self._tables.update(names)
+        tables = getattr(self._here, "tables", None)
+        if tables is not None:
+            tables.update(names)
 
     def uninstall(self) -> None:
         for module, name, original in reversed(self._patched):
@@ -141,18 +150,24 @@ class StageMeter:
     @contextmanager
     def stage(self, name: str) -> Iterator[dict[str, int]]:
         """Time one stage; a stage run more than once in a night (a council at a time) adds up its
-        seconds and keeps its highest peak."""
+        seconds and keeps its highest peak. Stages of councils run at once in threads add up too
+        (their seconds overlap: the sum can exceed the night's wall time); the CPU is each thread's own."""
         self.night_peak_mb = max(self.night_peak_mb, peak_rss_mb())  # what ran since the last stage
-        reset_peak_rss()
+        if self._overlapping == 0:
+            reset_peak_rss()
         entry = self.stages.setdefault(name, {"wall_s": 0.0, "cpu_s": 0.0, "peak_rss_mb": 0.0, "calls": 0, "counts": {}, "tables": set()})
-        self._tables, self._active = entry["tables"], name
-        started, cpu = time.perf_counter(), time.process_time()
+        self._here.tables, self._here.active = entry["tables"], name
+        with self._count_lock:
+            self._overlapping += 1
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
             yield entry["counts"]
         finally:
             entry["wall_s"] += time.perf_counter() - started
-            entry["cpu_s"] += time.process_time() - cpu
-            self._tables, self._active = None, None
+            entry["cpu_s"] += time.thread_time() - cpu
+            self._here.tables, self._here.active = None, None
+            with self._count_lock:
+                self._overlapping -= 1
             entry["calls"] += 1
             peak = peak_rss_mb()
             entry["peak_rss_mb"] = max(entry["peak_rss_mb"], peak)

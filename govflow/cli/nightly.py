@@ -98,11 +98,11 @@ def print_councils_night(summary: dict) -> None:
 
 def deploy_command(
     work_pool: Annotated[
-        Optional[str], typer.Option("--work-pool", help="a process work pool whose workers run the nightly and its council nights")
+        Optional[str], typer.Option("--work-pool", help="a process work pool whose workers run the nightly and its councils' nights")
     ] = None,
 ) -> None:
-    """Register (or update) the nightly deployment (daily at 03:00 Europe/London) and the council night
-    it runs once per council, in the Prefect server."""
+    """Register (or update) the nightly deployment (daily at 03:00 Europe/London) and the runs of
+    councils' nights it starts on the workers, in the Prefect server."""
     prepare_prefect()
     from flows import deployment
 
@@ -112,8 +112,13 @@ def deploy_command(
     out.print(f"  cron: {deployment.CRON}", highlight=False)
     out.print(f"  time zone: {deployment.TIMEZONE}", highlight=False)
     out.print(f"deployment {deployment.COUNCIL_FULL_NAME} ({ids[deployment.COUNCIL_FULL_NAME]})", highlight=False)
-    out.print("  one run per council each night, started by the nightly run", highlight=False)
+    out.print("  runs of up to GOVFLOW_COUNCILS_PER_RUN councils each night, started by the nightly run", highlight=False)
     if work_pool:
+        out.print(
+            f"  on the work queue {deployment.COUNCILS_QUEUE} of {work_pool}, at most {Settings().councils_at_once} at once "
+            "(its concurrency limit, GOVFLOW_COUNCILS_AT_ONCE)",
+            highlight=False,
+        )
         out.print(f"  runs are executed by the workers of the work pool {work_pool}: `prefect worker start --pool {work_pool}`", highlight=False)
     else:
         out.print("  runs are executed by `govflow serve-nightly` while it runs (or workers: deploy with --work-pool)", highlight=False)

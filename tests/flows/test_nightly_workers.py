@@ -26,7 +26,7 @@ from prefect import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
 from prefect.deployments import run_deployment
 
-from flows.deployment import FULL_NAME, apply_deployments
+from flows.deployment import COUNCIL_FULL_NAME, COUNCILS_QUEUE, FULL_NAME, apply_deployments
 from flows.local_prefect import LocalPrefect
 from flows.nightly import NightlyParameters, nightly
 from governance_model.storage import SqlUnitOfWork, make_engine, make_session_factory
@@ -65,8 +65,23 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, databases: tuple[str, str]
     env = {"GOVFLOW_DATA_DIR": str(folder / "worker-data"), "GOVFLOW_DATABASE_URL": databases[0], "GOVFLOW_SMTP_URL": ""}
     with LocalPrefect(folder, workers=2, worker_limit=1, env=env) as prefect:
         with prefect.client_settings():
-            apply_deployments(prefect.work_pool)
+            apply_deployments(prefect.work_pool, councils_at_once=2)
             yield prefect
+
+
+def test_the_runs_of_councils_are_bounded_by_a_prefect_work_queue_limit(cluster):
+    """Issue 13, 2: the bound is Prefect's own (the server's), not only the nightly run's: the
+    council-nights deployment's runs go to a work queue whose concurrency limit is
+    GOVFLOW_COUNCILS_AT_ONCE; applying again with another limit updates it."""
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name(COUNCIL_FULL_NAME)
+        queue = client.read_work_queue_by_name(COUNCILS_QUEUE, work_pool_name=cluster.work_pool)
+        assert (deployment.work_queue_name, deployment.work_pool_name) == (COUNCILS_QUEUE, cluster.work_pool)
+        assert queue.concurrency_limit == 2
+        apply_deployments(cluster.work_pool, councils_at_once=3)
+        assert client.read_work_queue_by_name(COUNCILS_QUEUE, work_pool_name=cluster.work_pool).concurrency_limit == 3
+        apply_deployments(cluster.work_pool, councils_at_once=2)
+        assert client.read_work_queue_by_name(COUNCILS_QUEUE, work_pool_name=cluster.work_pool).concurrency_limit == 2
 
 
 def load(database_url: str, setup_files: list[Path]) -> None:

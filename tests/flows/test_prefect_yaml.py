@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from flows.deployment import CRON, TIMEZONE, WORK_POOL, build_council_deployment, build_deployment
+from flows.deployment import COUNCILS_QUEUE, CRON, TIMEZONE, WORK_POOL, build_council_deployment, build_deployment
 
 PREFECT_YAML = Path(__file__).resolve().parents[2] / "prefect.yaml"
 
@@ -24,3 +24,6 @@ def test_prefect_yaml_describes_the_deployments_govflow_deploy_registers():
     (built_schedule,) = built["nightly"].schedules
     assert (built_schedule.schedule.cron, built_schedule.schedule.timezone) == (CRON, TIMEZONE)
     assert "schedules" not in described["council-nights"] and not built["council-nights"].schedules
+    # The runs of councils go to the work queue whose concurrency limit bounds them (on a work pool).
+    assert described["council-nights"]["work_pool"]["work_queue_name"] == COUNCILS_QUEUE
+    assert build_council_deployment(COUNCILS_QUEUE).work_queue_name == COUNCILS_QUEUE
