@@ -302,11 +302,13 @@ def print_night(mode: Mode, n: int, night: dict, runs: int) -> None:
         counts = ", ".join(f"{k} {v:,}" for k, v in stage["counts"].items())
         print(f"  {name:<24}{stage['wall_s']:>9.2f} s {stage['peak_rss_mb']:>9.1f} MB  cpu {stage['cpu_s']:.2f} s  {counts}".rstrip())
     outside = night["wall_s"] - sum(s["wall_s"] for s in night["stages"].values())
+    why = ""
     if mode.prefect and night["stages"]:  # GOVFLOW_COUNCILS_AT_ONCE councils at once, in threads: their stage seconds overlap
-        print(f"  (the flow runs councils' nights {at_once()} at once in threads: each stage's seconds are summed over them, "
-              "so they overlap; the whole night is the wall time)")  # fmt: skip
-    elif not mode.prefect:
-        print(f"  {'outside the stages':<24}{outside:>9.2f} s")
+        why = (f"  (councils' nights ran {at_once()} at once in threads: their stage seconds are summed and overlap; "
+               "Prefect's share is the line below)")  # fmt: skip
+    elif mode.prefect:
+        why = "  (the stages ran in the workers' processes)"
+    print(f"  {'outside the stages':<24}{outside:>9.2f} s{why}")
     print(f"  {'whole night':<24}{night['wall_s']:>9.2f} s {night['peak_rss_mb']:>9.1f} MB  cpu {night['cpu_s']:.2f} s")
     if night.get("workers"):  # the councils' nights ran in the workers' processes: their peaks, per process
         w = night["workers"]
