@@ -128,7 +128,8 @@ def run_on_workers(count: int):
         folder = Path(os.environ["GOVFLOW_DATA_DIR"]).parent / f"prefect-{count}-workers"
         env = {name: os.environ[name] for name in ("GOVFLOW_DATA_DIR", "GOVFLOW_DATABASE_URL")}
         started = time.perf_counter()
-        cluster = LocalPrefect(folder, workers=count, env=env, worker_limit=1)
+        server_database = os.environ.get(PREFECT_DATABASE_VARIABLE) or None  # --postgresql: the server's own database
+        cluster = LocalPrefect(folder, workers=count, env=env, worker_limit=1, server_database_url=server_database)
         cluster.start()
         atexit.register(cluster.stop)
         with cluster.client_settings():
@@ -212,11 +213,60 @@ def child_main(args: argparse.Namespace) -> int:
 # ---- the parent: data once, then the runs --------------------------------------------------------
 
 
-def child_env(run_dir: Path, workdir: Path, mode: Mode) -> dict[str, str]:
-    """The child's environment: every setting points into the run's folder, never the checkout."""
+PREFECT_DATABASE_VARIABLE = "BENCHMARK_PREFECT_DATABASE_URL"  # the workers modes' Prefect server database (--postgresql)
+
+
+class PostgresRun:
+    """With --postgresql SERVER: a run's govflow database is a schema of its own on that server, the
+    synthetic councils written into it afresh (not timed); for the workers modes the Prefect server
+    gets a database of its own there too, as the README deploys it. Both are dropped afterwards."""
+
+    def __init__(self, server: str, args: argparse.Namespace, prefect: bool) -> None:
+        import uuid
+
+        from sqlalchemy.engine import make_url
+
+        self.server = make_url(server)
+        self.args = args
+        self.name = f"bench_{uuid.uuid4().hex[:12]}"
+        self.url = self.server.update_query_dict({"options": f"-csearch_path={self.name}"}).render_as_string(hide_password=False)
+        self.prefect_url = (
+            self.server.set(drivername="postgresql+asyncpg", database=self.name, query={}).render_as_string(hide_password=False)
+            if prefect else None
+        )  # fmt: skip
+
+    def _admin(self, *statements: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+        finally:
+            engine.dispose()
+
+    def __enter__(self) -> PostgresRun:
+        from benchmarks.synthetic_database import populate
+
+        self._admin(f'CREATE SCHEMA "{self.name}"', *([f'CREATE DATABASE "{self.name}"'] if self.prefect_url else []))
+        populate(self.url, councils=self.args.councils, seed=self.args.seed, method=self.args.method)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._admin(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE',
+                    *([f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'] if self.prefect_url else []))  # fmt: skip
+
+
+def child_env(run_dir: Path, workdir: Path, mode: Mode, database: PostgresRun | None = None) -> dict[str, str]:
+    """The child's environment: every setting points into the run's folder (or, with --postgresql,
+    the run's own schema and Prefect database), never the checkout."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVFLOW_") and k not in ("PREFECT_API_URL", "PREFECT_API_KEY")}
     env["GOVFLOW_DATA_DIR"] = str(run_dir)  # feeds, reports and mailbox (no GOVFLOW_SMTP_URL: digests go to the mailbox)
-    env["GOVFLOW_DATABASE_URL"] = f"sqlite:///{run_dir / 'govflow.db'}"
+    env["GOVFLOW_DATABASE_URL"] = database.url if database else f"sqlite:///{run_dir / 'govflow.db'}"
+    env.pop(PREFECT_DATABASE_VARIABLE, None)
+    if database and database.prefect_url:
+        env[PREFECT_DATABASE_VARIABLE] = database.prefect_url
     if mode.prefect:  # Prefect's temporary server, on purpose (the test suite forbids it by default)
         env["PREFECT_HOME"] = str(workdir / "prefect-home")
         env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
@@ -227,16 +277,25 @@ def child_env(run_dir: Path, workdir: Path, mode: Mode) -> dict[str, str]:
 def run_child(base: Path, mode: Mode, args: argparse.Namespace, workdir: Path, index: int, profile_out: Path | None = None) -> dict:
     """One run (two nights) in a child process on a fresh copy of the data; returns its measurements
     plus its peak RSS as the parent sees it (with Prefect: also its temporary server's)."""
+    if args.postgresql:
+        with PostgresRun(args.postgresql, args, prefect=mode in (WORKERS_1, WORKERS_2)) as database:
+            return _run_child(base, mode, args, workdir, index, profile_out, database)
+    return _run_child(base, mode, args, workdir, index, profile_out, None)
+
+
+def _run_child(base: Path, mode: Mode, args: argparse.Namespace, workdir: Path, index: int, profile_out: Path | None,
+               database: PostgresRun | None) -> dict:
     run_dir = workdir / f"{mode.key}-{index}"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    shutil.copyfile(base, run_dir / "govflow.db")
+    if database is None:
+        shutil.copyfile(base, run_dir / "govflow.db")
     result_file, log_file = workdir / f"result-{mode.key}-{index}.json", workdir / f"child-{mode.key}-{index}.log"
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--mode", mode.key, "--as-of", args.as_of,
                "--result", str(result_file)] + (["--profile-out", str(profile_out)] if profile_out else [])  # fmt: skip
     started = time.perf_counter()
     with open(log_file, "wb") as log:
-        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=child_env(run_dir, workdir, mode), cwd=str(run_dir))
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=child_env(run_dir, workdir, mode, database), cwd=str(run_dir))
         _, status, usage = os.wait4(child.pid, 0)  # this child's own resource use, not the parent's
         child.returncode = os.waitstatus_to_exitcode(status)
     if not args.keep:
@@ -369,6 +428,10 @@ def parent_main(args: argparse.Namespace) -> int:
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
         print(f"folder: {workdir} holds the database, feeds, reports, mailbox and PREFECT_HOME of every run"
               + ("" if args.keep or args.workdir else " (removed at the end)"))  # fmt: skip
+        if args.postgresql:
+            print(f"database: PostgreSQL at {PostgresRun(args.postgresql, args, False).server.render_as_string(hide_password=True)}, "
+                  "a schema of each run's own, written afresh before it (not timed); the workers modes' Prefect server on a "
+                  "database of its own there (the SQLite file below is the data's count only)")  # fmt: skip
         started = time.perf_counter()
         totals = populate(f"sqlite:///{base}", councils=args.councils, seed=args.seed, method=args.method)
         print(f"data: generated in {time.perf_counter() - started:.1f} s ({args.method}), {base.stat().st_size / 1e6:.0f} MB SQLite: "
@@ -383,7 +446,11 @@ def parent_main(args: argparse.Namespace) -> int:
                 print(run_line(index, args.runs, mode, result), flush=True)
                 if mode is IN_PROCESS:  # the same rows night 1's load read: the pristine copy
                     load = result["nights"][0]["stages"]["load snapshot"]
-                    seconds, rows = read_raw(f"sqlite:///{base}", load["tables"])
+                    if args.postgresql:
+                        with PostgresRun(args.postgresql, args, prefect=False) as pristine:
+                            seconds, rows = read_raw(pristine.url, load["tables"])
+                    else:
+                        seconds, rows = read_raw(f"sqlite:///{base}", load["tables"])
                     raw.append((load["wall_s"], seconds, len(load["tables"]), rows))
 
         medians = {key: [median_night(rs, n) for n in range(len(rs[0]["nights"]))] for key, rs in results.items()}
@@ -452,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2022, help="seed of the synthetic data (default 2022)")
     parser.add_argument("--method", choices=["core", "repository"], default="core",
                         help="write the data with Core executemany (default) or through the repository")  # fmt: skip
+    parser.add_argument("--postgresql", metavar="URL",
+                        help="run on PostgreSQL at URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test): each run's "
+                             "govflow data in a schema of its own, the workers modes' Prefect server on a database of its own")  # fmt: skip
     parser.add_argument("--workdir", help="folder for the data and logs (default: a temporary one, removed)")
     parser.add_argument("--keep", action="store_true", help="keep the folder, with each run's database, feeds, reports and log")
     # The child process: one measured run (internal).
