@@ -77,8 +77,10 @@ def nightly(params: NightlyParameters = NightlyParameters()) -> dict:
     outcomes: dict[str, dict | BaseException] = {}
     if on_workers:
         found: dict[str, dict | BaseException] = {}
-        for run in run_councils.map(share_out(councils, settings), as_of=unmapped(as_of)):
-            found.update(run.result())
+        runs = share_out(councils, settings)
+        for members, run in zip(runs, run_councils.map(runs, as_of=unmapped(as_of))):
+            result = run.result(raise_on_failure=False)  # by council; or what stopped the run being started or read
+            found.update(result if isinstance(result, dict) else {council: result for council in members})
         for council in councils:
             outcomes[council] = found.get(council) or CouncilNightCrashed(f"the night of {council} was not run")
     else:

@@ -40,6 +40,31 @@ def test_a_failed_council_is_retried_and_reported_and_the_others_still_run(prefe
     assert council_run_id(state.state_details.flow_run_id, "default")
 
 
+def test_on_workers_a_run_of_councils_that_fails_is_reported_and_the_other_runs_still_count(prefect_api_url, southend_sqlite, monkeypatch):
+    """On workers the councils go in runs (two here, one council each): a run that cannot be started
+    or read (here: it raises) makes its councils failed in the summary; the other run's council is
+    rolled up as it ran. The runs are simulated in this process (the real ones: test_nightly_workers)."""
+    from flows.council_night import CouncilNightParameters, council_night
+
+    def on_the_workers(organisations, as_of):
+        if "broken" in organisations:
+            raise RuntimeError("the council-nights deployment could not be started")
+        return {c: nightly_module.summary_of(c, council_night(CouncilNightParameters(organisation=c, as_of=as_of), return_state=True))
+                for c in organisations}
+
+    monkeypatch.setattr(nightly_module.wiring, "organisations", lambda settings: ["default", "broken"])
+    monkeypatch.setattr(nightly_module, "_on_the_workers", on_the_workers)
+
+    state = nightly(NightlyParameters(as_of=AS_OF, children="workers"), return_state=True)
+
+    assert state.is_failed(), state
+    summary = state.result(raise_on_failure=False)
+    assert summary["failed"] == [
+        "broken: the night failed and was not finished (RuntimeError: the council-nights deployment could not be started)"
+    ]
+    assert summary["councils"]["default"]["nights"] == [AS_OF.isoformat()]
+
+
 def test_the_summary_rolls_the_councils_up():
     day = dt.date(2022, 3, 11)
     one = {"as_of": "2022-03-11", "nights": ["2022-03-11"], "documents_moved": ["plan-a"], "steps_moved": 2, "steps_overdue": 1,
