@@ -15,8 +15,9 @@ How many councils' nights a nightly run has going at once is GOVFLOW_COUNCILS_AT
 a semaphore in the nightly run, which is the one process that starts them. It was a Prefect global
 concurrency limit; but slots taken in the nightly's task threads were given back only when their
 lease ran out (300 s between one council's night and the next, seen in tests/flows/test_nightly_workers.py),
-so the limit that decides how many run at once is now one the nightly holds itself. On workers, each
-worker also runs one council's night at a time (`prefect worker start --limit 1`).
+so the limit that decides how many run at once is now one the nightly holds itself. On workers the
+runs of councils also go to a work queue whose concurrency limit is the same number (the Prefect
+server's own bound: flows/deployment.py), and each worker runs one at a time (`--limit 1`).
 """
 from __future__ import annotations
 
