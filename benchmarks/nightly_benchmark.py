@@ -429,7 +429,9 @@ def parent_main(args: argparse.Namespace) -> int:
         print(f"folder: {workdir} holds the database, feeds, reports, mailbox and PREFECT_HOME of every run"
               + ("" if args.keep or args.workdir else " (removed at the end)"))  # fmt: skip
         if args.postgresql:
-            print(f"database: PostgreSQL at {PostgresRun(args.postgresql, args, False).server.render_as_string(hide_password=True)}, "
+            from sqlalchemy.engine import make_url
+
+            print(f"database: PostgreSQL at {make_url(args.postgresql).render_as_string(hide_password=True)}, "
                   "a schema of each run's own, written afresh before it (not timed); the workers modes' Prefect server on a "
                   "database of its own there (the SQLite file below is the data's count only)")  # fmt: skip
         started = time.perf_counter()

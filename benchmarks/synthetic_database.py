@@ -43,7 +43,7 @@ def write_with_repository(uow_factory: Callable[[], object], councils: Iterable[
 
 
 def _when_values(value: When | None, prefix: str = "when") -> dict:
-    """The When's columns, as `governance_model.storage.tables.store_when` writes them."""
+    """The When's columns, as `governance_model.storage.when_columns.store_when` writes them."""
     if value is None:
         from governance_model.storage.when_columns import when_columns
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from governance_model.storage.tables import CONNECTION_KEY
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -49,7 +51,7 @@ def make_engine(url: str | URL, **engine_options: Any) -> Engine:
 
 def _forget_the_council(dbapi_connection: Any, connection_record: Any) -> None:
     # A pooled connection given back no longer writes for the session that used it.
-    connection_record.info.pop("govflow.organisation", None)
+    connection_record.info.pop(CONNECTION_KEY, None)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

@@ -117,26 +117,21 @@ class _Records:
     def read(cls, uow: AbstractUnitOfWork, snapshot: Snapshot | None = None) -> "_Records":
         """Read from the database; with `snapshot` (the night's, as saved), only what it does not
         hold (the re-forecast history and the audit events) is read."""
-        if snapshot is not None:
-            return cls(
-                bodies=snapshot.bodies,
-                documents=snapshot.documents,
-                decisions=snapshot.decisions,
-                people={p.initials: p for p in snapshot.people},
-                changes=uow.documents.list_forecast_changes(),
-                events=uow.audit.list(),
-                plans=snapshot.plans,
-                conditions=snapshot.conditions,
-            )
+        if snapshot is None:
+            bodies, documents, decisions = uow.bodies.list(), uow.documents.list(), uow.documents.list_decisions()
+            people, plans, conditions = uow.people.list(), uow.plans.list(), uow.conditions.list()
+        else:
+            bodies, documents, decisions = snapshot.bodies, snapshot.documents, snapshot.decisions
+            people, plans, conditions = snapshot.people, snapshot.plans, snapshot.conditions
         return cls(
-            bodies=uow.bodies.list(),
-            documents=uow.documents.list(),
-            decisions=uow.documents.list_decisions(),
-            people={p.initials: p for p in uow.people.list()},
+            bodies=bodies,
+            documents=documents,
+            decisions=decisions,
+            people={p.initials: p for p in people},
             changes=uow.documents.list_forecast_changes(),
             events=uow.audit.list(),
-            plans=uow.plans.list(),
-            conditions=uow.conditions.list(),
+            plans=plans,
+            conditions=conditions,
         )
 
     def board_reports(
