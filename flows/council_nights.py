@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import State
 from pydantic import BaseModel
 
-from flows.council_night import CouncilNightParameters, council_night
+from flows.council_night import CouncilNightParameters, run_as_subflow
 from govflow.clock import london_day
 from govflow.errors import Error
 
@@ -46,7 +46,7 @@ def council_nights(params: CouncilNightsParameters) -> dict:
     as_of = params.as_of or london_day(flow_run.scheduled_start_time)
     found: dict[str, dict] = {}
     for organisation in params.organisations:
-        state = council_night(CouncilNightParameters(organisation=organisation, as_of=as_of), return_state=True)
+        state = run_as_subflow(CouncilNightParameters(organisation=organisation, as_of=as_of))
         try:
             found[organisation] = summary_of(organisation, state)
         except Exception as error:  # noqa: BLE001 - said in its place; the parent reports (and retries) it

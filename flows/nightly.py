@@ -34,7 +34,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 
 from flows import night_guard
-from flows.council_night import SKIPPED, SUMMARY_ARTIFACT_KEY, CouncilNightParameters, council_night
+from flows.council_night import SKIPPED, SUMMARY_ARTIFACT_KEY, CouncilNightParameters, run_as_subflow
 from flows.council_nights import FLOW_NAME as COUNCILS_FLOW_NAME
 from flows.council_nights import CouncilNightCrashed, CouncilNightsParameters, describe, summary_of
 from govflow import wiring
@@ -128,7 +128,7 @@ def run_council(organisation: str, as_of: dt.date) -> dict:
     night that ran and left some documents out has a summary, and is not run again."""
     params = CouncilNightParameters(organisation=organisation, as_of=as_of)
     with night_guard.one_of_the_councils_at_once(Settings().councils_at_once):
-        state = council_night(params, return_state=True)
+        state = run_as_subflow(params)
     return summary_of(organisation, state)
 
 

@@ -84,3 +84,29 @@ def test_the_summary_rolls_the_councils_up():
     assert summary["skipped"] == ["c: another nightly run for c is running (…): this run did nothing"]
     assert summary["reports_written"] == ["a.md", "b.md"]
     assert summary["councils"] == {"a": one, "b": other, "c": busy}
+
+
+def test_a_council_s_night_has_no_heartbeat_of_its_own_and_the_nightly_keeps_its_own(prefect_api_url, southend_sqlite, monkeypatch):
+    """Prefect 3.9 ends each flow run by joining its heartbeat thread, which sleeps in whole seconds:
+    about a second of waiting per council's night. The councils' nights (subflows, in the nightly's
+    process or in a run of councils) run without one; the nightly run itself keeps Prefect's."""
+    from prefect.settings import get_current_settings
+
+    seen = {}
+    real_night = council_night_module.night
+
+    def night(settings, as_of):
+        seen[settings.organisation] = get_current_settings().flows.heartbeat_frequency
+        return real_night(settings, as_of)
+
+    @nightly_module.flow
+    def parent_frequency():
+        return get_current_settings().flows.heartbeat_frequency
+
+    monkeypatch.setattr(council_night_module, "night", night)
+
+    state = nightly(NightlyParameters(as_of=AS_OF), return_state=True)
+
+    assert state.is_completed(), state
+    assert seen == {"default": None}
+    assert parent_frequency() == get_current_settings().flows.heartbeat_frequency > 0
