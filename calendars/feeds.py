@@ -201,7 +201,9 @@ def build_feeds(
             continue
         feeds.append(Feed(
             f"{BODY}/{safe(body.code)}.ics", BODY, body.code, _body_title(body), True, tuple(events),
-            f"Meetings of the {body.name}, papers deadlines and the decisions expected at each.",
+            f"Meetings of the {body.name}, papers deadlines and the decisions expected at each."
+            if body.papers
+            else f"Sittings of the {body.name} (a gathering that takes no papers) and what comes to each.",
         ))
     for document in documents:
         if not publication.document_is_public(document):

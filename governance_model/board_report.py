@@ -108,6 +108,17 @@ class BoardReport:
     documents: tuple[DocumentSection, ...] = ()
     plans: tuple[PlanRag, ...] = ()
     exempt_items: int = 0  # exempt documents that come to a public body: shown only as Part II items
+    takes_papers: bool = True  # False: a gathering (a conference, a workshop), not a board (Body.papers)
+
+    @property
+    def gathering_note(self) -> str:
+        """What a report to a gathering that takes no papers says of it; "" for a board."""
+        if self.takes_papers:
+            return ""
+        return (
+            f"The {self.body_name} is a gathering, not a board: it takes no papers and has no papers deadline. "
+            "This report says what comes to it, for information."
+        )
 
     @property
     def part_two(self) -> tuple[str, ...]:
@@ -188,7 +199,7 @@ def build_board_report(
         if finished and not section.progress:
             continue  # signed off or stopped before the last meeting: nothing left to report
         sections.append(section)
-    return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans), exempt_items)
+    return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans), exempt_items, body.papers)
 
 
 def _public_trail(document: Document, events: list, publication: Publication) -> list:

@@ -102,6 +102,9 @@ class Body:
     meetings: list[Meeting] = field(default_factory=list)
     exempt: bool = False
     reminder_days: tuple[int, ...] | None = None  # working days before a deadline; None: the default
+    # False: a gathering that takes no papers and decides nothing (a conference, a workshop, a
+    # consultation event), not a board; its meetings have no papers deadline (papers_lead_days 0).
+    papers: bool = True
 
 
 @dataclass

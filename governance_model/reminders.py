@@ -6,11 +6,16 @@ The rules (issue "Reminders"), for every open route step and plan action with a 
 - **before** — ``before-N`` on the N-th working day before the deadline for each N of the reminder
   days (``on-the-day`` for 0). The days come from the step's body (``Body.reminder_days``), the
   action's plan (``ActionPlan.reminder_days``) or else the policy (``DEFAULT_REMINDER_DAYS``).
-- **papers** — ``papers-deadline`` on the papers deadline of each meeting (the meeting day less the
-  body's ``papers_lead_days`` working days) to the owner of each paper due at it: every open step
-  sitting on that meeting (``StepForecast.meeting_key``), owned by ``step.owner`` or else the
-  document's owner. It is sent on the papers deadline itself (the step's own ``before-N`` reminders
-  already warn ahead of the meeting); a body with no lead time has no papers deadline.
+- **papers** — the papers deadline of each meeting (the meeting day less the body's
+  ``papers_lead_days`` working days) is reminded like any other deadline, to the owner of each
+  paper due at it: every open step sitting on that meeting (``StepForecast.meeting_key``), owned by
+  ``step.owner`` or else the document's owner. ``papers-before-N`` goes on the N-th working day
+  before the papers deadline for each N of the body's reminder days (else the policy's), and
+  ``papers-deadline`` on the day itself, always: the papers deadline is the day the paper must be
+  in, so the owner hears of it ahead of the step's own ``before-N`` reminders, which count to the
+  meeting. A body with no lead time (``papers_lead_days: 0``, or ``papers: false`` in a setup file:
+  a conference or a workshop, which takes no papers) has no papers deadline, nor has a step at no
+  body. A papers deadline is never overdue: the step's own reminders chase it from there.
 - **opens** — ``opens`` on the day an item whose When is a window opens (its first working day:
   a window from Saturday 1 January 2022 opens on Tuesday 4 January, after the New Year bank
   holiday), to the owner, once. The items with a window are those the feeds show as a span
@@ -72,7 +77,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from governance_model.model import (
     Action,
@@ -133,12 +138,20 @@ class Reminder:
 
     recipient: str  # a person's initials
     item: ReminderItem
-    rule: str  # "opens", "before-14", "before-7", "before-2", "on-the-day", "papers-deadline", "overdue-1".."overdue-5", "escalation-1"…
+    rule: str  # "opens", "before-14", "before-7", "before-2", "on-the-day", "papers-before-7", "papers-deadline", "overdue-1".."overdue-5", "escalation-1"…
     night: dt.date  # the night it became owed
+    # The night of the run that caught up with it, when later than `night`: the nightly did not run
+    # on `night`, so the reminder goes out late (see `caught_up`). None: it goes out on its night.
+    caught_up_on: dt.date | None = None
 
     @property
     def key(self) -> str:
         return f"{self.recipient}|{self.item.key}|{self.rule}|{self.item.deadline.isoformat()}"
+
+    @property
+    def goes_out_on(self) -> dt.date:
+        """The night it is sent for: its own, or that of the run that caught up with it."""
+        return self.caught_up_on or self.night
 
 
 def _reminder_days(days: Iterable[int]) -> tuple[int, ...]:
@@ -250,6 +263,13 @@ def reminders_owed_over(
     return sorted(owed.values(), key=sort_key)
 
 
+def caught_up(reminders: Iterable[Reminder], as_of: dt.date) -> list[Reminder]:
+    """`reminders` as a run for `as_of` sends them: each owed on an earlier night (one the nightly
+    missed, caught up tonight) marked `caught_up_on` `as_of`, so the digest can say it is late and
+    from when, rather than fold a week of reminders into one message as if all were tonight's."""
+    return [replace(r, caught_up_on=as_of) if r.night < as_of else r for r in reminders]
+
+
 def describe_deadline(deadline: dt.date, night: dt.date, calendar: WorkingCalendar) -> str:
     """The deadline as a message says it on `night`: "today", "tomorrow", "in 7 working days",
     "1 working day overdue", "2 working days overdue" (a weekend deadline counts from the working
@@ -340,7 +360,7 @@ class _Track:
     owner: str | None
     days: tuple[int, ...] = ()  # before-reminder days
     escalate_to: tuple[str | None, ...] | None = None  # None: never overdue
-    papers: bool = False  # a papers deadline: one reminder, on the day
+    papers: bool = False  # a papers deadline: papers-before-N and papers-deadline, never overdue
     active_from: dt.date | None = None  # a contingent action: the day its condition was met
     done_on: dt.date | None = None  # silent from this night on
 
@@ -359,8 +379,11 @@ def _triggers(track: _Track, first: dt.date, last: dt.date, inputs: _Inputs) -> 
     Every trigger day is a working day, so weekend and bank holiday nights owe nothing."""
     due, owner, policy, calendar = track.item.deadline, track.owner, inputs.policy, inputs.days
     if track.papers:
-        if owner is not None and first <= due <= last:
-            yield due, owner, "papers-deadline"
+        if owner is not None:
+            for before in sorted({*track.days, 0}, reverse=True):
+                night = calendar.add(due, -before)
+                if first <= night <= last:
+                    yield night, owner, f"papers-before-{before}" if before else "papers-deadline"
         return
     if owner is not None:
         opens = track.item.opens
@@ -438,7 +461,7 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
         yield _Track(item, owner, days, escalate_to, done_on=step.done_on)
         papers = _papers_item(document, step, forecast, body, inputs)
         if papers is not None:
-            yield _Track(papers, owner, papers=True, done_on=step.done_on)
+            yield _Track(papers, owner, days, papers=True, done_on=step.done_on)
 
 
 def _allowed(person: str | None, document: Document, step: Step, inputs: _Inputs) -> str | None:

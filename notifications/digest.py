@@ -8,6 +8,11 @@ plan and action), the board, the deadline as a date and in words (`describe(dead
 the When as it was written in the papers. An item whose When is a window (a consultation "from 11
 July for eight weeks", "One month Jan/Feb 22") also says when it opens and when it closes ("opens
 Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the day it closes.
+
+A digest is as of the night it goes out for: the latest night among its reminders, or the night of
+the run that caught up with them (`Reminder.caught_up_on`). A reminder owed on an earlier night (a
+night the nightly missed, or a send that failed) is late, and the digest says so: how many and from
+when at the top, and on each item the day each of its late reminders was owed.
 """
 from __future__ import annotations
 
@@ -73,6 +78,8 @@ def describe_rule(rule: str) -> str:
         return "its window opens"
     if rule == "papers-deadline":
         return "papers deadline for the meeting"
+    if match := re.fullmatch(r"papers-before-(\d+)", rule):
+        return f"{describe_rule(f'before-{match.group(1)}')} of the papers deadline"
     if match := re.fullmatch(r"overdue-(\d+)", rule):
         return "overdue" if match.group(1) == "1" else f"overdue, reminder {match.group(1)}"
     if rule.startswith("escalation"):
@@ -98,6 +105,9 @@ class DigestItem:
     rule_words: str  # every reason it is reminded of tonight: "it opens; 14 working days' notice"
     opens: dt.date | None = None  # the day its window opens; None: not a window
     window_words: str = ""  # "opens Tuesday 4 January 2022, closes Monday 28 February 2022"; "" if none
+    # Its reminders owed on earlier nights and not sent then: "owed Tuesday 4 January 2022 (7 working
+    # days' notice)"; "" when none is late.
+    late_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,8 @@ def build_digest(
     if strangers:
         raise Error(f"a digest for {person.initials} cannot hold reminders for {', '.join(strangers)}")
     describe = describe or working_day_describer()
-    night = max(r.night for r in reminders)
+    night = max(r.goes_out_on for r in reminders)
+    late = sorted({(r.night, r.rule, r.item.key, r.key) for r in reminders if r.night < night})
 
     latest: dict[str, Reminder] = {}
     for reminder in sorted(reminders, key=lambda r: r.night):
@@ -172,12 +183,12 @@ def build_digest(
         if reminder.night == latest[reminder.item.key].night and reminder.rule not in rules.setdefault(reminder.item.key, []):
             rules[reminder.item.key].append(reminder.rule)
     items = sorted(
-        (_item(reminder, night, describe, rules[reminder.item.key]) for reminder in latest.values()),
+        (_item(reminder, night, describe, rules[reminder.item.key], late_words(late, reminder.item.key)) for reminder in latest.values()),
         key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
     )
     overdue = [i for i in items if i.overdue]
     upcoming = [i for i in items if not i.overdue]
-    subject = _subject(app_name, person.initials, items, overdue, upcoming)
+    subject = _subject(app_name, person.initials, items, overdue, upcoming, len(late))
     context = {
         "app_name": app_name,
         "person": person,
@@ -187,6 +198,8 @@ def build_digest(
         "items": items,
         "count": len(items),
         "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
+        "late_count": len(late),
+        "late_since": long_date(late[0][0]) if late else "",
     }
     return Digest(
         recipient=person.initials,
@@ -202,7 +215,16 @@ def build_digest(
     )
 
 
-def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[str]) -> DigestItem:
+def late_words(late: list[tuple[dt.date, str, str, str]], item_key: str) -> str:
+    """The late reminders (night, rule, item key, key) of one item in words: "owed Tuesday 4 January
+    2022 (7 working days' notice) and Friday 7 January 2022 (2 working days' notice)"."""
+    owed = list(dict.fromkeys(f"{long_date(night)} ({describe_rule(rule)})" for night, rule, key, _ in late if key == item_key))
+    if not owed:
+        return ""
+    return "owed " + (owed[0] if len(owed) == 1 else ", ".join(owed[:-1]) + " and " + owed[-1])
+
+
+def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[str], late: str = "") -> DigestItem:
     item = reminder.item
     return DigestItem(
         kind=item.kind,
@@ -219,6 +241,7 @@ def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[st
         rule_words="; ".join(describe_rule(rule) for rule in rules),
         opens=item.opens,
         window_words=window_words(item.opens, item.deadline, night) if item.opens is not None else "",
+        late_words=late,
     )
 
 
@@ -231,14 +254,17 @@ def window_words(opens: dt.date, closes: dt.date, night: dt.date) -> str:
     )
 
 
-def _subject(app_name: str, initials: str, items, overdue, upcoming) -> str:
-    """"govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022"."""
+def _subject(app_name: str, initials: str, items, overdue, upcoming, late: int = 0) -> str:
+    """"govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022" (", 2 reminders late" when some
+    were owed on earlier nights)."""
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
     details = []
     if overdue:
         details.append(f"{len(overdue)} overdue")
     if upcoming:
         details.append(f"next due {short_date(min(i.deadline for i in upcoming))}")
+    if late:
+        details.append(f"{late} reminder{'s' if late != 1 else ''} late")
     return f"{app_name}: {count} for {initials} — {', '.join(details)}"
 
 

@@ -29,6 +29,8 @@ def board_markdown(report: BoardReport) -> str:
         f"Meeting date: {meeting_words(report)}  ",
         f"Prepared from govflow's records as of {_long(report.as_of)}.",
     ]
+    if report.gathering_note:
+        out += ["", text(report.gathering_note)]
     if not report.documents and not report.exempt_items:
         out += ["", f"No document's route comes to {text(report.body_code)}."]
     for document in report.documents:

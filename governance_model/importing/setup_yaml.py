@@ -165,16 +165,17 @@ class _Reader:
 
     def body(self, node: Any, parent: _Node) -> Body:
         node = self.mapping(
-            node, "body", {"code", "name", "secretary", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}, parent
+            node, "body", {"code", "name", "secretary", "papers", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}, parent
         )
         code = self.key(node, "code")
         body = Body(
             code=code,
             name=self.text(node, "name", required=True),
             secretary=self.person_ref(node, "secretary"),
-            papers_lead_days=fields.day_count(node.get("papers_lead_days", 5), self.place(node, "papers_lead_days")),
+            papers_lead_days=self.papers_lead_days(node),
             exempt=fields.flag(node.get("exempt", False), self.place(node, "exempt")),
             reminder_days=self.reminder_days(node),
+            papers=node.get("papers") is not False,
         )
         meetings = node.get("meetings") or _Node()
         meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"}, parent=node)
@@ -202,6 +203,27 @@ class _Reader:
             body.meetings = [m for m in body.meetings if m.key != meeting.key] + [meeting]
         body.meetings.sort(key=lambda m: (m.day or dt.date.max, m.key))
         return body
+
+    def papers_lead_days(self, node: _Node) -> int:
+        """The body's papers lead time: `papers: false` (a conference, a workshop, a consultation
+        event: a gathering that takes no papers) is none, so its meetings have no papers deadline."""
+        lead = fields.day_count(node.get("papers_lead_days", 5), self.place(node, "papers_lead_days"))
+        if node.get("papers") is None:
+            return lead
+        if not fields.flag(node["papers"], self.place(node, "papers")):
+            if node.get("papers_lead_days") not in (None, 0):
+                raise self.fail(
+                    node,
+                    "a body with 'papers: false' takes no papers, so it has no papers lead time: leave out 'papers_lead_days'",
+                    "papers_lead_days",
+                    node["papers_lead_days"],
+                )
+            return 0
+        if lead == 0:
+            raise self.fail(
+                node, "a body with 'papers: true' needs a papers lead time of at least 1 working day", "papers_lead_days", node.get("papers_lead_days")
+            )
+        return lead
 
     def meeting(self, code: str, entry: Any, parent: _Node) -> Meeting:
         if isinstance(entry, (str, dt.date)):

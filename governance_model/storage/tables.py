@@ -26,6 +26,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -107,6 +108,8 @@ class BodyRow(OrganisationOwned, Base):
     exempt: Mapped[bool]
     # Working days before a deadline that owners are reminded; NULL: the default.
     reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
+    # False: a gathering that takes no papers (a conference, a workshop), not a board (migration 0012).
+    papers: Mapped[bool] = mapped_column(server_default=true(), default=True)
 
     meetings: Mapped[list[MeetingRow]] = relationship(
         back_populates="body", cascade="all, delete-orphan", passive_deletes=True
@@ -521,6 +524,9 @@ class ReminderRow(OrganisationOwned, Base):
     opens: Mapped[Optional[dt.date]]  # the day its window opens (migration 0008); NULL: not a window
     rule: Mapped[str] = mapped_column(String(KEY))
     night: Mapped[dt.date]
+    # The night of the run that caught up with it, when later than `night` (the nightly missed that
+    # night): it went out late, and the digest says so (migration 0012). NULL: owed on time.
+    caught_up_on: Mapped[Optional[dt.date]]
     message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"), index=True)
 
 

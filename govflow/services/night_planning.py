@@ -24,7 +24,7 @@ from governance_model.model import (
 )
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.publication import EXEMPT_ITEM, Publication
-from governance_model.reminders import Reminder, ReminderSource, reminders_owed_over, sort_key
+from governance_model.reminders import Reminder, ReminderSource, caught_up, reminders_owed_over, sort_key
 from governance_model.route_planner import MeetingIndex
 from governance_model.working_days import WorkingCalendar
 
@@ -187,7 +187,8 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
 
 def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCalendar | None = None) -> list[Reminder]:
     """The reminders owed over the nights run (pure). A caught-up night is judged by the routes as
-    they stand on the last night: the reminders it owed are still owed, with their own night.
+    they stand on the last night: the reminders it owed are still owed, with their own night, and
+    marked caught up on the last night (they go out late, and their digest says so).
 
     A document that could not be planned owes none (its forecasts are not tonight's); one whose
     reminders cannot be worked out owes none and is added to `update.failures`."""
@@ -198,7 +199,7 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
     def reminders_failed(source: ReminderSource, error: Exception) -> None:
         update.add_failure(failure(source.kind, source.key, "reminders", error))
 
-    return reminders_owed_over(
+    owed = reminders_owed_over(
         update.nights,
         documents=[d for d in snapshot.documents if d.key not in failed],
         forecasts=update.forecasts,
@@ -208,6 +209,7 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
         calendar=calendar or WorkingCalendar(),
         on_error=reminders_failed,
     )
+    return caught_up(owed, update.as_of)
 
 
 @dataclass

@@ -227,3 +227,39 @@ def test_another_councils_events_have_uids_of_their_own() -> None:
     assert "meeting-Cabinet-2022-03-01@govflow" in default  # the default council's UIDs are as they were
     assert "meeting-Cabinet-2022-03-01@plymouth.govflow" in plymouth
     assert not default & plymouth
+
+
+def test_a_gathering_and_an_event_at_no_body_have_their_date_and_no_papers_deadline(tmp_path, check_ics) -> None:
+    """Issue 14, point 10: a conference (a body that takes no papers) and a parents' workshop (a
+    step with its own date and no body) are in the feeds on their days, with no papers deadline."""
+    conference = Body(code="SENDConf", name="Annual SEND Conference", papers=False, papers_lead_days=0,
+                      meetings=[meeting("SENDConf-2022-02-10", "SENDConf", dt.datetime(2022, 2, 10, 9, 30, tzinfo=LONDON))])
+    sspb = board(meetings=[meeting("SSPB-2022-03-01", "SSPB", dt.datetime(2022, 3, 1, 14, tzinfo=LONDON))])
+    steps = [
+        Step(key="conference", position=1, kind=StepKind.WORKSHOP, title="Presented at the SEND conference",
+             body_code="SENDConf", owner="GB", meeting_key="SENDConf-2022-02-10"),
+        Step(key="parents", position=2, kind=StepKind.WORKSHOP, title="Parents' workshop", owner="GB",
+             when=When(kind="date", start=dt.date(2022, 2, 15), end=dt.date(2022, 2, 15), text="15 February 22")),
+        Step(key="sign-off", position=3, kind=StepKind.DECIDE, title="Signed off", body_code="SSPB", owner="GB",
+             meeting_key="SSPB-2022-03-01"),
+    ]
+    document = Document(key="doc", title="SEND Strategy", route=Route(steps), owner="GB")
+    forecasts = {
+        ("doc", "conference"): StepForecast("doc", "conference", StepState.DUE, dt.date(2022, 2, 10), "SENDConf-2022-02-10"),
+        ("doc", "parents"): StepForecast("doc", "parents", StepState.SCHEDULED, dt.date(2022, 2, 15)),
+        ("doc", "sign-off"): StepForecast("doc", "sign-off", StepState.SCHEDULED, dt.date(2022, 3, 1), "SSPB-2022-03-01"),
+    }
+    feeds = {f.path: f for f in build_feeds(bodies=[conference, sspb], documents=[document], forecasts=forecasts)}
+    gathering = feeds["body/SENDConf.ics"]
+    assert "takes no papers" in gathering.description and "papers deadlines" not in gathering.description
+    assert not [uid for uid in by_uid(gathering) if uid.startswith("papers-")]
+    everything = by_uid(feeds["all.ics"])
+    assert [uid for uid in everything if uid.startswith("papers-")] == ["papers-SSPB-2022-03-01@govflow"]  # the board's only
+    assert everything["step-doc-parents@govflow"].start == dt.date(2022, 2, 15)
+    path = tmp_path / "all.ics"
+    path.write_bytes(render_feed(feeds["all.ics"], stamp=NOW))
+    result = check_ics(path, "--strict")
+    assert result.returncode == 0, result.stderr
+    seen = {uid: (start, status) for start, _, status, uid, _ in result.events}
+    assert seen["meeting-SENDConf-2022-02-10@govflow"][0].startswith("2022-02-10T09:30")
+    assert seen["step-doc-parents@govflow"] == ("2022-02-15", "CONFIRMED")

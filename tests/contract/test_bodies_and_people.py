@@ -37,6 +37,18 @@ def test_body_round_trip(uow_factory: UowFactory) -> None:
     assert gmt.tzinfo == LONDON and gmt.utcoffset() == dt.timedelta(0) and gmt.hour == 10
 
 
+def test_a_gathering_that_takes_no_papers_round_trips(uow_factory: UowFactory) -> None:
+    """A conference is stored as one (issue 14, point 10): no papers, so no papers lead time."""
+    conference = dataclasses.replace(sspb(), code="SENDConf", name="Annual SEND Conference", papers=False, papers_lead_days=0, meetings=[])
+    with uow_factory() as uow:
+        uow.bodies.save(conference)
+        uow.bodies.save(hwbb())
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.bodies.get("SENDConf") == conference
+        assert [(b.code, b.papers) for b in uow.bodies.list()] == [("HWBB", True), ("SENDConf", False)]
+
+
 def test_person_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         for person in reversed(people()):

@@ -3,6 +3,7 @@
 Run against the in-memory fake and every configured database (tests/contract/conftest.py)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -48,6 +49,20 @@ def test_a_window_reminder_keeps_the_day_its_window_opens(uow_factory: UowFactor
         (message,) = uow.outbox.list(recipient="GB")
     assert message.reminders == tuple(reminders)
     assert [r.item.opens for r in message.reminders] == [dt.date(2022, 1, 4), dt.date(2022, 1, 4), None]
+
+
+def test_a_late_reminder_keeps_the_night_of_the_run_that_caught_up_with_it(uow_factory: UowFactory) -> None:
+    """Its digest, sent from what is stored, can then say it is late and from when (issue 14, point 9)."""
+    friday = NIGHT + dt.timedelta(days=1)
+    late = dataclasses.replace(reminder("GB", "step:a/1", "Sign-off", dt.date(2022, 3, 15)), caught_up_on=friday)
+    on_time = reminder("GB", "step:a/2", "Report", dt.date(2022, 3, 21), night=friday)
+    with uow_factory() as uow:
+        assert uow.outbox.queue([late, on_time]) == 2
+        uow.commit()
+    with uow_factory() as uow:
+        (message,) = uow.outbox.list(recipient="GB")
+    assert message.reminders == (late, on_time)
+    assert [(r.night, r.caught_up_on, r.goes_out_on) for r in message.reminders] == [(NIGHT, friday, friday), (friday, None, friday)]
 
 
 def test_claiming_follows_the_backoff(uow_factory: UowFactory) -> None:

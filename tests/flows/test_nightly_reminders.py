@@ -98,3 +98,36 @@ def test_two_nightly_runs_at_once_on_postgresql_deliver_every_reminder_exactly_o
     assert pending == []
     keys = [r.key for m in sent for r in m.reminders]
     assert len(keys) == len(set(keys)) > 0  # every reminder in exactly one sent message
+
+
+def test_a_caught_up_night_says_in_each_digest_which_reminders_are_late_and_from_when(
+    prefect_api_url, southend_database, smtp_server, monkeypatch
+):
+    """Issue 14, point 9: the nightly ran on Friday 4 March 2022, then not again until Friday 11
+    March. The reminders of the nights it missed go out that night, said to be late, from when."""
+    monkeypatch.setenv("GOVFLOW_SMTP_URL", smtp_server.url())
+    nightly(NightlyParameters(as_of=dt.date(2022, 3, 4)))
+    before = len(smtp_server.mailbox.received)
+    summary = nightly(NightlyParameters(as_of=NIGHT))
+    assert len(summary["nights"]) == 7 and summary["digests_sent"] == len(smtp_server.mailbox.received) - before > 0
+    tonight = {m.rcpt_tos[0]: m for m in smtp_server.mailbox.received[before:]}
+
+    # The board secretary's only reminder was owed on Monday 7 March (an escalation of the October
+    # SSPB paper): the digest is as of Friday, and says the reminder is late and from when.
+    secretary = tonight["democratic.services@southend.example.org"]
+    text, html = secretary.part("text/plain"), secretary.part("text/html")
+    assert str(secretary.message["Subject"]).endswith(", 1 reminder late")
+    for part in (text, html):
+        assert "(as of Friday 11 March 2022)" in part
+        assert "One reminder below is late: it was owed on Monday 7 March 2022 and not sent that night." in part
+    assert "Late: owed Monday 7 March 2022 (escalated to you: overdue and not yet done)" in text
+
+    # AK's digest has tonight's reminder (on time) and Monday's (late): only Monday's says so.
+    ak = tonight["ak@southend.example.org"].part("text/plain")
+    assert "One reminder below is late: it was owed on Monday 7 March 2022" in ak
+    assert ak.count("Late: owed") == 1 and "Late: owed Monday 7 March 2022 (overdue, reminder 5)" in ak
+    assert "in 14 working days" in ak  # counted from tonight
+
+    # Whoever had nothing owed on the missed nights gets a digest that says nothing of lateness.
+    lm = tonight["lm@southend.example.org"]
+    assert "late" not in str(lm.message["Subject"]) and "Late:" not in lm.part("text/plain")

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,36 @@ def test_a_window_opening_on_a_notice_day_shows_once_with_both_reasons() -> None
     assert set(digest.reminder_keys) == {opening.key, same_night.key}
 
 
+def test_a_caught_up_digest_says_which_reminders_are_late_and_from_when() -> None:
+    """Issue 14, point 9: the nightly missed Monday to Thursday and caught up on Friday 11 March."""
+    friday = dt.date(2022, 3, 11)
+    missed = reminder("GB", "step:a/1", "Sign-off at SSPB", dt.date(2022, 3, 15), rule="before-7", night=dt.date(2022, 3, 7))
+    also = reminder("GB", "step:a/2", "Report to HWBB", dt.date(2022, 3, 21), rule="before-7", night=dt.date(2022, 3, 10))
+    tonight = reminder("GB", "step:a/1", "Sign-off at SSPB", dt.date(2022, 3, 15), rule="before-2", night=friday)
+    caught_up = [replace(missed, caught_up_on=friday), replace(also, caught_up_on=friday), tonight]
+    digest = build_digest(PEOPLE["GB"], caught_up)
+    assert digest.night == friday  # as of the night it goes out, not of its latest reminder
+    assert digest.subject == "govflow: 2 items for GB — next due 15 Mar 2022, 2 reminders late"
+    for part in (digest.text, digest.html):
+        assert "(as of Friday 11 March 2022)" in part
+        assert "2 reminders below are late: owed from Monday 7 March 2022, they were not sent on the nights they were owed" in part
+    sign_off, hwbb = digest.items
+    assert sign_off.rule_words == "2 working days' notice"  # tonight's, and the late one besides
+    assert sign_off.late_words == "owed Monday 7 March 2022 (7 working days' notice)"
+    assert (hwbb.deadline_words, hwbb.late_words) == ("in 6 working days", "owed Thursday 10 March 2022 (7 working days' notice)")
+    assert "   Late:       owed Thursday 10 March 2022 (7 working days' notice)\n" in digest.text
+    assert "<li>Late: owed Monday 7 March 2022 (7 working days&#39; notice)</li>" in digest.html
+    # Only late reminders: still as of the night of the run that caught up with them.
+    (alone,) = build_digest(PEOPLE["GB"], caught_up[1:2]).items
+    assert alone.deadline_words == "in 6 working days"
+    assert "One reminder below is late: it was owed on Thursday 10 March 2022 and not sent that night." in build_digest(PEOPLE["GB"], caught_up[1:2]).text
+
+
+def test_a_digest_on_time_says_nothing_of_late_reminders() -> None:
+    digest = gb_digest()
+    assert "late" not in digest.subject and "late" not in digest.text.lower() and all(not i.late_words for i in digest.items)
+
+
 def test_a_digest_needs_reminders_for_its_own_person() -> None:
     with pytest.raises(EmptyDigest):
         build_digest(PEOPLE["GB"], [])
@@ -123,6 +154,9 @@ def test_dates_and_rules_in_words() -> None:
     assert describe_rule("overdue-3") == "overdue, reminder 3"
     assert describe_rule("escalation-1").startswith("escalated to you")
     assert describe_rule("opens") == "its window opens"
+    assert describe_rule("papers-deadline") == "papers deadline for the meeting"
+    assert describe_rule("papers-before-7") == "7 working days' notice of the papers deadline"
+    assert describe_rule("papers-before-1") == "1 working day's notice of the papers deadline"
 
 
 def test_the_mailbox_sender_writes_parseable_eml_with_both_parts(tmp_path: Path) -> None:

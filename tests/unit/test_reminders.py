@@ -235,6 +235,40 @@ def test_the_papers_deadline_goes_to_the_owners_of_the_papers_at_the_meeting():
     assert "Thursday 6 January 2022" in reminders[0].item.context
 
 
+def test_the_papers_deadline_is_reminded_before_the_day_by_the_boards_reminder_days():
+    """Issue 14, point 8: an owner hears of the papers deadline ahead of it, as of any deadline."""
+    meeting = sitting("SSPB-2022-01-06", "2022-01-06")
+    world = one_step_world("2022-01-06", body=board(reminder_days=(7, 2), meetings=[meeting]), meeting_key=meeting.key)
+    papers = [(night, who, rule) for night, who, rule in owed(world, "2021-12-01", "2022-01-06") if rule.startswith("papers")]
+    # Papers due Wednesday 29 December (27 and 28 December are bank holidays): 7 and 2 working days
+    # before it, and on the day itself even though the board's days have no 0.
+    assert papers == [
+        ("2021-12-16", "BM", "papers-before-7"),
+        ("2021-12-23", "BM", "papers-before-2"),
+        ("2021-12-29", "BM", "papers-deadline"),
+    ]
+    # A board with no reminder days of its own uses the default ones (14, 7, 2 and the day).
+    default = one_step_world("2022-01-06", body=board(meetings=[meeting]), meeting_key=meeting.key)
+    assert [rule for _, _, rule in owed(default, "2021-12-01", "2022-01-06") if rule.startswith("papers")] == [
+        "papers-before-14", "papers-before-7", "papers-before-2", "papers-deadline",
+    ]  # fmt: skip
+    (reminder,) = [r for r in reminders_owed(D("2021-12-16"), calendar=CALENDAR, **world) if r.item.kind == "papers"]
+    assert reminder.item.deadline == D("2021-12-29")
+    assert "papers for the SSPB meeting on Thursday 6 January 2022" in reminder.item.context
+
+
+def test_a_body_that_takes_no_papers_and_a_step_at_no_body_have_no_papers_deadline():
+    """Issue 14, point 10: a conference (no papers) or a workshop at no body is reminded of its own
+    date alone."""
+    meeting = sitting("Conf-2022-01-06", "2022-01-06", body_code="Conf")
+    conference = board("Conf", lead=0, meetings=[meeting])  # `papers: false` in a setup file
+    at_conference = one_step_world("2022-01-06", body=conference, meeting_key=meeting.key)
+    workshop = one_step_world("2022-01-06")
+    for world in (at_conference, workshop):
+        found = owed(world, "2021-12-01", "2022-01-06")
+        assert [rule for _, _, rule in found] == ["before-14", "before-7", "before-2", "on-the-day"]
+
+
 def test_no_papers_deadline_for_a_cancelled_or_unfixed_meeting():
     meeting = sitting("SSPB-2022-01-06", "2022-01-06", status=MeetingStatus.CANCELLED)
     world = one_step_world("2022-01-06", body=board(reminder_days=(), meetings=[meeting]), meeting_key=meeting.key)
@@ -450,10 +484,14 @@ def southend_owed(southend, nights: list[dt.date]) -> list[Reminder]:
 def test_the_southend_january_sspb_uses_the_boards_reminder_days_and_papers_deadline(southend):
     found = southend_owed(southend, days("2021-12-01", "2022-01-10"))
     draft = [(r.night.isoformat(), r.recipient, r.rule) for r in found if r.item.key.endswith("/sspb-draft")]
-    # SSPB reminds at 10, 5, 2 and 0 working days; its papers are due 5 working days before.
+    # SSPB reminds at 10, 5, 2 and 0 working days; its papers are due 5 working days before, and
+    # are reminded at 10, 5, 2 and 0 working days before that (27 and 28 December are bank holidays).
     assert draft == [
+        ("2021-12-13", "GB", "papers-before-10"),
+        ("2021-12-20", "GB", "papers-before-5"),  # sorted first: its deadline is sooner
         ("2021-12-20", "GB", "before-10"),
-        ("2021-12-29", "GB", "papers-deadline"),  # sorted first: its deadline is that day
+        ("2021-12-23", "GB", "papers-before-2"),
+        ("2021-12-29", "GB", "papers-deadline"),
         ("2021-12-29", "GB", "before-5"),
         ("2022-01-04", "GB", "before-2"),
         ("2022-01-06", "GB", "on-the-day"),

@@ -164,6 +164,44 @@ def test_reminder_days_must_be_working_day_counts():
     assert error.column == "reminder_days" and "whole numbers" in str(error)
 
 
+GATHERINGS = BASE.replace("documents:\n", """\
+  - code: SENDConf
+    name: Annual SEND Conference
+    papers: false
+    meetings:
+      dates:
+        - at: 2021-11-18 09:30
+documents:
+""") + """\
+      - {key: conference, kind: workshop, body: SENDConf, when: 18 November 21, title: Presented at the SEND conference}
+      - {key: parents, kind: consult, when: 25 November 21, title: Parents' consultation event}
+"""
+
+
+def test_a_gathering_takes_no_papers_and_an_event_needs_no_body():
+    """Issue 14, point 10: a conference is a body marked `papers: false`; a consultation event is a
+    step with its own date and no body."""
+    setup = read_setup(GATHERINGS, "council.yaml")
+    sspb, conference = setup.bodies
+    assert (sspb.papers, sspb.papers_lead_days) == (True, 5)
+    assert (conference.papers, conference.papers_lead_days) == (False, 0)
+    steps = setup.documents[0].route.steps
+    assert [(s.key, s.body_code, s.deadline) for s in steps[1:]] == [
+        ("conference", "SENDConf", dt.date(2021, 11, 18)),
+        ("parents", None, dt.date(2021, 11, 25)),
+    ]
+
+
+def test_a_gathering_with_a_papers_lead_time_is_refused():
+    error = error_for(GATHERINGS.replace("    papers: false\n", "    papers: false\n    papers_lead_days: 5\n"))
+    assert (error.file, error.row, error.column, error.text) == ("council.yaml", 10, "papers_lead_days", "5")  # the body's line
+    assert "papers: false" in str(error) and "leave out 'papers_lead_days'" in str(error)
+    error = error_for(GATHERINGS.replace("    papers: false\n", "    papers: true\n    papers_lead_days: 0\n"))
+    assert error.column == "papers_lead_days" and "at least 1 working day" in str(error)
+    error = error_for(GATHERINGS.replace("papers: false", "papers: none"))
+    assert (error.row, error.column, error.text) == (10, "papers", "none") and "true or false" in str(error)
+
+
 # --- the council's term-dates file, and reading Whens against it
 
 ONE_STEP = """\

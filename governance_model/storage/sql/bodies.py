@@ -49,6 +49,7 @@ class SqlBodyRepository(SqlRepository):
         row.papers_lead_days = body.papers_lead_days
         row.meeting_rule = body.meeting_rule
         row.exempt = body.exempt
+        row.papers = body.papers
         reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
         row.reminder_days = list(reminder_days) if reminder_days is not None else None
         keys = [m.key for m in body.meetings]
@@ -161,6 +162,7 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
         BodyRow.meeting_rule,
         BodyRow.exempt,
         json_text(BodyRow.reminder_days),
+        BodyRow.papers,
     )
     if where is not None:
         query = query.where(where)
@@ -174,8 +176,9 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             meeting_rule=meeting_rule,
             exempt=exempt,
             reminder_days=tuple_or_none(texts[reminder_days]),
+            papers=papers,
         )
-        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days in plain_rows(
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days, papers in plain_rows(
             session, query
         )
     }

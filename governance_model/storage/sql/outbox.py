@@ -226,6 +226,7 @@ _REMINDER_COLUMNS = (
     ReminderRow.opens,
     ReminderRow.rule,
     ReminderRow.night,
+    ReminderRow.caught_up_on,
 )
 
 
@@ -244,6 +245,7 @@ def _reminder_values(reminder: Reminder) -> dict[str, Any]:
         "opens": item.opens,
         "rule": reminder.rule,
         "night": reminder.night,
+        "caught_up_on": reminder.caught_up_on,
     }
 
 
@@ -259,6 +261,7 @@ def _reminder(
     opens: dt.date | None,
     rule: str,
     night: dt.date,
+    caught_up_on: dt.date | None,
 ) -> Reminder:
     from governance_model.reminders import Reminder, ReminderItem
 
@@ -272,4 +275,4 @@ def _reminder(
         when_text=when_text,
         opens=opens,
     )
-    return Reminder(recipient=recipient, item=item, rule=rule, night=night)
+    return Reminder(recipient=recipient, item=item, rule=rule, night=night, caught_up_on=caught_up_on)
