@@ -1,0 +1,87 @@
+"""The public pages (issue 14, 11): `/documents/<key>` (a document's route and its timeline),
+`/plans/<key>` (an action plan with RAG: the address every action in the calendar feeds links to)
+and `/bodies/<code>` (a body's coming meetings and what is on each), as HTML with no script.
+
+Served wherever the reports are (the same database, records and day: see govflow.web.reports), under
+a council's prefix too. The day is the server's: today in Europe/London at the request, or the
+`--as-of` day `govflow serve` was given; the page says which. No exempt document or body has a page
+(404, as for one that does not exist), and no page shows exempt business (governance_model.public_pages).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from governance_model.public_pages import body_page, document_page
+from govflow.services import report_writing
+from govflow.web.feeds import plain_text
+from govflow.web.reports import ReportRoutes
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND = {"document": "No such document.\n", "plan": "No such action plan.\n", "body": "No such body.\n"}
+HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+
+
+class PageRoutes:
+    """The page routes over the database, records and day of `reports`."""
+
+    def __init__(self, reports: ReportRoutes) -> None:
+        self.reports = reports
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/documents/{key}", self.document, methods=["GET"]),
+            Route("/plans/{key}", self.plan, methods=["GET"]),
+            Route("/bodies/{key}", self.body, methods=["GET"]),
+        ]
+
+    async def document(self, request: Request) -> Response:
+        return await run_in_threadpool(self.answer, "document", request.path_params["key"])
+
+    async def plan(self, request: Request) -> Response:
+        return await run_in_threadpool(self.answer, "plan", request.path_params["key"])
+
+    async def body(self, request: Request) -> Response:
+        return await run_in_threadpool(self.answer, "body", request.path_params["key"])
+
+    def answer(self, kind: str, key: str) -> Response:
+        try:
+            html = self.page(kind, key, self.reports.today())
+        except Exception:  # noqa: BLE001 - a public page never says why (the reason may name exempt business)
+            log.exception("the %s page %s could not be built", kind, key)
+            return plain_text(500, "This page cannot be built at the moment.\n")
+        if html is None:
+            return plain_text(404, NOT_FOUND[kind])
+        return Response(html.encode("utf-8"), 200, HEADERS)
+
+    def page(self, kind: str, key: str, as_of: dt.date) -> str | None:
+        """The page's HTML on `as_of`, or None when there is no such public page."""
+        from reports.pages import body_page_html, document_page_html, plan_page_html
+
+        if kind == "plan":
+            requested = report_writing.public_report(self.reports.uow_factory(), "plan", key, as_of)
+            return None if requested is None else plan_page_html(requested.report.plan, requested.report.judged)
+        records = self.reports.board_records.current()
+        routes, unplannable = records.routes(as_of)
+        if kind == "document":
+            document = next((d for d in records.documents if d.key == key), None)
+            if document is None or document.exempt:  # asked before planning: a broken exempt route is still a 404
+                return None
+            if key in unplannable:
+                raise unplannable[key]
+            page = document_page(document, routes[key], records.bodies, records.documents, records.people, as_of)
+            return None if page is None else document_page_html(page)
+        body = next((b for b in records.bodies if b.code == key), None)
+        if body is None or body.exempt:
+            return None
+        for document in records.documents:
+            if document.key in unplannable and any(s.body_code == key for s in document.route.steps):
+                raise unplannable[document.key]
+        page = body_page(body, records.bodies, records.documents, routes, as_of)
+        return None if page is None else body_page_html(page)
