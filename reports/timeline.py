@@ -81,6 +81,10 @@ class TimelineFigure:
     legend: tuple[tuple[str, float], ...]  # (mark, x) of each legend entry
     tbc_column: bool  # some step has no date
 
+    # The fixed places, for the template (one source for both).
+    label_left, label_right, plot_left, plot_right, tbc_x = LABEL_LEFT, LABEL_RIGHT, PLOT_LEFT, PLOT_RIGHT, TBC_X
+    today_y, months_y = TODAY_Y, MONTHS_Y
+
     @property
     def span_words(self) -> str:
         last = self.end - dt.timedelta(days=1)

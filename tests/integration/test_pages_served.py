@@ -27,6 +27,7 @@ from govflow.services.night_planning import run_nightly
 from govflow.web.app import create_app
 from govflow.web.reports import ReportRoutes
 from govflow.web.serve import run_in_thread
+from reports.timeline import MONTHS_Y
 from tests.accessibility import CHROMIUM, CHROMIUM_ARGS, format_violations
 from tests.calendars.test_server import Running, request
 from tests.e2e.test_cli import govflow
@@ -94,7 +95,7 @@ def test_a_documents_page_draws_its_route_against_time_with_todays_line_and_the_
     # Each mark is a shape of its kind, and a step with no date yet sits in the TBC column.
     assert steps["sspb-final"].find(f"{SVG}polygon").get("class") == "mark mark-at-risk"
     assert steps["share-jcb"].find(f"{SVG}circle").get("fill") == "#00703c"
-    (tbc_column,) = [float(t.get("x")) for t in svg.iter(f"{SVG}text") if t.text == "TBC" and t.get("y") == "32"]  # its heading
+    (tbc_column,) = [float(t.get("x")) for t in svg.iter(f"{SVG}text") if t.text == "TBC" and t.get("y") == str(MONTHS_Y)]  # its heading
     assert float(steps["improvement-board"].find(f"{SVG}circle").get("cx")) == tbc_column
     # Today's line, between the September and the May marks.
     (line,) = [el for el in svg.iter(f"{SVG}line") if el.get("class") == "today-line"]
