@@ -1,10 +1,13 @@
 """What the public pages `govflow serve` shows hold (issue 14, 11): a document's page (its route
-and the timeline) and a body's page (its coming meetings and what is on each). Pure: the records,
-the planned routes and the day are passed in; the HTML is in reports/pages.py.
+and the timeline), a body's page (its coming meetings and what is on each) and a meeting's page
+(where every meeting in the calendar feeds links: when, its status, its papers deadline and what is
+on it). Pure: the records, the planned routes, the audit trail and the day are passed in; the HTML
+is in reports/pages.py.
 
 Only what may be published (governance_model.publication): an exempt document or an exempt body has
-no page (None, as for one that does not exist); a public document shows only its public steps; a
-meeting of a public body counts the exempt business on it as Part II items, with no title and no detail.
+no page, nor has an exempt body's meeting (None, as for one that does not exist); a public document
+shows only its public steps; a meeting of a public body counts the exempt business on it as Part II
+items, with no title and no detail.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from governance_model.board_report import TrailEvent, event_day
 from governance_model.model import Body, Document, Meeting, MeetingStatus, Person, StepForecast, StepState
 from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.route_planner import RoutePlan
@@ -76,6 +80,27 @@ class BodyPage:
     meetings: tuple[MeetingAgenda, ...]  # on or after as_of, soonest first
 
 
+@dataclass(frozen=True)
+class MeetingMove:
+    """A meeting moved (or confirmed at another time): from when, to when, the day it was recorded
+    and why (a reason that names exempt business is shown only as the Part II placeholder)."""
+
+    was: dt.datetime  # Europe/London
+    now: dt.datetime
+    recorded_on: dt.date
+    why: str
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    body: BodyLink
+    papers_lead_days: int
+    as_of: dt.date
+    agenda: MeetingAgenda
+    status: str  # "confirmed", "tentative", "moved", "cancelled" or "held"
+    moves: tuple[MeetingMove, ...]  # oldest first
+
+
 def document_page(
     document: Document, route: RoutePlan, bodies: Iterable[Body], documents: Iterable[Document],
     people: Mapping[str, Person], as_of: dt.date,
@@ -111,33 +136,80 @@ def body_page(
         return None
     calendar = calendar or WorkingCalendar()
     coming = sorted((m for m in body.meetings if m.day is not None and m.day >= as_of), key=lambda m: (m.day, m.key))
-    agendas = []
-    for meeting in coming:
-        items, exempt = [], 0
-        if meeting.status is not MeetingStatus.CANCELLED:
-            for document in documents:
-                route = routes.get(document.key)
-                if route is None:
+    agendas = tuple(_agenda(body, m, documents, routes, publication, calendar, closed_too=False) for m in coming)
+    return BodyPage(body.code, body.name, as_of, body.papers_lead_days, agendas)
+
+
+def meeting_page(
+    key: str, bodies: Iterable[Body], documents: Iterable[Document], routes: Mapping[str, RoutePlan],
+    trail: Iterable[TrailEvent], as_of: dt.date, calendar: WorkingCalendar | None = None,
+) -> MeetingPage | None:
+    """The page of the meeting `key` on `as_of`: when it is, its status, its papers deadline and the
+    steps of the documents planned onto it, done ones too (None for no such meeting and for a
+    meeting of an exempt body: it has no public page). `routes`: every document's route planned on
+    `as_of`, by key; `trail`: the audit events (its moves are read from them)."""
+    bodies, documents = list(bodies), list(documents)
+    found = next(((b, m) for b in bodies for m in b.meetings if m.key == key), None)
+    if found is None:
+        return None
+    body, meeting = found
+    publication = Publication(bodies, documents)
+    if not publication.body_is_public(body.code):
+        return None
+    agenda = _agenda(body, meeting, documents, routes, publication, calendar or WorkingCalendar(), closed_too=True)
+    moves = tuple(
+        MeetingMove(_moment(e.details["from"]), _moment(e.details["to"]), event_day(e), publication.public_text(e.reason))
+        for e in sorted(trail, key=lambda e: e.occurred_at)
+        if e.subject == key and e.kind in ("meeting.moved", "meeting.confirmed")
+        and (e.details or {}).get("from") and (e.details or {}).get("to") and e.details["from"] != e.details["to"]
+    )
+    if meeting.status is MeetingStatus.CANCELLED:
+        status = "cancelled"
+    elif meeting.status is MeetingStatus.TENTATIVE or meeting.starts_at is None:
+        status = "tentative"
+    elif moves:
+        status = "moved"
+    elif meeting.status is MeetingStatus.HELD:
+        status = "held"
+    else:
+        status = "confirmed"
+    return MeetingPage(BodyLink(body.code, body.name), body.papers_lead_days, as_of, agenda, status, moves)
+
+
+def _agenda(
+    body: Body, meeting: Meeting, documents: list[Document], routes: Mapping[str, RoutePlan], publication: Publication,
+    calendar: WorkingCalendar, closed_too: bool,
+) -> MeetingAgenda:
+    """What is on `meeting` of `body`: the steps of the documents planned onto it (open ones only,
+    unless `closed_too`), the exempt ones counted, not shown; and its papers deadline."""
+    items, exempt = [], 0
+    if meeting.status is not MeetingStatus.CANCELLED:
+        for document in documents:
+            route = routes.get(document.key)
+            if route is None:
+                continue
+            forecasts = {f.step_key: f for f in route.steps}
+            for step in sorted(document.route.steps, key=lambda s: s.position):
+                forecast = forecasts.get(step.key)
+                if step.body_code != body.code or forecast is None or (forecast.state in CLOSED and not closed_too):
                     continue
-                forecasts = {f.step_key: f for f in route.steps}
-                for step in sorted(document.route.steps, key=lambda s: s.position):
-                    forecast = forecasts.get(step.key)
-                    if step.body_code != body.code or forecast is None or forecast.state in CLOSED:
-                        continue
-                    on_it = forecast.meeting_key == meeting.key or (forecast.meeting_key is None and forecast.date == meeting.day)
-                    if not on_it:
-                        continue
-                    if not publication.step_is_public(document, step):
-                        exempt += 1
-                        continue
-                    reason = publication.public_text(forecast.reason, document.key)
-                    words = step_words(step, forecast if reason == forecast.reason else _without_reason(forecast))
-                    items.append(AgendaItem(document.key, document.title, step.title, step.kind.value, words))
-        papers_due = None
-        if meeting.starts_at is not None and meeting.status is not MeetingStatus.CANCELLED and body.papers_lead_days > 0:
-            papers_due = calendar.add_working_days(meeting.starts_at.astimezone(LONDON).date(), -body.papers_lead_days)
-        agendas.append(MeetingAgenda(meeting, papers_due, tuple(items), exempt))
-    return BodyPage(body.code, body.name, as_of, body.papers_lead_days, tuple(agendas))
+                on_it = forecast.meeting_key == meeting.key or (forecast.meeting_key is None and forecast.date == meeting.day)
+                if not on_it:
+                    continue
+                if not publication.step_is_public(document, step):
+                    exempt += 1
+                    continue
+                reason = publication.public_text(forecast.reason, document.key)
+                words = step_words(step, forecast if reason == forecast.reason else _without_reason(forecast))
+                items.append(AgendaItem(document.key, document.title, step.title, step.kind.value, words))
+    papers_due = None
+    if meeting.starts_at is not None and meeting.status is not MeetingStatus.CANCELLED and body.papers_lead_days > 0:
+        papers_due = calendar.add_working_days(meeting.starts_at.astimezone(LONDON).date(), -body.papers_lead_days)
+    return MeetingAgenda(meeting, papers_due, tuple(items), exempt)
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(LONDON)
 
 
 def _without_reason(forecast: StepForecast) -> StepForecast:

@@ -23,7 +23,7 @@ def serve_command(
 ) -> None:
     """Serve the calendar feeds and their subscribe page, the reports on request
     (/reports/board/BODY.md|html, /reports/plan/PLAN.md|html|csv|xlsx) and the pages
-    (/documents/KEY, /plans/PLAN, /bodies/BODY), until stopped (Ctrl-C)."""
+    (/documents/KEY, /plans/PLAN, /bodies/BODY, /meetings/MEETING), until stopped (Ctrl-C)."""
     from govflow.web.serve import serve  # imported here: `govflow when` must stay fast
 
     settings = Settings()  # read and checked even with --feeds-dir: GOVFLOW_PUBLIC_URL is the default of --public-url

@@ -117,9 +117,10 @@ def create_app(
 ) -> Starlette:
     """The web app serving `feeds_dir`; `public_url` is where people reach it (the page's links);
     with `reports`, the reports on request too (/reports/...) and the pages over the same database
-    (/documents/<key>, /plans/<key>, /bodies/<code>: govflow.web.pages). Every other council whose feeds are
-    in a sub-folder of `feeds_dir` (`<feeds_dir>/<key>/index.json`, as the nightly writes them) is
-    served the same way under `/<key>/`, its reports from `council_reports(key)`."""
+    (/documents/<key>, /plans/<key>, /bodies/<code>, /meetings/<key>: govflow.web.pages). Every
+    other council whose feeds are in a sub-folder of `feeds_dir` (`<feeds_dir>/<key>/index.json`, as
+    the nightly writes them) is served the same way under `/<key>/`, its reports from
+    `council_reports(key)`."""
     redact_uvicorn_logs()
     catalog = FeedCatalog(feeds_dir)
     catalog.current()  # read the manifest now, so a broken one shows at start-up

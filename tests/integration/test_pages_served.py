@@ -2,9 +2,9 @@
 due, forecast, at risk, TBC, with today's line and the meetings as markers — on the page
 `govflow serve` gives each document (/documents/<key>) and in the HTML Report to Board, each with a
 text alternative that says the same; /plans/<key> (where every action in the feeds links) shows the
-plan with RAG; /bodies/<code> lists a body's coming meetings and what is on them. No exempt item
-appears on any page; every page passes axe in headless Chromium. A real uvicorn on 127.0.0.1, on
-each database, with the Southend example."""
+plan with RAG; /bodies/<code> lists a body's coming meetings and what is on them; /meetings/<key>
+(where every meeting in the feeds links) shows one meeting, its status and what is on it. No exempt
+item appears on any page; every page passes axe in headless Chromium. A real uvicorn on 127.0.0.1, on each database, with the Southend example."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,13 +16,17 @@ import textwrap
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from calendars.feeds import action_event
 from governance_model.publication import EXEMPT_ITEM
 from govflow.services import file_loading, route_changes
 from govflow.services import report_writing as reports
+from govflow.services.feed_publishing import publish_feeds
 from govflow.services.night_planning import run_nightly
 from govflow.web.app import create_app
 from govflow.web.reports import ReportRoutes
@@ -37,6 +41,7 @@ from tests.integration.test_reports_served import PLAN, SOUTHEND, Today
 pytestmark = pytest.mark.database
 
 D = dt.date.fromisoformat
+LONDON = ZoneInfo("Europe/London")
 SVG = "{http://www.w3.org/2000/svg}"
 STRATEGY = "send-strategy-2021-24"
 
@@ -158,11 +163,88 @@ def test_a_bodys_page_lists_its_coming_meetings_and_what_is_on_them(uow_factory,
     assert headings == ["Tuesday 1 March 2022 at 14:00", "Thursday 5 May 2022 at 14:00", "Thursday 7 July 2022 at 14:00"]
     first = html.split('<h2 id="meeting-2">')[0]
     assert "Papers due: Tuesday 22 February 2022." in first
+    assert '<a href="../meetings/SSPB-2022-03-01">' in first  # the meeting's own page
     assert first.count(f'<a href="../documents/{STRATEGY}">SEND Strategy 2021-24</a>') == 2
     assert "<td>SSSPB final version</td><td>decide</td><td>scheduled 1 Mar 2022 — at risk:" in first
     assert "No document's route is planned onto this meeting yet." in html.split('<h2 id="meeting-2">')[1]
     assert "To be confirmed (TBC March 22)" in page(served, "/bodies/EducationBoard")
     assert request(served, "/bodies/NOSUCH")[:3:2] == (404, b"No such body.\n")
+
+
+def meeting_links(url: str, feed: str) -> dict[str, str]:
+    """The links of a served feed's events, by UID, as a calendar shows them."""
+    status, _, data = request(url, f"/feeds/{feed}")
+    assert status == 200, feed
+    return {str(e["UID"]): str(e["URL"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if "URL" in e}
+
+
+def facts(html: str) -> dict[str, list[str]]:
+    """A meeting page's facts (Body, When, Status, Papers deadline …): each heading's lines, as read."""
+    listed = re.search(r"<dl[^>]*>(.*?)</dl>", html, flags=re.S).group(1)
+    out: dict[str, list[str]] = {}
+    for term, lines in re.findall(r"<dt>(.*?)</dt>(.*?)(?=<dt>|$)", listed, flags=re.S):
+        out[term] = [re.sub(r"<[^>]+>", "", d).strip() for d in re.findall(r"<dd[^>]*>(.*?)</dd>", lines, flags=re.S)]
+    return out
+
+
+def test_every_meeting_in_a_feed_links_to_its_page(uow_factory, served, tmp_path):
+    file_loading.load_files([SOUTHEND], uow_factory())
+    publish_feeds(uow_factory, tmp_path / "feeds", D("2022-02-14"), NOW, served)
+
+    links = meeting_links(served, "body/SSPB.ics")
+
+    meetings = {uid: link for uid, link in links.items() if uid.startswith(("meeting-", "papers-"))}
+    assert len(meetings) == 10 and links["meeting-SSPB-2022-03-01@govflow"] == links["papers-SSPB-2022-03-01@govflow"]
+    for uid, link in meetings.items():  # what a secretary clicks in Outlook or Google: never a 404
+        assert link.startswith(served), uid
+        page(served, urlsplit(link).path)
+    html = page(served, urlsplit(links["meeting-SSPB-2022-03-01@govflow"]).path)
+    assert "<h1>Southend SEND Strategic Partnership Board: meeting on Tuesday 1 March 2022 at 14:00</h1>" in html
+    shown = facts(html)
+    assert shown["Body"] == ["Southend SEND Strategic Partnership Board (SSPB)"] and 'href="../bodies/SSPB"' in html
+    assert shown["When (London time)"] == ["Tuesday 1 March 2022 at 14:00"]
+    assert shown["Status"] == ["Confirmed."]
+    assert shown["Papers deadline"] == ["Tuesday 22 February 2022 (5 working days before the meeting)"]
+    assert html.count(f'<a href="../documents/{STRATEGY}">SEND Strategy 2021-24</a>') == 2
+    assert "<td>SSSPB final version</td><td>decide</td><td>scheduled 1 Mar 2022 — at risk:" in html
+    # A meeting that has been held shows what was done at it.
+    held = page(served, urlsplit(links["meeting-SSPB-2021-10-06@govflow"]).path)
+    assert "Wednesday 6 October 2021 at 14:00" in held and "<td>overdue since 6 Oct 2021</td>" in held
+    assert request(served, "/meetings/no-such-meeting")[::2] == (404, b"No such meeting.\n")
+
+
+def test_a_meetings_page_says_when_it_was_moved_cancelled_or_is_still_to_be_confirmed(uow_factory, served, tmp_path):
+    file_loading.load_files([SOUTHEND], uow_factory())
+    who = {"actor": "GB", "as_of": D("2022-02-14"), "now": NOW}
+    # Moved to 29 March, given in UTC: 13:00 UTC is 14:00 in London once the clocks have gone forward.
+    route_changes.move_meeting(uow_factory(), "SSPB-2022-03-01", dt.datetime(2022, 3, 29, 13, tzinfo=dt.timezone.utc),
+                               reason="room unavailable", **who)
+    route_changes.cancel_meeting(uow_factory(), "SSPB-2022-05-05", reason="not quorate", **who)
+    publish_feeds(uow_factory, tmp_path / "feeds", D("2022-02-14"), NOW, served)
+    links = meeting_links(served, "all.ics")
+
+    moved = page(served, urlsplit(links["meeting-SSPB-2022-03-01@govflow"]).path)
+    assert facts(moved)["When (London time)"] == ["Tuesday 29 March 2022 at 14:00"]
+    assert facts(moved)["Status"] == [
+        "Moved: it keeps its business at its new date and time.",
+        "Moved from Tuesday 1 March 2022 at 14:00 to Tuesday 29 March 2022 at 14:00 (recorded Monday 14 February 2022): room unavailable.",
+    ]
+    assert facts(moved)["Papers deadline"] == ["Tuesday 22 March 2022 (5 working days before the meeting)"]
+    assert "<td>SSSPB final version</td><td>decide</td><td>scheduled 29 Mar 2022" in moved  # its business went with it
+
+    cancelled = page(served, urlsplit(links["meeting-SSPB-2022-05-05@govflow"]).path)
+    assert facts(cancelled)["Status"] == ["Cancelled: this meeting will not take place."]
+    assert facts(cancelled)["Papers deadline"] == ["None: the meeting is cancelled"]
+    assert "<table>" not in cancelled
+
+    tentative = page(served, urlsplit(links["meeting-EducationBoard-2022-03-01@govflow"]).path)
+    assert "<h1>Education Board: meeting, date to be confirmed (TBC March 22)</h1>" in tentative
+    assert facts(tentative)["Status"] == ["Tentative: its date and time are not yet confirmed."]
+    assert facts(tentative)["Papers deadline"] == ["Set when the date is confirmed: 5 working days before the meeting"]
+    assert f'<a href="../documents/{STRATEGY}">SEND Strategy 2021-24</a></th><td>Education Board</td>' in tentative
+
+    summer = page(served, urlsplit(links["meeting-SSPB-2022-07-07@govflow"]).path)
+    assert facts(summer)["When (London time)"] == ["Thursday 7 July 2022 at 14:00"] and facts(summer)["Status"] == ["Confirmed."]
 
 
 EXEMPT_STEP_SETUP = SETUP.replace(
@@ -181,7 +263,9 @@ def test_no_page_shows_an_exempt_item_or_an_exempt_step_of_a_public_document(uow
     today.day = D("2022-01-06")
     secrets = (*SECRETS, "zq-panel-check", "XPANEL-2022")
 
-    shown = {path: page(served, path) for path in ("/documents/delivery-plan", "/bodies/PUBB", "/reports/board/PUBB.html")}
+    shown = {path: page(served, path) for path in (
+        "/documents/delivery-plan", "/bodies/PUBB", "/meetings/PUBB-2022-01-12", "/reports/board/PUBB.html",
+    )}
 
     for path, html in shown.items():
         for secret in secrets:
@@ -191,18 +275,27 @@ def test_no_page_shows_an_exempt_item_or_an_exempt_step_of_a_public_document(uow
     # The award noted at the public board's 12 January meeting: a Part II item with no title.
     first_meeting = shown["/bodies/PUBB"].split('<h2 id="meeting-2">')[0]
     assert "Wednesday 12 January 2022 at 14:00" in first_meeting and EXEMPT_ITEM in first_meeting
-    for path in ("/documents/zq-contract-award", "/bodies/XPANEL"):
+    # The same on that meeting's own page: the award is there only as a Part II item.
+    assert f"<li>{EXEMPT_ITEM}</li>" in shown["/meetings/PUBB-2022-01-12"]
+    for path in ("/documents/zq-contract-award", "/bodies/XPANEL", "/meetings/XPANEL-2022-01-05"):
         status, _, body = request(served, path)
         assert status == 404 and b"Zq" not in body, path
     assert request(served, "/documents/zq-contract-award")[2] == request(served, "/documents/no-such-document")[2]
+    # The closed panel's meeting is answered exactly as a meeting that does not exist.
+    assert request(served, "/meetings/XPANEL-2022-01-05")[::2] == request(served, "/meetings/XPANEL-2022-01-06")[::2] == (404, b"No such meeting.\n")
 
 
 def test_every_page_passes_the_accessibility_check(uow_factory, served, axe):
     file_loading.load_files([SOUTHEND], uow_factory())
     route_changes.mark_step_done(uow_factory(), STRATEGY, "share-sspb", D("2021-10-06"),
                                  actor="GB", reason="shared at the October SSPB", as_of=D("2022-02-14"), now=NOW)
+    route_changes.move_meeting(uow_factory(), "SSPB-2022-03-01", dt.datetime(2022, 3, 8, 14, tzinfo=LONDON),
+                               actor="GB", reason="room unavailable", as_of=D("2022-02-14"), now=NOW)
+    route_changes.cancel_meeting(uow_factory(), "SSPB-2022-05-05", actor="GB", reason="not quorate", as_of=D("2022-02-14"), now=NOW)
+    meetings = ("SSPB-2021-10-06", "SSPB-2022-03-01", "SSPB-2022-05-05", "SSPB-2022-07-07", "EducationBoard-2022-03-01")
 
-    for path in (f"/documents/{STRATEGY}", f"/plans/{PLAN}", "/bodies/SSPB", "/bodies/EducationBoard", "/reports/board/SSPB.html"):
+    for path in (f"/documents/{STRATEGY}", f"/plans/{PLAN}", "/bodies/SSPB", "/bodies/EducationBoard", "/reports/board/SSPB.html",
+                 *(f"/meetings/{key}" for key in meetings)):
         violations = axe(page(served, path), base_url=f"{served}{path}")
         assert violations == [], f"{path}: {format_violations(violations)}"
 
