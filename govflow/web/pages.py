@@ -8,10 +8,15 @@ a council's prefix too. The day is the server's: today in Europe/London at the r
 `--as-of` day `govflow serve` was given; the page says which. No exempt document or body has a page
 (404, as for one that does not exist), nor has an exempt body's meeting, and no page shows exempt
 business (governance_model.public_pages).
+
+Each page has an ETag, the hash of its bytes: a browser or calendar client that has the page asks
+again with If-None-Match and gets 304 with no body while the page is unchanged (the page is built
+to know; the reports, whose rendering costs more, take theirs from what they are made of instead).
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +27,7 @@ from starlette.routing import BaseRoute, Route
 from governance_model.public_pages import body_page, document_page, meeting_page
 from govflow.services import report_writing
 from govflow.web.feeds import plain_text
-from govflow.web.reports import ReportRoutes
+from govflow.web.reports import ReportRoutes, matches
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,7 @@ NOT_FOUND = {
     "document": "No such document.\n", "plan": "No such action plan.\n", "body": "No such body.\n",
     "meeting": "No such meeting.\n",
 }
+# A client may keep a page but asks again each time (with its ETag): the records change by day.
 HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 
@@ -61,9 +67,9 @@ class PageRoutes:
 
     async def _answer(self, kind: str, request: Request) -> Response:
         # Reading the database and rendering may take a while: not on the event loop.
-        return await run_in_threadpool(self.answer, kind, request.path_params["key"])
+        return await run_in_threadpool(self.answer, kind, request.path_params["key"], request.headers.get("if-none-match"))
 
-    def answer(self, kind: str, key: str) -> Response:
+    def answer(self, kind: str, key: str, if_none_match: str | None = None) -> Response:
         try:
             html = self.page(kind, key, self.reports.today())
         except Exception:  # noqa: BLE001 - a public page never says why (the reason may name exempt business)
@@ -71,7 +77,11 @@ class PageRoutes:
             return plain_text(500, "This page cannot be built at the moment.\n")
         if html is None:
             return plain_text(404, NOT_FOUND[kind])
-        return Response(html.encode("utf-8"), 200, HEADERS)
+        data = html.encode("utf-8")
+        etag = f'"{hashlib.sha256(data).hexdigest()[:40]}"'
+        if matches(if_none_match, etag):
+            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": HEADERS["Cache-Control"]})
+        return Response(data, 200, {**HEADERS, "ETag": etag})
 
     def page(self, kind: str, key: str, as_of: dt.date) -> str | None:
         """The page's HTML on `as_of`, or None when there is no such public page."""

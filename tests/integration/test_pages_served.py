@@ -4,7 +4,8 @@ due, forecast, at risk, TBC, with today's line and the meetings as markers — o
 text alternative that says the same; /plans/<key> (where every action in the feeds links) shows the
 plan with RAG; /bodies/<code> lists a body's coming meetings and what is on them; /meetings/<key>
 (where every meeting in the feeds links) shows one meeting, its status and what is on it. No exempt
-item appears on any page; every page passes axe in headless Chromium. A real uvicorn on 127.0.0.1, on each database, with the Southend example."""
+item appears on any page; every page passes axe in headless Chromium; a page a client already has is
+answered 304. A real uvicorn on 127.0.0.1, on each database, with the Southend example."""
 from __future__ import annotations
 
 import datetime as dt
@@ -245,6 +246,34 @@ def test_a_meetings_page_says_when_it_was_moved_cancelled_or_is_still_to_be_conf
 
     summer = page(served, urlsplit(links["meeting-SSPB-2022-07-07@govflow"]).path)
     assert facts(summer)["When (London time)"] == ["Thursday 7 July 2022 at 14:00"] and facts(summer)["Status"] == ["Confirmed."]
+
+
+def test_a_page_the_client_already_has_is_answered_304_until_it_changes(uow_factory, served, today):
+    file_loading.load_files([SOUTHEND], uow_factory())
+    paths = (f"/documents/{STRATEGY}", f"/plans/{PLAN}", "/bodies/SSPB", "/meetings/SSPB-2022-03-01")
+    first = {}
+    for path in paths:
+        status, headers, body = request(served, path)
+        assert status == 200 and headers["cache-control"] == "no-cache", path
+        first[path] = headers["etag"]
+
+        status, headers, body = request(served, path, headers={"If-None-Match": first[path]})
+        assert (status, body, headers["etag"]) == (304, b"", first[path]), path
+        assert request(served, path, headers={"If-None-Match": '"an-older-page"'})[0] == 200, path
+
+    # The meeting moves: its page is new, and so is what the body's page shows; the plan's is not.
+    route_changes.move_meeting(uow_factory(), "SSPB-2022-03-01", dt.datetime(2022, 3, 8, 14, tzinfo=LONDON),
+                               actor="GB", reason="room unavailable", as_of=D("2022-02-14"), now=NOW)
+    again = {path: request(served, path, headers={"If-None-Match": first[path]}) for path in paths}
+    assert again["/meetings/SSPB-2022-03-01"][0] == again["/bodies/SSPB"][0] == 200
+    assert "Tuesday 8 March 2022 at 14:00" in again["/meetings/SSPB-2022-03-01"][2].decode()
+    assert again["/meetings/SSPB-2022-03-01"][1]["etag"] != first["/meetings/SSPB-2022-03-01"]
+    assert again[f"/plans/{PLAN}"][0] == 304
+    # The next day every page says a new "as of": none is answered 304.
+    today.day = D("2022-02-15")
+    for path in paths:
+        status, headers, body = request(served, path, headers={"If-None-Match": first[path]})
+        assert status == 200 and "as of Tuesday 15 February 2022" in body.decode().replace("As of", "as of"), path
 
 
 EXEMPT_STEP_SETUP = SETUP.replace(
