@@ -30,6 +30,7 @@ from governance_model.model import (
 from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.rag import PlanRag, short_day
 from governance_model.route_planner import RoutePlan, at_risk_words
+from governance_model.timeline import RouteTimeline, route_timeline
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -96,6 +97,7 @@ class DocumentSection:
     activities: tuple[Activity, ...]
     decisions_required: tuple[str, ...]
     timetable: tuple[TimetableRow, ...]
+    timeline: RouteTimeline | None = None  # the route against time, as the report may show it
 
 
 @dataclass(frozen=True)
@@ -168,9 +170,12 @@ def build_board_report(
     people: Mapping[str, Person] | None = None,
     plans: Iterable[PlanRag] = (),
     publication: Publication,
+    meetings_of: Mapping[str, Iterable[Meeting]] | None = None,
 ) -> BoardReport:
     """The report for `body`'s next meeting on or after `as_of`, covering every document whose route
-    comes to the body; for a public body, what `publication` says the public may see of them."""
+    comes to the body; for a public body, what `publication` says the public may see of them.
+    `meetings_of`: every body's meetings by code, the markers on each document's timeline (default:
+    only `body`'s)."""
     meetings = body_meetings(body)
     meeting = next((m for m in meetings if m.day >= as_of), None)
     # "Since last period": the body's last sitting with a date (a TBC window is not a sitting yet).
@@ -198,7 +203,9 @@ def build_board_report(
             section = replace(section, progress=tuple(p for p in section.progress if not publication.names_exempt(p, document.key)))
         if finished and not section.progress:
             continue  # signed off or stopped before the last meeting: nothing left to report
-        sections.append(section)
+        # The timeline picture (issue 14, 11): of what the report shows (the public view when public).
+        timeline = route_timeline(document, route, meetings_of if meetings_of is not None else {body.code: body.meetings}, as_of)
+        sections.append(replace(section, timeline=timeline))
     return BoardReport(body.code, body.name, as_of, meeting, since, tuple(sections), tuple(plans), exempt_items, body.papers)
 
 

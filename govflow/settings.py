@@ -4,6 +4,7 @@ passwords in URLs are SecretStr and never shown (repr and messages go through th
 notifications.redaction)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,6 +63,9 @@ class Settings(BaseSettings):
     # with its own keys, feeds, reports and mailbox (see `for_organisation`); everything loaded
     # without naming one is in "default", whose folders stay where they always were.
     organisation: str = DEFAULT_ORGANISATION
+    # The day `govflow serve`'s pages and reports are for (their "as of", the timelines' today line);
+    # None: today in Europe/London at each request. `govflow serve --as-of` sets it.
+    serve_as_of: dt.date | None = None
 
     def __init__(self, **values: Any) -> None:
         try:

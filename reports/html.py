@@ -7,6 +7,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from governance_model.rag import short_day
 from governance_model.reminders import format_day
+from reports.timeline import layout as timeline_layout
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +22,7 @@ def environment() -> Environment:
     )
     env.filters["day"] = lambda d: short_day(d) if d else "—"
     env.filters["long_day"] = lambda d: format_day(d) if d else "—"
+    env.globals["timeline_layout"] = timeline_layout  # timeline.html.j2: where the picture's marks go
     return env
 
 

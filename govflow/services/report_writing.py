@@ -134,6 +134,18 @@ class _Records:
             conditions=conditions,
         )
 
+    @property
+    def meetings(self) -> dict[str, list[Meeting]]:
+        """Every body's meetings, by code."""
+        return {b.code: b.meetings for b in self.bodies}
+
+    def routes(self, as_of: dt.date) -> tuple[dict[str, RoutePlan], dict[str, Exception]]:
+        """Each document's route planned on `as_of` (worked out once per day and kept), and why the
+        documents that could not be planned could not."""
+        if as_of not in self._planned:
+            self._planned[as_of] = _routes(self.documents, self.bodies, self.decisions, as_of, None, self.conditions)
+        return self._planned[as_of]
+
     def board_reports(
         self, bodies, as_of: dt.date, forecasts=None, judged: dict[str, PlanRag] | None = None, on_error: OnError | None = None
     ) -> list[BoardReport]:
@@ -145,9 +157,7 @@ class _Records:
         if forecasts:
             routes, unplannable = _routes(self.documents, self.bodies, self.decisions, as_of, forecasts, self.conditions)
         else:
-            if as_of not in self._planned:
-                self._planned[as_of] = _routes(self.documents, self.bodies, self.decisions, as_of, None, self.conditions)
-            routes, unplannable = self._planned[as_of]
+            routes, unplannable = self.routes(as_of)
         documents_at: dict[str, list] = defaultdict(list)
         for document in self.documents:
             for code in dict.fromkeys(s.body_code for s in document.route.steps if s.body_code):
@@ -191,7 +201,7 @@ class _Records:
             body, documents, {d.key: routes[d.key] for d in documents},
             [c for d in documents for c in changes_of.get(d.key, ())],
             sorted((e for k in keys for e in events_about.get(k, ())), key=lambda e: (e.occurred_at, e.id or 0)),
-            as_of, people=self.people, plans=tuple(mine), publication=publication,
+            as_of, people=self.people, plans=tuple(mine), publication=publication, meetings_of=self.meetings,
         )
 
     def board_report(self, body, as_of: dt.date, forecasts=None) -> BoardReport:

@@ -30,6 +30,7 @@ from governance_model.errors import Error
 from governance_model.organisation import DEFAULT_ORGANISATION, check_organisation
 from govflow.settings import Settings
 from govflow.web.feeds import FeedRoutes, plain_text
+from govflow.web.pages import PageRoutes
 from govflow.web.reports import ReportRoutes, report_routes
 
 log = logging.getLogger(__name__)
@@ -115,9 +116,11 @@ def create_app(
     council_reports: Callable[[str], ReportRoutes] | None = None,
 ) -> Starlette:
     """The web app serving `feeds_dir`; `public_url` is where people reach it (the page's links);
-    with `reports`, the reports on request too (/reports/...). Every other council whose feeds are
-    in a sub-folder of `feeds_dir` (`<feeds_dir>/<key>/index.json`, as the nightly writes them) is
-    served the same way under `/<key>/`, its reports from `council_reports(key)`."""
+    with `reports`, the reports on request too (/reports/...) and the pages over the same database
+    (/documents/<key>, /plans/<key>, /bodies/<code>, /meetings/<key>: govflow.web.pages). Every
+    other council whose feeds are in a sub-folder of `feeds_dir` (`<feeds_dir>/<key>/index.json`, as
+    the nightly writes them) is served the same way under `/<key>/`, its reports from
+    `council_reports(key)`."""
     redact_uvicorn_logs()
     catalog = FeedCatalog(feeds_dir)
     catalog.current()  # read the manifest now, so a broken one shows at start-up
@@ -127,7 +130,7 @@ def create_app(
         for key in council_folders(feeds_dir)
     ]
     app = Starlette(
-        routes=[*feeds.routes(), *(reports.routes() if reports else ()), *councils],
+        routes=[*feeds.routes(), *(reports.routes() if reports else ()), *(PageRoutes(reports).routes() if reports else ()), *councils],
         middleware=[Middleware(RequestLimits)],
         exception_handlers={HTTPException: _http_error, Error: _govflow_error},
     )

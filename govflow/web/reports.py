@@ -160,5 +160,8 @@ class ReportRoutes:
 
 def report_routes(settings: Settings) -> ReportRoutes:
     """The report routes over GOVFLOW_DATABASE_URL and GOVFLOW_REPORTS_DIR (the database is first
-    opened by the first request)."""
-    return ReportRoutes(wiring.unit_of_work_factory(settings), settings.reports_dir, lambda: wiring.clock().today())
+    opened by the first request), for the day GOVFLOW_SERVE_AS_OF names, else for today in
+    Europe/London at each request."""
+    as_of = settings.serve_as_of
+    today = (lambda: as_of) if as_of is not None else (lambda: wiring.clock().today())
+    return ReportRoutes(wiring.unit_of_work_factory(settings), settings.reports_dir, today)

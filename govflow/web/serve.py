@@ -77,7 +77,8 @@ def serve(
     on_ready: Callable[[str], None] | None = None,
     settings: Settings | None = None,
 ) -> None:
-    """Serve the feeds (and, given `settings`, the reports on request) until interrupted. Raises
+    """Serve the feeds (and, given `settings`, the reports and pages on request, for the day
+    `settings.serve_as_of` or today) until interrupted. Raises
     ServeError when the address cannot be bound.
 
     `public_url` is where subscribers reach the server (e.g. https://feeds.council.example.org,
@@ -108,6 +109,8 @@ def serve(
             # and sets up its logging from LOG_CONFIG (the reports from its GOVFLOW_* settings).
             os.environ["GOVFLOW_FEEDS_DIR"] = str(Path(feeds_dir).resolve())
             os.environ["GOVFLOW_PUBLIC_URL"] = public_url
+            if settings is not None and settings.serve_as_of is not None:
+                os.environ["GOVFLOW_SERVE_AS_OF"] = settings.serve_as_of.isoformat()
             config = DeadlineConfig(APP_FROM_ENV, factory=True, workers=workers, log_config=LOG_CONFIG, **limits)
         if on_ready is not None:
             on_ready(public_url)
