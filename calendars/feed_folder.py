@@ -38,9 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
+LONDON = ZoneInfo("Europe/London")
 FEEDS_PREFIX = "/feeds/"
 FEED_CACHE_CONTROL = "max-age=3600"
 PRIVATE_FEED_CACHE_CONTROL = "private, max-age=3600"  # person feeds: no shared cache may keep them
@@ -411,6 +413,23 @@ def webcal_url(url: str) -> str:
     return url
 
 
+def london_time_words(stamp: str | None) -> str | None:
+    """A UTC timestamp from the manifest ("2021-10-06T03:00:00Z") as people in England read a time:
+    "4:00am on Wednesday 6 October 2021 (UK time)", in Europe/London whatever the season; None
+    (nothing shown) when there is none or it cannot be read."""
+    if not stamp:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'} on {local:%A} {local.day} {local:%B %Y} (UK time)"
+
+
 class SubscribePage:
     """The rendered page, cached per manifest version."""
 
@@ -443,7 +462,7 @@ class SubscribePage:
                 for f in manifest.public_feeds
             ]
             html = self._env.get_template("subscribe.html.j2").render(
-                feeds=rows, generated_at=manifest.generated_at, public_url=self.public_url
+                feeds=rows, generated_at=london_time_words(manifest.generated_at), public_url=self.public_url
             )
             body = html.encode("utf-8")
             self._cache = (version, body)

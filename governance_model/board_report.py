@@ -23,13 +23,13 @@ from governance_model.model import (
     Meeting,
     MeetingStatus,
     Person,
-    StepForecast,
     StepKind,
     StepState,
 )
 from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.rag import PlanRag, short_day
-from governance_model.route_planner import RoutePlan, at_risk_words
+from governance_model.reason_words import day_words, move_words, risk_words, standing_words
+from governance_model.route_planner import RoutePlan
 from governance_model.timeline import RouteTimeline, route_timeline
 
 
@@ -68,6 +68,8 @@ class TimetableRow:
     by_when: str
     now: str  # the date now in words ("6 Jan 2022", "TBC")
     moves: tuple[ForecastChange, ...] = ()  # in the period, oldest first
+    # The route's step titles by key, for the reasons in words (never step keys).
+    titles: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def moved(self) -> bool:
@@ -80,7 +82,7 @@ class TimetableRow:
 
     @property
     def why(self) -> str:
-        why = "; ".join(f"{c.reason} (re-forecast {short_day(c.recorded_on)})" for c in self.moves)
+        why = "; ".join(f"{move_words(c, self.titles)} (re-planned on {day_words(c.recorded_on)})" for c in self.moves)
         last = self.moves[-1].new_date if self.moves else None
         if self.moves and self.now not in ("TBC", "stopped") and (last is None or short_day(last) != self.now):
             why += f"; re-planned since to {self.now}"
@@ -98,6 +100,12 @@ class DocumentSection:
     decisions_required: tuple[str, ...]
     timetable: tuple[TimetableRow, ...]
     timeline: RouteTimeline | None = None  # the route against time, as the report may show it
+
+    @property
+    def moved(self) -> tuple[TimetableRow, ...]:
+        """The rows of the revised timetable whose dates moved in the period: all the table shows
+        (an empty one says "no changes since the last meeting")."""
+        return tuple(row for row in self.timetable if row.moved)
 
 
 @dataclass(frozen=True)
@@ -230,24 +238,6 @@ def _in_period(day: dt.date | None, since: dt.date | None, as_of: dt.date) -> bo
     return day is not None and (since is None or day >= since) and day <= as_of
 
 
-def _state_words(forecast: StepForecast) -> str:
-    if forecast.state is StepState.DONE:
-        return f"done {short_day(forecast.date)}" if forecast.date else "done"
-    if forecast.state is StepState.STOPPED:
-        return "stopped (the document was rejected)"
-    if forecast.state is StepState.SKIPPED:
-        return "skipped"
-    if forecast.date is None:
-        return "TBC"
-    words = {
-        StepState.OVERDUE: "overdue since",
-        StepState.DUE: "due",
-        StepState.SCHEDULED: "scheduled",
-        StepState.PLANNED: "forecast",
-    }[forecast.state]
-    return f"{words} {short_day(forecast.date)}" + (" (tentative)" if forecast.tentative else "") + at_risk_words(forecast)
-
-
 def _section(body, document: Document, route: RoutePlan, changes, events, since, as_of, meeting, people) -> DocumentSection:
     forecasts = {f.step_key: f for f in route.steps}
     steps = sorted(document.route.steps, key=lambda s: s.position)
@@ -274,7 +264,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
 
     # Activities: every step not already done by the last meeting, in route order.
     activities = tuple(
-        Activity(s.key, s.title, s.when.shown if s.when and s.when.text else "TBC", s.body_code, _state_words(forecasts[s.key]))
+        Activity(s.key, s.title, s.when.shown if s.when and s.when.text else "TBC", s.body_code, standing_words(forecasts[s.key], s, as_of, titles))
         for s in steps
         if not (forecasts[s.key].state is StepState.DONE and since is not None and forecasts[s.key].date and forecasts[s.key].date <= since)
     )
@@ -293,7 +283,7 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
         )
         now = "stopped" if forecast.state is StepState.STOPPED else (short_day(forecast.date) if forecast.date else "TBC")
         timetable.append(
-            TimetableRow(step.key, step.title, step.body_code, step.when.shown if step.when and step.when.text else "TBC", now, moves)
+            TimetableRow(step.key, step.title, step.body_code, step.when.shown if step.when and step.when.text else "TBC", now, moves, titles)
         )
 
     # Decisions required: what the route brings to this body's meeting, and a moved timetable to agree.
@@ -304,7 +294,8 @@ def _section(body, document: Document, route: RoutePlan, changes, events, since,
             if step.body_code != body.code or forecast.state in (StepState.DONE, StepState.STOPPED, StepState.SKIPPED):
                 continue
             if forecast.meeting_key == meeting.key or (forecast.date is not None and forecast.date == meeting.day):
-                required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}{at_risk_words(forecast)}")
+                risk = risk_words(forecast, titles)
+                required.append(f"{_ASK.get(step.kind, 'To consider')}: {step.title}{f' — at risk: {risk}' if risk else ''}")
             elif forecast.state is StepState.OVERDUE and forecast.date is not None:
                 required.append(f"{_ASK.get(step.kind, 'To consider')} (overdue since {short_day(forecast.date)}): {step.title}")
     moved = [row for row in timetable if row.moved]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from governance_model.errors import ModelError
+from governance_model.reasons import Reason
 from governance_model.when import When
 from governance_model.working_days import is_day_count
 
@@ -382,6 +383,9 @@ class StepForecast:
     # Kept on its date (a dated meeting) although what it waits for cannot be shown to finish in
     # time; `reason` says which step and why.
     at_risk: bool = False
+    # The same reason as facts, for words people read (governance_model.reason_words); None when
+    # stored before reasons had facts.
+    why: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -395,6 +399,7 @@ class ForecastChange:
     new_date: dt.date | None
     reason: str
     recorded_on: dt.date  # the as-of date of the run or change that moved it
+    why: Reason | None = None  # `reason` as facts (governance_model.reasons); None when stored before
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def body_page(
         return None
     calendar = calendar or WorkingCalendar()
     coming = sorted((m for m in body.meetings if m.day is not None and m.day >= as_of), key=lambda m: (m.day, m.key))
-    agendas = tuple(_agenda(body, m, documents, routes, publication, calendar, closed_too=False) for m in coming)
+    agendas = tuple(_agenda(body, m, documents, routes, publication, calendar, as_of, closed_too=False) for m in coming)
     return BodyPage(body.code, body.name, as_of, body.papers_lead_days, agendas)
 
 
@@ -156,7 +156,7 @@ def meeting_page(
     publication = Publication(bodies, documents)
     if not publication.body_is_public(body.code):
         return None
-    agenda = _agenda(body, meeting, documents, routes, publication, calendar or WorkingCalendar(), closed_too=True)
+    agenda = _agenda(body, meeting, documents, routes, publication, calendar or WorkingCalendar(), as_of, closed_too=True)
     moves = tuple(
         MeetingMove(_moment(e.details["from"]), _moment(e.details["to"]), event_day(e), publication.public_text(e.reason))
         for e in sorted(trail, key=lambda e: e.occurred_at)
@@ -178,7 +178,7 @@ def meeting_page(
 
 def _agenda(
     body: Body, meeting: Meeting, documents: list[Document], routes: Mapping[str, RoutePlan], publication: Publication,
-    calendar: WorkingCalendar, closed_too: bool,
+    calendar: WorkingCalendar, as_of: dt.date, closed_too: bool,
 ) -> MeetingAgenda:
     """What is on `meeting` of `body`: the steps of the documents planned onto it (open ones only,
     unless `closed_too`), the exempt ones counted, not shown; and its papers deadline."""
@@ -200,7 +200,8 @@ def _agenda(
                     exempt += 1
                     continue
                 reason = publication.public_text(forecast.reason, document.key)
-                words = step_words(step, forecast if reason == forecast.reason else _without_reason(forecast))
+                titles = {s.key: s.title for s in publication.public_steps(document)}
+                words = step_words(step, forecast if reason == forecast.reason else _without_reason(forecast), as_of, titles)
                 items.append(AgendaItem(document.key, document.title, step.title, step.kind.value, words))
     papers_due = None
     if meeting.starts_at is not None and meeting.status is not MeetingStatus.CANCELLED and body.papers_lead_days > 0:
@@ -214,4 +215,4 @@ def _moment(text: str) -> dt.datetime:
 
 def _without_reason(forecast: StepForecast) -> StepForecast:
     """A forecast whose reason names exempt business: its at-risk words say only that it is at risk."""
-    return replace(forecast, reason="")
+    return replace(forecast, reason="", why=None)

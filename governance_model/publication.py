@@ -25,11 +25,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from governance_model.model import Body, Document, ForecastChange, Step
+from governance_model.reasons import Reason
 
 if TYPE_CHECKING:
     from governance_model.route_planner import RoutePlan
 
 EXEMPT_ITEM = "exempt item – not for publication"
+_EXEMPT = Reason("exempt")  # a reason that names something exempt, as the public sees it: no facts
 
 
 class Publication:
@@ -81,7 +83,9 @@ class Publication:
         shown = self.public_steps(document)
         keys = {s.key for s in shown}
         steps = tuple(
-            replace(f, reason=self.public_text(f.reason, document.key)) for f in route.steps if f.step_key in keys
+            f if not self.names_exempt(f.reason, document.key) else replace(f, reason=EXEMPT_ITEM, why=_EXEMPT)
+            for f in route.steps
+            if f.step_key in keys
         )
         return replace(document, route=replace(document.route, steps=shown)), replace(route, steps=steps)
 
@@ -89,7 +93,7 @@ class Publication:
         """The moves of `document`'s public steps, each with a reason that names nothing exempt."""
         keys = {s.key for s in self.public_steps(document)}
         return [
-            replace(c, reason=self.public_text(c.reason, document.key))
+            c if not self.names_exempt(c.reason, document.key) else replace(c, reason=EXEMPT_ITEM, why=_EXEMPT)
             for c in changes
             if c.document_key == document.key and c.step_key in keys
         ]

@@ -31,6 +31,7 @@ from governance_model.model import (
     StepKind,
     StepState,
 )
+from governance_model.reasons import Reason
 from governance_model.when import add_duration
 from governance_model.working_days import WorkingCalendar
 
@@ -52,6 +53,8 @@ class _StepHistory:
     deferred_note: str = ""
     reopened_by: str = ""  # why an earlier finish no longer counts
     reopened_on: dt.date | None = None
+    reopened_why: Reason | None = None  # the same, as facts
+    decided: Reason | None = None  # the decision that finished it, as facts
     extra_waits: set[str] = field(default_factory=set)
 
 
@@ -116,18 +119,20 @@ def _replay(document: Document, decisions: list[Decision], as_of: dt.date) -> tu
         if isinstance(event, Step):
             h = history[event.key]
             if h.done_on is None or (h.reopened_on and h.reopened_on <= day):
-                h.done_on, h.reopened_by, h.reopened_on = day, "", None
+                h.done_on, h.reopened_by, h.reopened_on, h.reopened_why, h.decided = day, "", None, None, None
             continue
         decision: Decision = event  # type: ignore[assignment]
         h = history[decision.step_key]
         where = f"{decision.body_code} on {decision.decided_on.isoformat()}"
+        facts = {"body": decision.body_code, "day": decision.decided_on}
         if decision.outcome in ONWARD:
             h.done_on, h.outcome, h.decided_at = decision.decided_on, decision.outcome, where
-            h.reopened_by, h.reopened_on, h.deferred_on = "", None, None
+            h.decided = Reason.of("decided", outcome=decision.outcome.value, **facts)
+            h.reopened_by, h.reopened_on, h.reopened_why, h.deferred_on = "", None, None, None
             if decision.outcome is DecisionOutcome.APPROVED_WITH_AMENDMENTS:
                 revise = _revise_step(steps, route.step(decision.step_key), decision.back_to)
                 if revise is not None and revise.position < route.step(decision.step_key).position:
-                    _reopen(history[revise.key], f"amendments asked for at {where}", decision.decided_on)
+                    _reopen(history[revise.key], f"amendments asked for at {where}", decision.decided_on, Reason.of("amendments", **facts))
                     for later in steps:
                         if later.position > route.step(decision.step_key).position:
                             history[later.key].extra_waits.add(revise.key)
@@ -138,18 +143,18 @@ def _replay(document: Document, decisions: list[Decision], as_of: dt.date) -> tu
             revise = _revise_step(steps, step, decision.back_to) or step
             for later in steps:
                 if later.position >= revise.position:
-                    _reopen(history[later.key], f"referred back at {where}", decision.decided_on)
+                    _reopen(history[later.key], f"referred back at {where}", decision.decided_on, Reason.of("referred_back", **facts))
                     history[later.key].deferred_on = None
             history[revise.key].extra_waits.clear()
         elif decision.outcome is DecisionOutcome.REJECTED:
             rejected = decision
-            h.outcome, h.decided_at = decision.outcome, where
+            h.outcome, h.decided_at, h.decided = decision.outcome, where, None
     return history, rejected
 
 
-def _reopen(h: _StepHistory, why: str, day: dt.date) -> None:
-    h.done_on, h.outcome, h.decided_at = None, None, None
-    h.reopened_by, h.reopened_on = why, day
+def _reopen(h: _StepHistory, why: str, day: dt.date, facts: Reason) -> None:
+    h.done_on, h.outcome, h.decided_at, h.decided = None, None, None, None
+    h.reopened_by, h.reopened_on, h.reopened_why = why, day, facts
 
 
 def _revise_step(steps: list[Step], step: Step, named: str | None) -> Step | None:
@@ -196,12 +201,14 @@ def plan_route(
             times.done(step.key, h.done_on)
             done_keys.add(step.key)
             reason = f"{h.outcome.value.replace('_', ' ')} at {h.decided_at}" if h.outcome else f"done on {h.done_on.isoformat()}"
-            out[step.key] = StepForecast(document.key, step.key, StepState.DONE, h.done_on, step.meeting_key, False, reason)
+            why = h.decided if h.outcome and h.decided else Reason.of("done", day=h.done_on)
+            out[step.key] = StepForecast(document.key, step.key, StepState.DONE, h.done_on, step.meeting_key, False, reason, why=why)
             continue
         if rejected is not None:
             times.unknown(step.key)
             reason = f"rejected at {rejected.body_code} on {rejected.decided_on.isoformat()}"
-            out[step.key] = StepForecast(document.key, step.key, StepState.STOPPED, None, None, False, reason)
+            why = Reason.of("rejected", body=rejected.body_code, day=rejected.decided_on)
+            out[step.key] = StepForecast(document.key, step.key, StepState.STOPPED, None, None, False, reason, why=why)
             continue
         waits = tuple(route.blocking_prerequisites(step)) + tuple(sorted(h.extra_waits - {step.key}))
         if _dated_by_followers(step, h):
@@ -217,7 +224,7 @@ def plan_route(
     for step, waits in reversed(by_followers):
         unknown = times.unknown_among(waits)
         if unknown:
-            forecast = _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True)
+            forecast = _undated(unknown)
         else:
             forecast = _before_anchor(step, route, out) or _before_followers(step, route, out, meetings, calendar)
         out[step.key] = _stated(document.key, step, forecast, all(k in done_keys for k in waits), as_of, history[step.key])
@@ -241,6 +248,12 @@ class _Forecast:
     tentative: bool
     firm: bool = False  # the date is fixed (a dated meeting it is tied to), not the planner's guess
     at_risk: bool = False
+    why: Reason | None = None  # `reason` as facts
+
+
+def _undated(unknown: list[str]) -> _Forecast:
+    """Something it waits for has no date yet, so neither has this step."""
+    return _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True, why=Reason.of("waits_undated", steps=unknown))
 
 
 class _Finish:
@@ -378,11 +391,13 @@ def _before_anchor(step: Step, route: Route, planned: Mapping[str, StepForecast]
         return None
     anchor = anchor_step(step, route)
     if anchor is None:
-        return _Forecast(None, None, f"{when.text!r}: nothing in the route is called {when.anchor!r}", True)
+        why = Reason.of("anchor_missing", when=when.text, anchor=when.anchor)
+        return _Forecast(None, None, f"{when.text!r}: nothing in the route is called {when.anchor!r}", True, why=why)
     forecast = planned.get(anchor.key)
     if forecast is None or forecast.date is None:
-        return _Forecast(None, None, f"{when.text!r}: {anchor.key} has no date yet", True)
-    return _Forecast(add_duration(forecast.date, when.duration or ""), None, f"{when.text}: counted from {anchor.key} on {forecast.date.isoformat()}", True)
+        return _Forecast(None, None, f"{when.text!r}: {anchor.key} has no date yet", True, why=Reason.of("anchor_undated", when=when.text, step=anchor.key))
+    why = Reason.of("counted_from", when=when.text, step=anchor.key, day=forecast.date)
+    return _Forecast(add_duration(forecast.date, when.duration or ""), None, f"{when.text}: counted from {anchor.key} on {forecast.date.isoformat()}", True, why=why)
 
 
 def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_of: dt.date, h: _StepHistory) -> StepForecast:
@@ -393,6 +408,9 @@ def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_
     else:
         state = StepState.SCHEDULED if forecast.meeting is not None else StepState.PLANNED
     reason = f"{h.reopened_by}; {forecast.reason}" if h.reopened_by else forecast.reason
+    why = forecast.why
+    if why is not None and h.reopened_by:
+        why = Reason(why.kind, why.facts, h.reopened_why, why.then)
     return StepForecast(
         document_key,
         step.key,
@@ -402,6 +420,7 @@ def _stated(document_key: str, step: Step, forecast: _Forecast, ready: bool, as_
         forecast.tentative,
         reason,
         at_risk=forecast.at_risk,
+        why=why,
     )
 
 
@@ -410,7 +429,7 @@ def _before_followers(
 ) -> _Forecast:
     """A step with no date of its own and no body is due in time for the steps that follow it: by
     the papers deadline of the first of them (its date less its body's papers lead time)."""
-    due: list[tuple[dt.date, str, bool]] = []
+    due: list[tuple[dt.date, str, bool, Reason]] = []
     for follower in route.followers(step):
         forecast = planned.get(follower.key)
         if forecast is None or forecast.date is None or forecast.state in FINISHED_OR_STOPPED:
@@ -419,12 +438,13 @@ def _before_followers(
         papers = calendar.add_working_days(forecast.date, -lead) if lead else forecast.date
         where = f" at {follower.body_code}" if follower.body_code else ""
         lead_words = f", papers {lead} working days before" if lead else ""
-        due.append((papers, f"in time for {follower.key}{where} on {forecast.date.isoformat()}{lead_words}", forecast.tentative))
+        why = Reason.of("in_time_for", step=follower.key, body=follower.body_code, day=forecast.date, lead=lead)
+        due.append((papers, f"in time for {follower.key}{where} on {forecast.date.isoformat()}{lead_words}", forecast.tentative, why))
     if not due:
-        return _Forecast(None, None, "no date given, and what follows it has no date yet", True)
+        return _Forecast(None, None, "no date given, and what follows it has no date yet", True, why=Reason.of("followers_undated"))
     # As firm as the date it is counted back from: a fixed meeting gives a deadline owners are chased for.
-    date, reason, tentative = min(due)
-    return _Forecast(date, None, reason, tentative)
+    date, reason, tentative, why = min(due, key=lambda d: d[:3])
+    return _Forecast(date, None, reason, tentative, why=why)
 
 
 def _forecast(
@@ -448,19 +468,20 @@ def _forecast(
     if tied is not None and tied.starts_at is not None and tied.status is not MeetingStatus.CANCELLED and h.deferred_on is None:
         return _on_fixed_meeting(step, tied, waits, times, meetings, calendar, h, own_tentative)
     if unknown:
-        # Something it waits for has no date yet, so neither has this step.
-        return _Forecast(None, None, f"waits for {', '.join(unknown)}, which has no date yet", True)
+        return _undated(unknown)
     if step.body_code is None:
         own = when.end if when and when.end else None
         if own is None:  # re-opened with no date of its own: from the day it was re-opened
-            return _Forecast(ready, None, f"after {times.latest(waits) or 'being re-opened'}", True)
+            why = Reason.of("after", step=times.latest(waits) or None)
+            return _Forecast(ready, None, f"after {times.latest(waits) or 'being re-opened'}", True, why=why)
         if ready is None or own >= ready:
-            return _Forecast(own, None, f"by {when.text}", own_tentative)
+            return _Forecast(own, None, f"by {when.text}", own_tentative, why=Reason.of("own_date", when=when.text))
         # It cannot start until what it waits for is done: it slips, keeping the length it had.
         length = (when.end - when.start) if when and when.start and when.end else dt.timedelta(0)
         after = times.latest(waits) or "being re-opened"
         planned = f", planned {when.text!r}" if when and when.text else ""
-        return _Forecast(ready + length, None, f"after {after} ({ready.isoformat()}){planned}", True)
+        why = Reason.of("slipped", step=times.latest(waits) or None, day=ready, when=when.text if when else None)
+        return _Forecast(ready + length, None, f"after {after} ({ready.isoformat()}){planned}", True, why=why)
     lead = meetings.lead_days(step.body_code)
     earliest = calendar.add_working_days(ready, lead) if ready is not None else None
     why_earliest = (
@@ -469,23 +490,31 @@ def _forecast(
     if h.deferred_on is not None:
         start = max(h.deferred_on + dt.timedelta(days=1), earliest or h.deferred_on)
         meeting = meetings.first_on_or_after(step.body_code, start)
-        return _at(meeting, f"{h.deferred_note}: next {step.body_code} meeting", step, forecast=False)
+        why = Reason.of("deferred", body=step.body_code, day=h.deferred_on)
+        return _at(meeting, f"{h.deferred_note}: next {step.body_code} meeting", step, forecast=False, why=why)
     if tied is not None:
         if tied.status is MeetingStatus.CANCELLED:
             day = tied.day or (when.start if when else None) or as_of
             meeting = meetings.first_after(step.body_code, max(day, earliest or day))
-            return _at(meeting, f"{step.body_code} meeting of {tied.key} cancelled: next meeting", step)
-        return _Forecast(tied.day, None, f"{step.body_code} meeting {tied.key} not yet fixed ({tied.when.text if tied.when else 'TBC'})", True)
+            why = Reason.of("meeting_cancelled", body=step.body_code, cancelled_on=tied.day)
+            return _at(meeting, f"{step.body_code} meeting of {tied.key} cancelled: next meeting", step, why=why)
+        why = Reason.of("meeting_not_fixed", body=step.body_code, when=tied.when.text if tied.when else "TBC", on=tied.day)
+        return _Forecast(tied.day, None, f"{step.body_code} meeting {tied.key} not yet fixed ({tied.when.text if tied.when else 'TBC'})", True, why=why)
     start = earliest
     if when is not None and when.start is not None and (start is None or when.start > start):
         start = when.start
     if start is None:
         if when is not None and when.kind == "tbc":
-            return _Forecast(None, None, f"{step.body_code}: date to be confirmed", True)
+            return _Forecast(None, None, f"{step.body_code}: date to be confirmed", True, why=Reason.of("to_be_confirmed", body=step.body_code))
         start = as_of
     meeting = meetings.first_on_or_after(step.body_code, start)
-    reason = f"first {step.body_code} meeting after {why_earliest}" if earliest is not None and start == earliest else f"first {step.body_code} meeting from {start.isoformat()}"
-    return _at(meeting, reason, step)
+    if earliest is not None and start == earliest:
+        reason = f"first {step.body_code} meeting after {why_earliest}"
+        why = Reason.of("first_meeting_after", body=step.body_code, step=times.latest(waits) or None, day=ready, lead=lead)
+    else:
+        reason = f"first {step.body_code} meeting from {start.isoformat()}"
+        why = Reason.of("first_meeting_from", body=step.body_code, day=start, when=when.text if when else None)
+    return _at(meeting, reason, step, why=why)
 
 
 def _on_fixed_meeting(
@@ -510,27 +539,31 @@ def _on_fixed_meeting(
         earliest = calendar.add_working_days(firm, lead)
         late = times.latest(waits, firm=True) or "being re-opened"
         meeting = meetings.first_on_or_after(step.body_code, earliest)
-        return _at(meeting, f"{tied.key} too soon: papers {lead} working days after {late} ({firm.isoformat()})", step)
+        why = Reason.of("too_soon", body=step.body_code, was=tied.day, step=times.latest(waits, firm=True) or None, day=firm, lead=lead)
+        return _at(meeting, f"{tied.key} too soon: papers {lead} working days after {late} ({firm.isoformat()})", step, why=why)
     reason = f"{step.body_code} meeting on {tied.day.isoformat()}"
+    why = Reason.of("on_meeting", body=step.body_code, day=tied.day)
     tentative = own_tentative or tied.status is MeetingStatus.TENTATIVE
     unknown = times.unknown_among(waits)
     if unknown:
-        return _Forecast(tied.day, tied, f"{reason}; at risk: waits for {', '.join(unknown)}, which has no date yet", tentative, True, True)
+        risk = why.with_facts(risk="undated", steps=unknown)
+        return _Forecast(tied.day, tied, f"{reason}; at risk: waits for {', '.join(unknown)}, which has no date yet", tentative, True, True, risk)
     ready = times.ready(waits)
     if ready is not None and tied.day < ready:
         late = times.latest(waits)
+        risk = why.with_facts(risk="late", step=late, ready=ready)
         return _Forecast(
-            tied.day, tied, f"{reason}; at risk: {late} is forecast for {ready.isoformat()}, after this meeting", tentative, True, True
+            tied.day, tied, f"{reason}; at risk: {late} is forecast for {ready.isoformat()}, after this meeting", tentative, True, True, risk
         )
-    return _Forecast(tied.day, tied, reason, tentative, True)
+    return _Forecast(tied.day, tied, reason, tentative, True, why=why)
 
 
-def _at(meeting: Meeting | None, reason: str, step: Step, forecast: bool = True) -> _Forecast:
+def _at(meeting: Meeting | None, reason: str, step: Step, forecast: bool = True, *, why: Reason) -> _Forecast:
     """A step placed on `meeting`; a placement the planner chose (not the route's own) is a forecast."""
     if meeting is None:
-        return _Forecast(None, None, f"{reason}: no {step.body_code} meeting in the diary yet", True)
+        return _Forecast(None, None, f"{reason}: no {step.body_code} meeting in the diary yet", True, why=why.with_facts(no_meeting=True))
     tentative = forecast or meeting.status is MeetingStatus.TENTATIVE
-    return _Forecast(meeting.day, meeting, f"{reason} ({meeting.day.isoformat()})", tentative)
+    return _Forecast(meeting.day, meeting, f"{reason} ({meeting.day.isoformat()})", tentative, why=why.with_facts(meeting_on=meeting.day))
 
 
 def bind_meetings(document: Document, meetings: MeetingIndex) -> list[str]:
@@ -552,10 +585,3 @@ def bind_meetings(document: Document, meetings: MeetingIndex) -> list[str]:
                 break
     return tied
 
-
-def at_risk_words(forecast: StepForecast) -> str:
-    """"" or " — at risk: <why>" for a step kept on its date although what it waits for may not be ready."""
-    if not forecast.at_risk:
-        return ""
-    _, _, why = forecast.reason.partition("at risk: ")
-    return f" — at risk: {why or 'what it waits for may not be ready in time'}"

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from governance_model.model import ActionPlan, Document, recommendation_sort_key
-from governance_model.route_planner import RoutePlan, at_risk_words
+from governance_model.reason_words import reason_words, risk_words, state_words
+from governance_model.route_planner import RoutePlan
 from governance_model.when import When, add_duration
 
 
@@ -33,7 +34,9 @@ class StepStatus:
     body_code: str | None
     deadline: dt.date | None  # the done, scheduled or forecast date
     when_text: str | None
-    at_risk: str = ""  # why it may not keep its date ("" when it is not at risk)
+    at_risk: str = ""  # why it may not keep its date ("" when it is not at risk), in words
+    words: str = ""  # where it stands, in words: "scheduled 6 Jan 2022", "to be confirmed (forecast April 2022)"
+    why: str = ""  # why it sits on that date, in words (governance_model.reason_words)
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,15 @@ class PlanStatus:
 def document_status(document: Document, route: RoutePlan) -> DocumentStatus:
     """A document's route as the planner sees it on the plan's day."""
     steps_by_key = {s.key: s for s in document.route.steps}
+    titles = {s.key: s.title for s in document.route.steps}
     statuses = []
     for forecast in route.steps:
         step = steps_by_key[forecast.step_key]
         statuses.append(
             StepStatus(
                 step.key, step.title, forecast.state.value, step.body_code, forecast.date,
-                step.when.shown if step.when else None, at_risk_words(forecast).removeprefix(" — at risk: "),
+                step.when.shown if step.when else None, risk_words(forecast, titles),
+                state_words(forecast, step, route.as_of), reason_words(forecast.why, titles),
             )
         )
     open_steps = [s for s in statuses if s.state not in ("done", "skipped", "stopped")]

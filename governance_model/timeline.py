@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from governance_model.model import Document, Meeting, MeetingStatus, Step, StepForecast, StepState
 from governance_model.rag import short_day
-from governance_model.route_planner import RoutePlan, at_risk_words
+from governance_model.reason_words import standing_words
+from governance_model.route_planner import RoutePlan
 
 # The kinds of mark, in the order the legend shows them.
 MARKS = ("done", "due", "overdue", "scheduled", "forecast", "at risk", "TBC", "stopped")
@@ -88,29 +89,11 @@ def step_mark(step: Step, forecast: StepForecast) -> str:
     return "scheduled" if state is StepState.SCHEDULED else "forecast"
 
 
-def step_words(step: Step, forecast: StepForecast) -> str:
-    """Where the step stands, in words, saying the same as its mark."""
-    day = short_day(forecast.date) if forecast.date else None
-    mark = step_mark(step, forecast)
-    if forecast.state is StepState.SKIPPED:
-        return "skipped"
-    if mark == "stopped":
-        return "stopped (the document was rejected)"
-    if mark == "done":
-        return f"done {day}" if day else "done"
-    if day is None:
-        return "TBC (no date yet)"
-    standing = {
-        StepState.OVERDUE: f"overdue since {day}",
-        StepState.DUE: f"due {day}",
-        StepState.SCHEDULED: f"scheduled {day}",
-        StepState.PLANNED: f"forecast {day}",
-    }[forecast.state]
-    if mark == "TBC":
-        standing = f"TBC, {standing}"
-    elif forecast.tentative:
-        standing += " (tentative)"
-    return standing + at_risk_words(forecast)
+def step_words(step: Step, forecast: StepForecast, as_of: dt.date, titles: Mapping[str, str]) -> str:
+    """Where the step stands, in the words of the board report's timetable (reason_words), which say
+    the same as its mark: "to be confirmed (forecast April 2022)" for a TBC mark, "at risk: …" for one
+    at risk."""
+    return standing_words(forecast, step, as_of, titles)
 
 
 def route_timeline(
@@ -120,8 +103,12 @@ def route_timeline(
     `meetings`: each body's meetings, by code (only those of bodies the steps sit at are drawn, and
     only within the span of the steps' dates and today; cancelled ones are not)."""
     forecasts = {f.step_key: f for f in route.steps}
+    titles = {s.key: s.title for s in document.route.steps}
     steps = tuple(
-        TimelineStep(s.key, s.title, s.body_code, forecasts[s.key].date, step_mark(s, forecasts[s.key]), step_words(s, forecasts[s.key]))
+        TimelineStep(
+            s.key, s.title, s.body_code, forecasts[s.key].date, step_mark(s, forecasts[s.key]),
+            step_words(s, forecasts[s.key], as_of, titles),
+        )
         for s in sorted(document.route.steps, key=lambda s: s.position)
         if s.key in forecasts
     )

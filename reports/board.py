@@ -60,11 +60,10 @@ def board_markdown(report: BoardReport) -> str:
             "",
             table(
                 ["Step", "Body", "By when", "Date now", "Was", "Why it moved"],
-                [
-                    (row.title, row.body_code or "—", row.by_when, row.now, row.was if row.moved else "unchanged", row.why or "—")
-                    for row in document.timetable
-                ],
-            ),
+                [(row.title, row.body_code or "—", row.by_when, row.now, row.was, row.why or "—") for row in document.moved],
+            )
+            if document.moved
+            else "No changes since the last meeting.",
             "",
             "### 4. Recommendations / Discussion / Decisions required from the Board",
             "",

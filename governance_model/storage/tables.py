@@ -261,6 +261,7 @@ class StepForecastRow(OrganisationOwned, Base):
     tentative: Mapped[bool]
     reason: Mapped[str] = mapped_column(Text)
     at_risk: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    why: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON(none_as_null=True))  # the reason as facts
 
 
 class ForecastChangeRow(OrganisationOwned, Base):
@@ -279,6 +280,7 @@ class ForecastChangeRow(OrganisationOwned, Base):
     new_date: Mapped[Optional[dt.date]]
     reason: Mapped[str] = mapped_column(Text)
     recorded_on: Mapped[dt.date] = mapped_column(index=True)
+    why: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON(none_as_null=True))  # the reason as facts
 
 
 class NightlyRunRow(OrganisationOwned, Base):

@@ -76,44 +76,69 @@ def print_load_summary(summary: LoadSummary) -> None:
             out.print(f"  recommendation {a} is aligned to recommendation {b}", highlight=False)
 
 
+TITLE_WIDTH = 30  # a step's or an action's title in the status tables; the full text is in --json
+
+
+def shorten(text: str, width: int = TITLE_WIDTH) -> str:
+    """`text` on one line, cut at a word before `width` characters with "…" when longer."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "none"
+
+
+def _status_table(*columns: tuple[str, int, int]) -> Table:
+    """A table that fits an 80-column terminal: no borders, one line per row. Each column is
+    (name, min width, max width); a cell longer than its column ends in "…"."""
+    table = Table(box=None, pad_edge=False, header_style="bold underline", collapse_padding=True)
+    for name, least, most in columns:
+        table.add_column(name, overflow="ellipsis", no_wrap=True, min_width=least or None, max_width=most or None)
+    return table
+
+
 def print_status(result: Status) -> None:
-    out.print(f"[bold]Status as of {result.as_of:%A %d %B %Y}[/]", highlight=False)
+    """Where everything stands, for an 80-column terminal: one line per step, titles shortened
+    (`govflow status --json` has them in full), dates and states in words."""
+    out.print(f"[bold]Status as of {result.as_of:%A} {_day(result.as_of)}[/]", highlight=False)
     for doc in result.documents:
-        table = Table(title=f"{doc.title} ({doc.key})", title_justify="left")
-        for column in ("step", "body", "when", "date", "state"):
-            table.add_column(column)
+        out.print()
+        out.print(f"[bold]{escape(doc.title)}[/] ({doc.key})", highlight=False, soft_wrap=True)
+        table = _status_table(("step", 0, TITLE_WIDTH), ("body", 0, 12), ("where it stands", 37, 0))
         for step in doc.steps:
             style = {"overdue": "red", "due": "bold", "done": "dim", "stopped": "dim"}.get(step.state, "")
-            state = f"{step.state}, at risk" if step.at_risk else step.state
-            table.add_row(step.title, step.body_code or "", step.when_text or "", str(step.deadline or ""), state, style=style)
+            state = f"{step.words}, at risk" if step.at_risk else step.words
+            table.add_row(shorten(step.title), step.body_code or "", state, style=style)
         out.print(table)
         for step in doc.steps:
             if step.at_risk:
-                out.print(f"  at risk: {step.title} ({step.deadline}): {step.at_risk}", highlight=False, soft_wrap=True)
+                out.print(f"  at risk: {shorten(step.title)} ({_day(step.deadline)}): {step.at_risk}", highlight=False)
         if doc.stopped:
             out.print("  stopped: rejected", highlight=False)
         else:
-            out.print(
-                f"  current step: {doc.current_step or 'none'}; next deadline: {doc.next_deadline or 'none'}; "
-                f"overdue steps: {len(doc.overdue)}",
-                highlight=False,
-            )
+            current = next((s.title for s in doc.steps if s.key == doc.current_step), None)
+            out.print(f"  current step: {shorten(current, 62) if current else 'none'}", highlight=False)
+            out.print(f"  next deadline: {_day(doc.next_deadline)}; overdue steps: {len(doc.overdue)}", highlight=False)
     for item in result.part_two:
         out.print(f"Part II: {item}", highlight=False)
     for plan in result.plans:
+        out.print()
+        out.print(f"[bold]{escape(plan.title)}[/] ({plan.key})", highlight=False)
         if not plan.due and not plan.overdue:
-            out.print(f"[bold]{plan.title}[/] ({plan.key})", highlight=False)
-            out.print(f"  RAG: {plan.rag} — {plan.rag_reason}", highlight=False, soft_wrap=True)
+            out.print(f"  RAG: {plan.rag} — {plan.rag_reason}", highlight=False)
             out.print("  actions due: 0; overdue: 0", highlight=False)
             continue
-        table = Table(title=f"{plan.title} ({plan.key})", title_justify="left")
-        for column in ("rec", "action", "who", "when", "deadline", "state"):
-            table.add_column(column)
+        table = _status_table(("rec", 0, 4), ("action", 0, TITLE_WIDTH), ("who", 0, 6), ("deadline", 11, 0), ("state", 7, 0))
         for state, actions in (("overdue", plan.overdue), ("due", plan.due)):
             for a in actions:
-                table.add_row(a.recommendation, a.text, a.owner or "", a.when_text or "", str(a.due), state, style="red" if state == "overdue" else "")
+                deadline = f"{a.due.day} {a.due:%b %Y}" if a.due else ""
+                table.add_row(a.recommendation, shorten(a.text), a.owner or "", deadline, state, style="red" if state == "overdue" else "")
         out.print(table)
-        out.print(f"  RAG: {plan.rag} — {plan.rag_reason} (`govflow report plan {plan.key}` says why)", highlight=False, soft_wrap=True)
+        out.print(f"  RAG: {plan.rag} — {plan.rag_reason} (`govflow report plan {plan.key}` says why)", highlight=False)
         out.print(f"  actions due: {len(plan.due)}; overdue: {len(plan.overdue)}", highlight=False)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from governance_model.model import Condition, Decision, DecisionOutcome
+from governance_model.reason_words import day_words, move_words
 from govflow import wiring
 from govflow.clock import LONDON
 from govflow.cli.console import fail, out, parse_date
@@ -50,14 +51,21 @@ def _who(by: str | None, why: str, as_of: str | None) -> dict:
 
 
 def _report(result: route_changes.ChangeResult) -> None:
+    """What changed, then every date that moved with it, in words: the step's title, the old and
+    new days, and why (a step that had no date and has one again is a date that moved)."""
     out.print(result.description, highlight=False)
     if not result.reforecast:
-        out.print("no other dates moved", highlight=False)
+        out.print("No other dates moved.", highlight=False)
+        return
+    count = len(result.reforecast)
+    out.print(f"{count} {'date' if count == 1 else 'dates'} moved:", highlight=False)
     for change in result.reforecast:
-        out.print(
-            f"  {change.document_key} / {change.step_key}: {change.old_date or 'no date'} → {change.new_date or 'no date'} ({change.reason})",
-            highlight=False,
-        )
+        title = result.step_title(change.document_key, change.step_key)
+        document = result.documents.get(change.document_key, change.document_key)
+        was = day_words(change.old_date) if change.old_date else "no date"
+        now = day_words(change.new_date) if change.new_date else "no date"
+        why = move_words(change, result.titles.get(change.document_key, {}))
+        out.print(f"  - {document}: “{title}”, {was} → {now}: {why}", highlight=False)
 
 
 def _run(change, *args, **kwargs) -> None:

@@ -177,7 +177,7 @@ def advance_routes(snapshot: Snapshot, nights: list[dt.date], calendar: WorkingC
                     update.moved.append(Movement(forecast.document_key, forecast.step_key, before.state if before else None, forecast.state, night))
                 if before is not None and before.date != forecast.date and forecast.state not in (StepState.DONE, StepState.STOPPED):
                     update.reforecast.append(
-                        ForecastChange(forecast.document_key, forecast.step_key, before.date, forecast.date, forecast.reason, night)
+                        ForecastChange(forecast.document_key, forecast.step_key, before.date, forecast.date, forecast.reason, night, forecast.why)
                     )
                 current[key] = forecast
     update.forecasts = current

@@ -7,8 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from governance_model.errors import ModelError
-from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus
+from governance_model.model import Condition, Decision, DecisionOutcome, ForecastChange, Meeting, MeetingStatus, StepState
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.reason_words import day_words
+from governance_model.reasons import Reason
+from govflow.clock import LONDON
 from govflow.services.night_planning import Snapshot, advance_routes, snapshot_from
 
 
@@ -16,21 +19,47 @@ from govflow.services.night_planning import Snapshot, advance_routes, snapshot_f
 class ChangeResult:
     description: str
     reforecast: list[ForecastChange] = field(default_factory=list)
+    # What people call what moved: each document's title and its steps' titles, by key, so the
+    # dates that moved can be listed in words (governance_model.reason_words), never by key.
+    documents: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def step_title(self, document_key: str, step_key: str) -> str:
+        return self.titles.get(document_key, {}).get(step_key, step_key)
 
 
-def _reforecast(uow: AbstractUnitOfWork, before: Snapshot, as_of: dt.date, why: str) -> list[ForecastChange]:
+def _named(result: ChangeResult, uow: AbstractUnitOfWork) -> ChangeResult:
+    """`result` with the titles of the documents whose dates moved."""
+    moved = {c.document_key for c in result.reforecast}
+    for document in uow.documents.list() if moved else ():
+        if document.key in moved:
+            result.documents[document.key] = document.title
+            result.titles[document.key] = {s.key: s.title for s in document.route.steps}
+    return result
+
+
+def _reforecast(uow: AbstractUnitOfWork, before: Snapshot, as_of: dt.date, why: str, cause: Reason) -> list[ForecastChange]:
     """Re-plan every route as of `as_of` after a change, and keep the dates that moved.
 
     A date is put down to the change (`why`) only when the change moved it: the stored forecasts
     may be from an earlier night, so a date can also move because a day has passed (a step still
     not done). Those moves keep the planner's own reason, never another document's decision.
-    `before` is what was stored before the change was made."""
+    `before` is what was stored before the change was made; `cause` is `why` as facts."""
     update = advance_routes(snapshot_from(uow), [as_of])
     without = advance_routes(before, [as_of]).forecasts  # the same day, had the change not been made
     changes = [
-        c if _moves_anyway(c, without) else replace(c, reason=f"{why}: {c.reason}")
+        c if _moves_anyway(c, without) else replace(c, reason=f"{why}: {c.reason}", why=replace(cause, then=c.why))
         for c in update.reforecast
     ]
+    # A step with no stored forecast (no night has run since it was loaded) moved too when the
+    # change gave it another date than it would have had: those moves are the change's as well.
+    for key, forecast in update.forecasts.items():
+        old = without.get(key)
+        if key in before.forecasts or old is None or old.date == forecast.date or forecast.state in (StepState.DONE, StepState.STOPPED):
+            continue
+        changes.append(
+            ForecastChange(*key, old.date, forecast.date, f"{why}: {forecast.reason}", as_of, replace(cause, then=forecast.why))
+        )
     uow.documents.save_forecasts(update.changed)
     uow.documents.add_forecast_changes(changes)
     return changes
@@ -46,7 +75,7 @@ def _audit(uow: AbstractUnitOfWork, now: dt.datetime, actor: str, kind: str, sub
 
 
 def _when(starts_at: dt.datetime | None) -> str:
-    return starts_at.strftime("%a %d %b %Y %H:%M") if starts_at else "TBC"
+    return starts_at.astimezone(LONDON).strftime("%a %d %b %Y %H:%M") if starts_at else "TBC"
 
 
 def record_decision(uow: AbstractUnitOfWork, decision: Decision, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
@@ -75,13 +104,15 @@ def record_decision(uow: AbstractUnitOfWork, decision: Decision, *, actor: str, 
         decision = replace(decision, recorded_by=actor)
         before = snapshot_from(uow)
         uow.documents.add_decision(decision)
-        description = f"{decision.outcome.value.replace('_', ' ')} at {decision.body_code} on {decision.decided_on.isoformat()}"
+        description = f"{decision.outcome.value.replace('_', ' ')} at {decision.body_code} on {day_words(decision.decided_on)}"
         _audit(uow, now, actor, "decision.recorded", f"{document.key}/{step.key}", reason,
                {"outcome": decision.outcome.value, "body": decision.body_code, "decided_on": decision.decided_on.isoformat(),
                 "meeting": decision.meeting_key, "back_to": decision.back_to, "minute": decision.minute})
-        changes = _reforecast(uow, before, as_of, f"{step.key} {description}")
+        cause = Reason.of("change_decision", step=step.key, outcome=decision.outcome.value, body=decision.body_code, day=decision.decided_on)
+        changes = _reforecast(uow, before, as_of, f"{step.key} {description}", cause)
+        result = _named(ChangeResult(f"{document.title}: {step.title} — {description}", changes), uow)
         uow.commit()
-    return ChangeResult(f"{document.title}: {step.title} — {description}", changes)
+    return result
 
 
 def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
@@ -105,9 +136,11 @@ def _change_meeting(uow: AbstractUnitOfWork, key: str, change, *, kind: str, act
                 "to": meeting.starts_at.isoformat() if meeting.starts_at else None,
                 "status_from": before.status.value, "status_to": meeting.status.value,
                 "as_of": as_of.isoformat()})
-        changes = _reforecast(uow, stored, as_of, description)
+        cause = Reason.of(f"change_{kind.replace('.', '_')}", body=meeting.body_code, was=before.day, to=meeting.day)
+        changes = _reforecast(uow, stored, as_of, description, cause)
+        result = _named(ChangeResult(description, changes), uow)
         uow.commit()
-    return ChangeResult(description, changes)
+    return result
 
 
 def move_meeting(uow: AbstractUnitOfWork, key: str, starts_at: dt.datetime, **who) -> ChangeResult:
@@ -160,10 +193,11 @@ def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, do
         before = snapshot_from(uow)
         uow.documents.set_step_done(document_key, step_key, done_on)
         _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
-        description = f"{step_key} done on {done_on.isoformat()}"
-        changes = _reforecast(uow, before, as_of, description)
+        title = next(s.title for s in document.route.steps if s.key == step_key)
+        changes = _reforecast(uow, before, as_of, f"{step_key} done on {done_on.isoformat()}", Reason.of("change_step_done", step=step_key, day=done_on))
+        result = _named(ChangeResult(f"{document.title}: {title} — done on {day_words(done_on)}", changes), uow)
         uow.commit()
-    return ChangeResult(description, changes)
+    return result
 
 
 def record_condition(uow: AbstractUnitOfWork, condition: Condition, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:

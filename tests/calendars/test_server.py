@@ -228,6 +228,18 @@ def test_the_subscribe_page_uses_the_public_url(feeds_dir: Path) -> None:
     assert 'href="https://feeds.council.example.org/feeds/body/SSPB.ics"' in page
 
 
+def test_the_subscribe_page_says_when_it_was_updated_in_london_time(server: str, feeds_dir: Path) -> None:
+    """Issue 14, point 6: the time people read is UK time in words, never a raw UTC timestamp."""
+    page = request(server, "/")[2].decode()
+    assert "(updated 2:10am on Monday 5 January 2026 (UK time))" in page  # GMT in winter
+    assert LAST_MODIFIED not in page and "02:10" not in page
+    publish(feeds_dir, fixture_feeds(), last_modified="2026-07-06T02:10:00Z")
+    with run_in_thread(lambda url: create_app(feeds_dir, url)) as url:
+        summer = request(url, "/")[2].decode()
+    assert "(updated 3:10am on Monday 6 July 2026 (UK time))" in summer  # British Summer Time
+    assert "2026-07-06T02:10:00Z" not in summer
+
+
 def test_a_rebuild_is_picked_up_without_a_restart(server: str, feeds_dir: Path) -> None:
     _, before, _ = request(server, "/feeds/body/SSPB.ics")
     new_token = "Zk3mP8qR2sT5vW7xY9aB4cD6"

@@ -22,6 +22,7 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.reasons import Reason
 from tests.storage_examples import DOC, decision, forecasts_for_strategy, other_document, sspb, strategy
 
 UowFactory = Callable[[], AbstractUnitOfWork]
@@ -189,6 +190,30 @@ def test_forecast_changes_are_appended_in_order(uow_factory: UowFactory) -> None
         assert uow.documents.list_forecast_changes() == [late, other, march, tbc, march, later]
         assert uow.documents.list_forecast_changes(DOC) == [late, march, tbc, march, later]
         assert uow.documents.list_forecast_changes("nothing") == []
+
+
+def test_reasons_as_facts_are_kept_with_forecasts_and_re_forecasts(uow_factory: UowFactory) -> None:
+    """Issue 14: the planner's reason as facts comes back as it went in (so a report can put it into
+    words); a row stored before reasons had facts reads as having none."""
+    day = dt.date.fromisoformat
+    why = Reason.of(
+        "change_meeting_moved", body="SSPB", was=day("2022-01-12"), to=day("2022-03-07"),
+        then=Reason.of("first_meeting_after", body="SSPB", step="feedback", day=day("2022-02-28"), lead=5, meeting_on=day("2022-03-07"),
+                       cause=Reason.of("referred_back", body="SSPB", day=day("2022-01-12"))),
+    )
+    forecasts = forecasts_for_strategy()
+    with_facts = [dataclasses.replace(forecasts[0], why=why), *forecasts[1:]]
+    change = ForecastChange(DOC, "decide-sspb", day("2022-01-12"), day("2022-03-07"), "SSPB-2022-01-12 moved", day("2022-01-10"), why)
+    old_change = ForecastChange(DOC, "decide-hwbb", day("2022-03-07"), day("2022-03-28"), "follows SSPB", day("2022-01-10"))
+    with uow_factory() as uow:
+        uow.documents.save(strategy())
+        uow.documents.save_forecasts(with_facts)
+        uow.documents.add_forecast_changes([change, old_change])
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.documents.list_forecasts(DOC)
+        assert stored == with_facts and stored[0].why == why and stored[1].why is None
+        assert uow.documents.list_forecast_changes(DOC) == [change, old_change]
 
 
 def test_steps_are_marked_done(uow_factory: UowFactory) -> None:

@@ -1,5 +1,6 @@
 """The govflow command as a person runs it: a real process, real files, real exit codes."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -178,7 +179,7 @@ def test_meeting_move_and_decide_from_the_command_line(tmp_path):
 
     decided = govflow("decide", "send-strategy-2021-24", "share-sspb", "noted", "--on", "2021-10-06", "--by", "SEC", "--as-of", "2021-10-07", env=env)
     assert decided.returncode == 0, decided.stderr
-    assert "noted at SSPB on 2021-10-06" in decided.stdout
+    assert "noted at SSPB on 6 October 2021" in decided.stdout
 
     status = json.loads(govflow("status", "--as-of", "2021-10-07", "--json", env=env).stdout)
     steps = {s["key"]: s for s in status["documents"][0]["steps"]}
@@ -189,3 +190,48 @@ def test_meeting_move_and_decide_from_the_command_line(tmp_path):
     assert wrong.returncode == 2 and "'approved-ish' is not one of" in wrong.stderr
     bad_time = govflow("meeting", "move", "SSPB-2022-03-01", "--to", "8 March", env=env)
     assert bad_time.returncode == 2 and "'8 March' is not a local date and time" in bad_time.stderr
+
+
+def test_status_fits_an_80_column_terminal_with_full_titles_in_json(tmp_path):
+    """Issue 14, point 7: one line per step, no line past 80 columns, states in words; --json keeps
+    the titles whole."""
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": "", "COLUMNS": "80"}
+    assert govflow("init", env=env).returncode == 0
+    assert govflow("load", str(ROOT / "examples" / "southend" / "setup.yaml"), env=env).returncode == 0
+    shown = govflow("status", "--as-of", "2021-10-06", env=env)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, "\n".join(line for line in lines if len(line) > 80)
+    rows = [line for line in lines if line.startswith(("Version 11", "Members of all 3", "Cabinet", "Peer Review"))]
+    assert len(rows) == 6  # each step on one line of its own: no 10-line cells
+    cabinet = next(line for line in rows if line.startswith("Cabinet"))
+    assert "to be confirmed (forecast April 2022)" in cabinet and "scheduled" not in cabinet
+    peer = next(line for line in rows if line.startswith("Peer Review"))
+    assert "opens 1 Nov 2021" in peer and "due" not in peer  # its window has not opened
+    assert "…" in next(line for line in rows if line.startswith("Members of all 3"))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown.stdout)
+
+    data = json.loads(govflow("status", "--as-of", "2021-10-06", "--json", env=env).stdout)
+    steps = {s["key"]: s for s in data["documents"][0]["steps"]}
+    assert steps["final-feedback"]["title"].endswith("which will be incorporated into Version 12")
+    assert steps["cabinet"]["words"] == "to be confirmed (forecast April 2022)"
+
+
+def test_step_done_lists_the_dates_that_moved_in_words(tmp_path):
+    """Issue 14, point 5: after `govflow step done` the message lists every date that moved (it said
+    "no other dates moved" when no night had run yet), by title, with days in words."""
+    env = {"GOVFLOW_DATA_DIR": str(tmp_path / "data"), "GOVFLOW_DATABASE_URL": ""}
+    assert govflow("init", env=env).returncode == 0
+    assert govflow("load", str(ROOT / "examples" / "southend" / "setup.yaml"), env=env).returncode == 0
+    moved = govflow("meeting", "move", "SSPB-2022-03-01", "--to", "2022-03-08 14:00", "--as-of", "2022-01-04", env=env)
+    assert moved.returncode == 0, moved.stderr
+    assert "3 dates moved:" in moved.stdout and "No other dates moved" not in moved.stdout
+    assert "“SSSPB final version”, 1 March 2022 → 8 March 2022: moved to SSPB on 8 March 2022 because the SSPB meeting of 1 March 2022 moved to 8 March 2022" in " ".join(moved.stdout.split())
+
+    done = govflow("step", "done", "send-strategy-2021-24", "share-sspb", "--on", "2021-10-06", "--as-of", "2022-01-04", env=env)
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert said.startswith("SEND Strategy 2021-24: Version 11 of SEND Strategy shared with SSPB — done on 6 October 2021")
+    assert "No other dates moved" not in said and "dates moved:" in said
+    assert "“Detailed work around presentation of Strategy”, 5 April 2022 → 31 December 2021: moved forward to 31 December 2021 because “Version 11 of SEND Strategy shared with SSPB” was done on 6 October 2021" in said
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|share-sspb", said.replace("send-strategy-2021-24", ""))

@@ -16,8 +16,9 @@ def test_demo_runs_the_nightly_flow_and_ends_with_the_southend_status(prefect_ap
     # It says what it runs: the configured Prefect server (the tests'), each council's night in this process.
     assert f"running the nightly flow through Prefect, on the Prefect server at {prefect_api_url} (PREFECT_API_URL); each council's night runs in this process" in out
     assert "nightly run for 2021-10-06: ran 2021-10-06" in out
-    assert "Status as of Wednesday 06 October 2021" in out
-    assert "current step: share-sspb; next deadline: 2021-10-06; overdue steps: 0" in out
+    assert "Status as of Wednesday 6 October 2021" in out
+    assert "current step: Version 11 of SEND Strategy shared with SSPB" in out  # its title, not its key
+    assert "next deadline: 6 October 2021; overdue steps: 0" in out
     assert out.strip().splitlines()[-1].startswith("  actions due:")
     assert (tmp_path / "data" / "govflow.db").exists()
 

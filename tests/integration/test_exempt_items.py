@@ -88,7 +88,7 @@ def test_the_public_boards_report_shows_no_exempt_item_and_the_true_reason_a_dat
     (moved,) = [row for row in section.timetable if row.moved]
     assert (moved.step_key, moved.was, moved.now) == ("board-decision", "12 Jan 2022", "9 Feb 2022")
     # It moved because its draft is still not done, not because of the panel's decision.
-    assert "approved" not in moved.why and "after draft" in moved.why
+    assert "approved" not in moved.why and "because “Draft written” now finishes on 6 January 2022" in moved.why
 
 
 def test_the_re_forecast_blames_only_the_dates_the_change_moved(uow_factory, tmp_path):

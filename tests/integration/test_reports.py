@@ -126,7 +126,14 @@ def test_the_revised_timetable_says_what_moved_from_what_and_why(uow_factory):
     moved = {row.step_key: row for row in section.timetable if row.moved}
     assert set(moved) == {"sspb-final", "hwbb", "cabinet"}
     assert (moved["sspb-final"].was, moved["sspb-final"].now) == ("1 Mar 2022", "8 Mar 2022")
-    assert "SSPB-2022-03-01 moved from Tue 01 Mar 2022 14:00 to Tue 08 Mar 2022 14:00" in moved["sspb-final"].why
+    # Why it moved, as the secretary would write it: no meeting key, step key or ISO date.
+    assert moved["sspb-final"].why == (
+        "moved to SSPB on 8 March 2022 because the SSPB meeting of 1 March 2022 moved to 8 March 2022 (re-planned on 10 January 2022)"
+    )
+    assert moved["hwbb"].why.startswith("moved to HWBB on ")
+    assert "because the SSPB meeting of 1 March 2022 moved to 8 March 2022; so the HWBB meeting of 7 March 2022 comes too soon" in moved["hwbb"].why
+    for row in moved.values():
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|SSPB-2022|sspb-final|hwbb(?! )|forecast 20", row.why), row.why
     assert "clash with budget council" in " ".join(section.progress)
     # What the last meeting (6 January) itself decided is news to this one.
     assert any(item.startswith("6 Jan 2022: SSPB endorsed") and "RESOLVED that the draft go to consultation" in item for item in section.progress)
@@ -135,7 +142,18 @@ def test_the_revised_timetable_says_what_moved_from_what_and_why(uow_factory):
     markdown = board_markdown(report)
     rows = {row[0]: row for row in markdown_table_after(markdown, "### 3. Revised timetable")}
     assert rows["SSSPB final version"][3:5] == ["8 Mar 2022", "1 Mar 2022"]
-    assert rows["Scrutiny"][4] == "unchanged"
+    assert set(rows) == {"SSSPB final version", "HWBB sign off", "Cabinet"}  # only what changed
+
+
+def test_a_revised_timetable_with_nothing_moved_says_so(uow_factory):
+    southend_after_the_january_sspb(uow_factory)
+
+    report = reports.board_report(uow_factory(), "SSPB", D("2022-01-10"))
+
+    markdown, page = board_markdown(report), board_html(report)
+    section = markdown.split("### 3. Revised timetable", 1)[1].split("### 4.", 1)[0]
+    assert section.strip() == "No changes since the last meeting."
+    assert "<p>No changes since the last meeting.</p>" in page and "unchanged" not in page
 
 
 def test_decisions_of_the_period_are_progress_at_the_next_meeting(uow_factory):

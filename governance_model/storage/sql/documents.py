@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from governance_model.errors import ModelError
+from governance_model.reasons import Reason
 from governance_model.model import (
     Decision,
     DecisionOutcome,
@@ -236,6 +237,7 @@ class SqlDocumentRepository(SqlRepository):
                 "tentative": bool(forecast.tentative),
                 "reason": forecast.reason,
                 "at_risk": bool(forecast.at_risk),
+                "why": forecast.why.to_json() if forecast.why else None,
             }
             for key, forecast in latest.items()
         ]
@@ -267,6 +269,7 @@ class SqlDocumentRepository(SqlRepository):
                 StepForecastRow.tentative,
                 StepForecastRow.reason,
                 StepForecastRow.at_risk,
+                StepForecastRow.why,
             )
             .select_from(StepForecastRow)
             .join(StepRow, StepForecastRow.step_id == StepRow.id)
@@ -286,8 +289,9 @@ class SqlDocumentRepository(SqlRepository):
                 tentative=bool(tentative),
                 reason=reason,
                 at_risk=bool(at_risk),
+                why=Reason.from_json(why),
             )
-            for doc_key, step_key, _, state, date, meeting_key, tentative, reason, at_risk in rows
+            for doc_key, step_key, _, state, date, meeting_key, tentative, reason, at_risk, why in rows
         ]
 
     def add_forecast_changes(self, changes: Iterable[ForecastChange]) -> None:
@@ -300,6 +304,7 @@ class SqlDocumentRepository(SqlRepository):
                 "new_date": change.new_date,
                 "reason": change.reason,
                 "recorded_on": change.recorded_on,
+                "why": change.why.to_json() if change.why else None,
             }
             for change in changes
         ]
@@ -316,6 +321,7 @@ class SqlDocumentRepository(SqlRepository):
             ForecastChangeRow.new_date,
             ForecastChangeRow.reason,
             ForecastChangeRow.recorded_on,
+            ForecastChangeRow.why,
         ).order_by(ForecastChangeRow.recorded_on, ForecastChangeRow.id)
         if document_key is not None:
             query = query.where(ForecastChangeRow.document_key == document_key)
@@ -327,8 +333,9 @@ class SqlDocumentRepository(SqlRepository):
                 new_date=new_date,
                 reason=reason,
                 recorded_on=recorded_on,
+                why=Reason.from_json(why),
             )
-            for document_key, step_key, old_date, new_date, reason, recorded_on in plain_rows(self.session, query)
+            for document_key, step_key, old_date, new_date, reason, recorded_on, why in plain_rows(self.session, query)
         ]
 
 
