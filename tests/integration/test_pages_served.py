@@ -120,8 +120,12 @@ def test_a_documents_page_draws_its_route_against_time_with_todays_line_and_the_
         title, _, day, mark, standing = rows[key]
         assert g.find(f"{SVG}title").text == f"{title}: {standing}"
         assert mark == marks[key]
-    assert rows["sspb-final"][2:] == ["1 Mar 2022", "at risk", "scheduled 1 Mar 2022 — at risk: consultation is forecast for 2022-04-28, after this meeting"]
-    assert rows["improvement-board"][2:] == ["TBC", "TBC", "TBC (no date yet)"]
+    assert rows["sspb-final"][2:] == [
+        "1 Mar 2022", "at risk",
+        "scheduled 1 Mar 2022 — at risk: “Wider public consultation on final draft Strategy” is forecast to finish on 28 April 2022, after this meeting",
+    ]
+    assert not any(re.search(r"\d{4}-\d\d-\d\d|tentative", " ".join(row)) for row in rows.values())  # the report's words, no ISO dates
+    assert rows["improvement-board"][2:] == ["TBC", "TBC", "to be confirmed"]
     assert "SSPB</th><td>6 Oct 2021; 6 Jan 2022; 1 Mar 2022; 5 May 2022</td>" in html
     assert 'href="../bodies/SSPB"' in html
 
