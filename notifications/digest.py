@@ -8,6 +8,9 @@ plan and action), the board, the deadline as a date and in words (`describe(dead
 the When as it was written in the papers. An item whose When is a window (a consultation "from 11
 July for eight weeks", "One month Jan/Feb 22") also says when it opens and when it closes ("opens
 Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the day it closes.
+
+The message ends with the address of the person's own private calendar (`FeedLinks`, when they have
+one): the one place a person is told it, so each digest carries theirs and no one else's.
 """
 from __future__ import annotations
 
@@ -101,6 +104,14 @@ class DigestItem:
 
 
 @dataclass(frozen=True)
+class FeedLinks:
+    """The address of one person's private calendar feed, both ways a calendar program takes it."""
+
+    webcal: str  # webcal://…/feeds/person/<token>.ics: Outlook, Apple and Thunderbird subscribe on a click
+    https: str  # the same over http(s)://, to paste into Google Calendar or any other program
+
+
+@dataclass(frozen=True)
 class Digest:
     """One message for one person: subject, plain text, HTML, and the reminders it covers."""
 
@@ -148,8 +159,10 @@ def build_digest(
     *,
     key: str = "",
     app_name: str = "govflow",
+    feed: FeedLinks | None = None,
 ) -> Digest:
-    """The digest of `reminders` (all for `person`) as of the latest night among them.
+    """The digest of `reminders` (all for `person`) as of the latest night among them; `feed`,
+    the address of the person's own calendar, goes at its foot.
 
     An item reminded of more than once (a failed send joined by the next night's reminder) shows
     once, with its latest reminder."""
@@ -187,6 +200,7 @@ def build_digest(
         "items": items,
         "count": len(items),
         "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
+        "feed": feed,
     }
     return Digest(
         recipient=person.initials,
