@@ -430,6 +430,18 @@ def london_time_words(stamp: str | None) -> str | None:
     return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'} on {local:%A} {local.day} {local:%B %Y} (UK time)"
 
 
+def feed_url(public_url: str, path: str) -> str:
+    """Where a feed of the folder (`path` as in index.json, e.g. "person/<token>.ics") is served
+    under the public address (GOVFLOW_PUBLIC_URL, a council's own for a council other than the
+    default)."""
+    return f"{public_url.rstrip('/')}{FEEDS_PREFIX}{quote(path)}"
+
+
+def subscribe_page_url(public_url: str) -> str:
+    """The subscribe page under the public address."""
+    return f"{public_url.rstrip('/')}/subscribe"
+
+
 class SubscribePage:
     """The rendered page, cached per manifest version."""
 
@@ -444,7 +456,7 @@ class SubscribePage:
         self._lock = threading.Lock()
 
     def feed_url(self, path: str) -> str:
-        return f"{self.public_url}{FEEDS_PREFIX}{quote(path)}"
+        return feed_url(self.public_url, path)
 
     def render(self, manifest: Manifest, version: int) -> bytes:
         cached = self._cache

@@ -3,8 +3,11 @@
 - one feed per body (public): its meetings, the papers deadline before each, and the decisions
   expected there (the route steps at that body, on the date the route planner forecast);
 - one feed per document (public): its whole route, forecast steps tentative;
-- one feed per person (private, at a secret token): the steps and actions they own, and the papers
-  deadlines of the bodies they are secretary of;
+- one feed per person (private, at a secret token): the steps and actions they own, the meetings
+  and papers deadlines of the bodies they are secretary of, and the meetings of the bodies they
+  bring papers to (a body at which a step they own is taken). A person with none of these (new, or
+  with nothing of theirs in a route or plan yet) gets every public meeting of the council instead:
+  the address they are given must hold a calendar that a calendar program accepts, never an empty one;
 - "all" (public): everything public.
 
 A step or action whose When is a window of more than one day (`governance_model.window_spans`:
@@ -133,6 +136,7 @@ class _Catalogue:
     steps_of_document: dict[str, list[FeedEvent]] = field(default_factory=dict)
     owned: dict[str, list[FeedEvent]] = field(default_factory=dict)  # initials → steps and actions
     actions: list[FeedEvent] = field(default_factory=list)
+    sits_on: dict[str, set[str]] = field(default_factory=dict)  # initials → the body codes whose meetings they attend
 
 
 def build_feeds(
@@ -167,6 +171,7 @@ def build_feeds(
         cat.meetings[body.code] = events
         if body.secretary:
             cat.owned.setdefault(body.secretary, []).extend(e for e in events if e.uid.startswith("papers-"))
+            cat.sits_on.setdefault(body.secretary, set()).add(body.code)
     for document in documents:
         events = []
         for step in sorted(document.route.steps, key=lambda s: (s.position, s.key)):
@@ -179,6 +184,8 @@ def build_feeds(
                 cat.steps_at_body.setdefault(step.body_code, []).extend(step_events)
             if step.owner:
                 cat.owned.setdefault(step.owner, []).extend(step_events)
+                if step.body_code:
+                    cat.sits_on.setdefault(step.owner, set()).add(step.body_code)
         cat.steps_of_document[document.key] = events
     for plan in plans:
         for rec in plan.recommendations:
@@ -220,10 +227,10 @@ def build_feeds(
         if not token:
             continue
         name = person.name or person.initials
+        events, description = _person_events(person.initials, name, cat)
         feeds.append(Feed(
             f"{PERSON}/{token}.ics", PERSON, person.initials, f"govflow deadlines: {name}", False,
-            tuple(sorted(cat.owned.get(person.initials, []), key=lambda e: e.uid)),
-            f"The route steps and actions {name} owns (private).",
+            tuple(sorted(events, key=lambda e: e.uid)), description,
         ))
     everything = [e for code in cat.meetings for e in cat.meetings[code]]
     everything += [e for key in cat.steps_of_document for e in cat.steps_of_document[key]]
@@ -234,6 +241,21 @@ def build_feeds(
         "Every public meeting, papers deadline, route step and action.",
     ))
     return feeds
+
+
+def _person_events(initials: str, name: str, cat: _Catalogue) -> tuple[list[FeedEvent], str]:
+    """A person's own feed: what they own and the meetings of the bodies they sit on (secretary of,
+    or bringing papers to); with none of these, every public meeting, so that the calendar they
+    subscribe to is never empty (calendar programs refuse a feed without events)."""
+    owned = cat.owned.get(initials, [])
+    bodies = sorted(cat.sits_on.get(initials, ()))
+    seen = {e.uid for e in owned}
+    meetings = [e for code in bodies for e in cat.meetings.get(code, []) if e.uid.startswith("meeting-") and e.uid not in seen]
+    if owned or meetings:
+        where = f", and the meetings of {', '.join(bodies)}" if meetings else ""
+        return owned + meetings, f"The route steps and actions {name} owns{where} (private)."
+    everything = [e for code in cat.meetings for e in cat.meetings[code] if e.public and e.uid.startswith("meeting-")]
+    return everything, f"{name} owns nothing yet and sits on no board: every board's meetings until then (private)."
 
 
 def meeting_events(body: Body, meeting: Meeting, base: str, calendar: WorkingCalendar, domain: str = UID_DOMAIN) -> list[FeedEvent]:

@@ -116,9 +116,13 @@ def check(settings: Settings, clock: Clock) -> None:
 
 
 def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
-    """Send every digest waiting in the outbox that is due now, GOVFLOW_SMTP_CONNECTIONS at once."""
+    """Send every digest waiting in the outbox that is due now, GOVFLOW_SMTP_CONNECTIONS at once;
+    each ends with its recipient's own calendar address (under GOVFLOW_PUBLIC_URL)."""
+    from govflow.services.directory import feed_links_of
+
     return send_pending(
-        unit_of_work_factory(settings), sender(settings, clock), clock.now(), connections=settings.smtp_connections
+        unit_of_work_factory(settings), sender(settings, clock), clock.now(), connections=settings.smtp_connections,
+        feed_links=feed_links_of(settings.public_url),
     )
 
 

@@ -13,6 +13,9 @@ A digest is as of the night it goes out for: the latest night among its reminder
 the run that caught up with them (`Reminder.caught_up_on`). A reminder owed on an earlier night (a
 night the nightly missed, or a send that failed) is late, and the digest says so: how many and from
 when at the top, and on each item the day each of its late reminders was owed.
+
+The message ends with the address of the person's own private calendar (`FeedLinks`, when they have
+one): the one place a person is told it, so each digest carries theirs and no one else's.
 """
 from __future__ import annotations
 
@@ -111,6 +114,14 @@ class DigestItem:
 
 
 @dataclass(frozen=True)
+class FeedLinks:
+    """The address of one person's private calendar feed, both ways a calendar program takes it."""
+
+    webcal: str  # webcal://…/feeds/person/<token>.ics: Outlook, Apple and Thunderbird subscribe on a click
+    https: str  # the same over http(s)://, to paste into Google Calendar or any other program
+
+
+@dataclass(frozen=True)
 class Digest:
     """One message for one person: subject, plain text, HTML, and the reminders it covers."""
 
@@ -158,8 +169,10 @@ def build_digest(
     *,
     key: str = "",
     app_name: str = "govflow",
+    feed: FeedLinks | None = None,
 ) -> Digest:
-    """The digest of `reminders` (all for `person`) as of the latest night among them.
+    """The digest of `reminders` (all for `person`) as of the latest night among them; `feed`,
+    the address of the person's own calendar, goes at its foot.
 
     An item reminded of more than once (a failed send joined by the next night's reminder) shows
     once, with its latest reminder."""
@@ -200,6 +213,7 @@ def build_digest(
         "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
         "late_count": len(late),
         "late_since": long_date(late[0][0]) if late else "",
+        "feed": feed,
     }
     return Digest(
         recipient=person.initials,

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from governance_model.errors import Error
-from govflow.cli import basics, feeds, nightly, reminders, reports, routes, serve, updates
+from govflow.cli import basics, directory, feeds, nightly, reminders, reports, routes, serve, updates
 from govflow.cli.console import print_error
 
 
@@ -35,8 +35,9 @@ app = typer.Typer(
 # The order of `govflow --help`.
 basics.register(app)  # init, load, when, status, demo
 serve.register(app)  # serve
-feeds.register(app)  # feeds build, feeds token rotate
-routes.register(app)  # decide, meeting move|cancel|confirm, step done, condition met
+feeds.register(app)  # feeds build, feeds show, feeds token rotate
+routes.register(app)  # decide, meeting list|move|cancel|confirm, step done, condition met
+directory.register(app)  # people, documents (and meeting list, in the meeting group)
 reminders.register(app)  # send
 updates.register(app)  # update
 reports.register(app)  # report board|plan

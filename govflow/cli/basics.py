@@ -76,9 +76,12 @@ def status(
 
 def demo(
     as_of: Annotated[str, typer.Option("--as-of", help="the day to show the status for")] = DEMO_AS_OF.isoformat(),
+    verbose: Annotated[bool, typer.Option("--verbose", help="show Prefect's log of the run on stderr (its tasks, its server)")] = False,
 ) -> None:
-    """Create the database, load the Southend example, run the nightly flow and show the status."""
+    """Create the database, load the Southend example, run the nightly flow, show the status and say
+    where the reminders, calendar feeds and reports went."""
     from govflow.cli.nightly import prefect_server, prepare_prefect
+    from govflow.cli.where_things_went import print_where_things_went
 
     settings = Settings()
     day = parse_date(as_of, "--as-of")
@@ -88,15 +91,17 @@ def demo(
         [EXAMPLES / "southend" / "setup.yaml"], wiring.unit_of_work(settings), file_loading.FileLimits.of(settings)
     )
     print_load_summary(summary)
-    prepare_prefect()
+    prepare_prefect(verbose)
     out.print(
         f"running the nightly flow through Prefect, on {prefect_server()}; each council's night runs in this process…",
         highlight=False, soft_wrap=True,
     )
     from flows.nightly import NightlyParameters, nightly
 
-    print_nightly_summary(nightly(NightlyParameters(as_of=day, children="in_process")))
+    night = nightly(NightlyParameters(as_of=day, children="in_process"))
+    print_nightly_summary(night)
     print_status(status_overview.status(wiring.unit_of_work(settings), day))
+    print_where_things_went(settings, list(night.get("councils") or [settings.organisation]))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,13 +12,25 @@ import typer
 
 from govflow import wiring
 from govflow.cli.console import err, fail, out, parse_date, print_nightly_summary
+from govflow.cli.where_things_went import print_where_things_went
 from govflow.settings import Settings
 
 
-def prepare_prefect() -> None:
-    """Defaults for Prefect in this process; must run before prefect is first imported."""
+# Prefect's own lines on the console (each task's start and end, the temporary server's address)
+# are for whoever looks into a run: `govflow nightly` and `demo` show them with --verbose only. The
+# run's logs still reach the Prefect server (its UI) in full; warnings and errors always show.
+QUIET_CONSOLE_LEVEL = "WARNING"
+Verbose = Annotated[bool, typer.Option("--verbose", help="show Prefect's log of the run on stderr (its tasks, its server)")]
+
+
+def prepare_prefect(verbose: bool = True) -> None:
+    """Defaults for Prefect in this process; must run before prefect is first imported. Without
+    `verbose`, Prefect's console shows warnings and errors only (unless
+    PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL says otherwise)."""
     import os
 
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", QUIET_CONSOLE_LEVEL)
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry calls from a closed network
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # With no PREFECT_API_URL Prefect starts a temporary server; its 20 s default is too close to
@@ -60,11 +72,14 @@ def require_prefect_server(command: str) -> None:
 def nightly_command(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD (default: today in Europe/London)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Run the nightly flow once, now, through Prefect: bring every route up to date, catching up missed nights."""
+    """Run the nightly flow once, now, through Prefect: bring every route up to date, catching up
+    missed nights; ends by saying where the reminders, feeds and reports went."""
     day = parse_date(as_of, "--as-of")
-    wiring.check(Settings(), wiring.clock())  # a bad setting is said here, not as a failed flow run
-    prepare_prefect()
+    settings = Settings()
+    wiring.check(settings, wiring.clock())  # a bad setting is said here, not as a failed flow run
+    prepare_prefect(verbose)
     # Said on stderr with --json, so that stdout stays one JSON object.
     (err if as_json else out).print(f"Prefect: {prefect_server()}", highlight=False, soft_wrap=True)
     from flows.nightly import NightlyParameters, nightly
@@ -77,6 +92,7 @@ def nightly_command(
         typer.echo(json.dumps(summary))
     else:
         print_councils_night(summary)
+        print_where_things_went(settings, list(summary.get("councils") or [settings.organisation]))
     if summary.get("failed"):  # left out documents, plans or feeds: everything else ran
         raise typer.Exit(1)
 

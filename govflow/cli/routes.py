@@ -20,7 +20,7 @@ from govflow.settings import Settings
 
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 
-meeting_app = typer.Typer(no_args_is_help=True, help="Move, cancel or confirm a meeting (it keeps its identity).")
+meeting_app = typer.Typer(no_args_is_help=True, help="List meetings and their keys; move, cancel or confirm one (it keeps its identity).")
 step_app = typer.Typer(no_args_is_help=True, help="Record a step of a route as done.")
 condition_app = typer.Typer(no_args_is_help=True, help="Record that what contingent actions wait for has happened.")
 

@@ -216,7 +216,7 @@ def test_the_subscribe_page_lists_the_public_feeds(server: str) -> None:
         assert f'href="http://127.0.0.1:{port}/feeds/{path}"' in page
         assert f'<th scope="row">{title}</th>' in page
     assert "person/" not in page and TOKEN not in page and "Gill Brown" not in page
-    for words in ("Subscribe from web", "From URL", "New Calendar Subscription", "On the Network", "up to a day", "sent the address of their own calendar"):
+    for words in ("Subscribe from web", "From URL", "New Calendar Subscription", "On the Network", "up to a day", "sent the address of their own calendar", "<code>govflow feeds show</code>"):
         assert words in page
     assert request(server, "/subscribe")[2] == body
 

@@ -20,6 +20,10 @@ def test_nightly_runs_the_flow_once_and_prints_the_summary(prefect_api_url, sout
     assert first.stdout.startswith(f"Prefect: the Prefect server at {prefect_api_url} (PREFECT_API_URL)\n"), first.stdout
     assert "nightly run for 2021-10-06: ran 2021-10-06" in first.stdout
     assert "steps overdue:" in first.stdout
+    # It ends by saying where things went (issue 14, point 3), with no Prefect log on the console.
+    assert "\nWhere things went:\n" in first.stdout and "  subscribe page: http://127.0.0.1:8000/subscribe" in first.stdout
+    assert first.stdout.rstrip().splitlines()[-1].startswith("  your own calendar (private")
+    assert "| INFO" not in first.stderr, first.stderr
 
     again = govflow("nightly", "--as-of", "2021-10-06", "--json")
     assert again.returncode == 0, again.stderr
