@@ -85,6 +85,7 @@ from governance_model.model import (
     Body,
     Condition,
     Document,
+    ForecastChange,
     Meeting,
     MeetingStatus,
     Recommendation,
@@ -93,6 +94,7 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.publication import Publication
+from governance_model.reminder_why import all_titles, latest_changes, why_this_date
 from governance_model.status import next_occurrence
 from governance_model.when import When
 from governance_model.window_spans import ItemSpan, action_span, step_span
@@ -122,6 +124,9 @@ class ReminderItem:
     when_text: str  # the original words ("15 th September 21", "Quarterly wef Jan 2022")
     # A window's first working day (it opens), before `deadline` (it closes); None: not a window.
     opens: dt.date | None = None
+    # A route step whose date moved: why, in words ("moved to SSPB on 8 March 2022 because …",
+    # governance_model.reminder_why); "" when it did not (and for actions and papers).
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,9 +207,11 @@ def reminders_owed(
     conditions: Iterable[Condition] = (),
     calendar: WorkingCalendar,
     policy: ReminderPolicy = ReminderPolicy(),
+    changes: Iterable[ForecastChange] = (),
 ) -> list[Reminder]:
     """Every reminder that falls due on `night` (exactly: its trigger day is `night`), sorted by
-    recipient, overdue first, deadline, item key. Empty when nothing is due."""
+    recipient, overdue first, deadline, item key. Empty when nothing is due. `changes`, the
+    re-forecasts recorded so far, say why a step's date moved (`ReminderItem.why`)."""
     return reminders_owed_over(
         [night],
         documents=documents,
@@ -214,6 +221,7 @@ def reminders_owed(
         conditions=conditions,
         calendar=calendar,
         policy=policy,
+        changes=changes,
     )
 
 
@@ -228,6 +236,7 @@ def reminders_owed_over(
     calendar: WorkingCalendar,
     policy: ReminderPolicy = ReminderPolicy(),
     on_error: Callable[[ReminderSource, Exception], None] | None = None,
+    changes: Iterable[ForecastChange] = (),
 ) -> list[Reminder]:
     """Catch-up: the union of `reminders_owed` over `nights`, each reminder with its own night and
     no key twice (the earliest night keeps it). The same forecasts serve every night.
@@ -238,7 +247,7 @@ def reminders_owed_over(
     wanted = frozenset(nights)
     if not wanted:
         return []
-    inputs = _Inputs(list(documents), forecasts, list(bodies), list(plans), list(conditions), _Days(calendar), policy)
+    inputs = _Inputs(list(documents), forecasts, list(bodies), list(plans), list(conditions), _Days(calendar), policy, list(changes))
     first, last = min(wanted), max(wanted)
     owed: dict[str, Reminder] = {}
     # Item by item: each item's trigger days are worked out once for the whole span of nights,
@@ -339,6 +348,7 @@ class _Inputs:
     conditions: list[Condition]
     days: _Days
     policy: ReminderPolicy
+    changes: list[ForecastChange]
 
     def __post_init__(self) -> None:
         self.bodies_by_code = {b.code: b for b in self.bodies}
@@ -350,6 +360,8 @@ class _Inputs:
                 self.met[name] = condition.met_on
         self.default_days = _reminder_days(self.policy.default_days)
         self.publication = Publication(self.bodies, self.documents)
+        self.latest_changes = latest_changes(self.changes)
+        self.titles = all_titles(self.documents) if self.latest_changes else {}
 
 
 @dataclass(frozen=True)
@@ -449,6 +461,7 @@ def _step_tracks(document: Document, inputs: _Inputs) -> Iterator[_Track]:
             deadline=deadline,
             when_text=step.when.shown if step.when else "",
             opens=inputs.days.opens(step_span(step, forecast.date), deadline),
+            why=why_this_date(document, step, forecast, inputs.latest_changes, inputs.titles, inputs.publication),
         )
         days = _reminder_days(body.reminder_days) if body and body.reminder_days is not None else inputs.default_days
         # Only a ready step can be late: one whose date has passed while it still waits for

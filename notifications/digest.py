@@ -7,7 +7,9 @@ Items come overdue first, then by deadline. Each names what is due (the document
 plan and action), the board, the deadline as a date and in words (`describe(deadline, night)`), and
 the When as it was written in the papers. An item whose When is a window (a consultation "from 11
 July for eight weeks", "One month Jan/Feb 22") also says when it opens and when it closes ("opens
-Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the day it closes.
+Tuesday 4 January 2022, closes Monday 28 February 2022"); its deadline is the day it closes. A
+route step whose date moved says why, in words ("Why this date: moved to SSPB on 8 March 2022
+because …", `ReminderItem.why`, stored with the reminder); one whose date never moved says nothing.
 
 A digest is as of the night it goes out for: the latest night among its reminders, or the night of
 the run that caught up with them (`Reminder.caught_up_on`). A reminder owed on an earlier night (a
@@ -111,6 +113,8 @@ class DigestItem:
     # Its reminders owed on earlier nights and not sent then: "owed Tuesday 4 January 2022 (7 working
     # days' notice)"; "" when none is late.
     late_words: str = ""
+    # Why its date is what it is, when it moved: "moved to SSPB on 8 March 2022 because …"; "" if not.
+    why_words: str = ""
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,7 @@ def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[st
         opens=item.opens,
         window_words=window_words(item.opens, item.deadline, night) if item.opens is not None else "",
         late_words=late,
+        why_words=item.why,
     )
 
 

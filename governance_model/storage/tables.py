@@ -529,6 +529,10 @@ class ReminderRow(OrganisationOwned, Base):
     # The night of the run that caught up with it, when later than `night` (the nightly missed that
     # night): it went out late, and the digest says so (migration 0012). NULL: owed on time.
     caught_up_on: Mapped[Optional[dt.date]]
+    # Why a route step's date moved, in words, as the digest shows it (migration 0014): rendered
+    # when the reminder was owed, so a digest built later, in another process, needs nothing else.
+    # NULL: the date did not move (or an action, a papers deadline).
+    why: Mapped[Optional[str]] = mapped_column(Text)
     message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id"), index=True)
 
 

@@ -43,6 +43,8 @@ class Snapshot:
     plans: list[ActionPlan] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
+    # The re-forecasts recorded so far: a reminder of a step whose date moved says why.
+    changes: list[ForecastChange] = field(default_factory=list)
     # The revisions read before anything else: a change committed after this read shows at the
     # save as a revision that moved (see save_night).
     revisions: dict[str, int] = field(default_factory=dict)
@@ -142,6 +144,7 @@ def snapshot_from(uow: AbstractUnitOfWork) -> Snapshot:
         plans=uow.plans.list(),
         people=uow.people.list(),
         conditions=uow.conditions.list(),
+        changes=uow.documents.list_forecast_changes(),
     )
 
 
@@ -208,6 +211,7 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
         conditions=snapshot.conditions,
         calendar=calendar or WorkingCalendar(),
         on_error=reminders_failed,
+        changes=[*snapshot.changes, *update.reforecast],  # tonight's moves are not stored yet
     )
     return caught_up(owed, update.as_of)
 
@@ -316,7 +320,7 @@ def replan_changed(
     again.forecasts = merged.forecasts
     again.failures = [f for f in merged.failures if f.stage == "planning"]
     fresh_part = Snapshot([by_key[k] for k in sorted(affected)], fresh.bodies, [], {}, None,
-                          plans=part.plans, conditions=fresh.conditions)
+                          plans=part.plans, conditions=fresh.conditions, changes=fresh.changes)
     owed = owed_reminders(fresh_part, again, calendar)
     for found in again.failures:
         merged.add_failure(found)

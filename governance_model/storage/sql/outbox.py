@@ -227,6 +227,7 @@ _REMINDER_COLUMNS = (
     ReminderRow.rule,
     ReminderRow.night,
     ReminderRow.caught_up_on,
+    ReminderRow.why,
 )
 
 
@@ -246,6 +247,7 @@ def _reminder_values(reminder: Reminder) -> dict[str, Any]:
         "rule": reminder.rule,
         "night": reminder.night,
         "caught_up_on": reminder.caught_up_on,
+        "why": item.why or None,
     }
 
 
@@ -262,6 +264,7 @@ def _reminder(
     rule: str,
     night: dt.date,
     caught_up_on: dt.date | None,
+    why: str | None,
 ) -> Reminder:
     from governance_model.reminders import Reminder, ReminderItem
 
@@ -274,5 +277,6 @@ def _reminder(
         deadline=deadline,
         when_text=when_text,
         opens=opens,
+        why=why or "",
     )
     return Reminder(recipient=recipient, item=item, rule=rule, night=night, caught_up_on=caught_up_on)
