@@ -29,15 +29,12 @@ from govflow.services import file_loading, route_changes
 from govflow.services import report_writing as reports
 from govflow.services.feed_publishing import publish_feeds
 from govflow.services.night_planning import run_nightly
-from govflow.web.app import create_app
-from govflow.web.reports import ReportRoutes
-from govflow.web.serve import run_in_thread
 from reports.timeline import MONTHS_Y
 from tests.accessibility import CHROMIUM, CHROMIUM_ARGS, format_violations
 from tests.calendars.test_server import Running, request
 from tests.e2e.test_cli import govflow
 from tests.integration.test_exempt_items import NOW, SECRETS, SETUP
-from tests.integration.test_reports_served import PLAN, SOUTHEND, Today
+from tests.integration.test_reports_served import PLAN, SOUTHEND, Today, served, today  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.database
 
@@ -47,18 +44,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 STRATEGY = "send-strategy-2021-24"
 
 
-@pytest.fixture
-def today() -> Today:
-    return Today("2022-02-14")
-
-
-@pytest.fixture
-def served(uow_factory, tmp_path, today):
-    """The base URL of the web app (feeds, reports and pages) over the test's database."""
-    (tmp_path / "feeds").mkdir()
-    routes = ReportRoutes(uow_factory, tmp_path / "reports", today)
-    with run_in_thread(lambda url: create_app(tmp_path / "feeds", url, routes)) as url:
-        yield url
+# The web app (feeds, reports and pages) over the test's database, on 14 February 2022: the reports' fixtures.
 
 
 def page(url: str, path: str) -> str:
