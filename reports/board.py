@@ -27,6 +27,7 @@ def board_markdown(report: BoardReport) -> str:
         f"# Report to {text(report.body_name)} ({text(report.body_code)})",
         "",
         f"Meeting date: {meeting_words(report)}  ",
+        *([f"Meeting key: {text(report.meeting.key)} (what `govflow meeting confirm`, `move` and `cancel` take)  "] if report.meeting else []),
         f"Prepared from govflow's records as of {_long(report.as_of)}.",
     ]
     if report.gathering_note:

@@ -240,6 +240,10 @@ def test_what_a_board_secretary_would_query(uow_factory, tmp_path):
     # A sitting known only as a window is not printed as a date.
     education = board_markdown(reports.board_report(uow_factory(), "EducationBoard", D("2022-02-20")))
     assert "Meeting date: to be confirmed (TBC March 22)" in education
+    # Its key, which the secretary types to confirm it once the date is fixed, is in the report.
+    assert "Meeting key: EducationBoard-2022-03-01 (what `govflow meeting confirm`, `move` and `cancel` take)" in education
+    education_html = board_html(reports.board_report(uow_factory(), "EducationBoard", D("2022-02-20")))
+    assert "Meeting key: <code>EducationBoard-2022-03-01</code>" in education_html
     # Text that looks like markup stays text in the Markdown (the Prefect artifact renders it).
     with uow_factory() as uow:
         document = uow.documents.get("send-strategy-2021-24")
