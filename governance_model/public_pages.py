@@ -193,7 +193,9 @@ def _agenda(
                 forecast = forecasts.get(step.key)
                 if step.body_code != body.code or forecast is None or (forecast.state in CLOSED and not closed_too):
                     continue
-                on_it = forecast.meeting_key == meeting.key or (forecast.meeting_key is None and forecast.date == meeting.day)
+                on_it = forecast.meeting_key == meeting.key or (
+                    forecast.meeting_key is None and forecast.date is not None and forecast.date == meeting.day
+                )
                 if not on_it:
                     continue
                 if not publication.step_is_public(document, step):

@@ -49,6 +49,9 @@ class Publication:
         for document in self._documents.values():
             if document.exempt:
                 secret |= {document.key, document.title, *(s.title for s in document.route.steps)}
+            else:  # a public document's steps at exempt bodies, as any other document's text names them
+                hidden = [s for s in document.route.steps if s.body_code in self.exempt_bodies]
+                secret |= {w for s in hidden for w in (f"{document.key}/{s.key}", s.title)}
         self._secret = frozenset(w for w in secret if w and w.strip())
         self._patterns: dict[str | None, re.Pattern[str] | None] = {}
 

@@ -48,7 +48,7 @@ def _reforecast(uow: AbstractUnitOfWork, before: Snapshot, as_of: dt.date, why: 
     update = advance_routes(snapshot_from(uow), [as_of])
     without = advance_routes(before, [as_of]).forecasts  # the same day, had the change not been made
     changes = [
-        c if _moves_anyway(c, without) else replace(c, reason=f"{why}: {c.reason}", why=replace(cause, then=c.why))
+        c if _moves_anyway(c, without) else replace(c, reason=f"{why}: {c.reason}", why=replace(_seen_from(cause, c.document_key), then=c.why))
         for c in update.reforecast
     ]
     # A step with no stored forecast (no night has run since it was loaded) moved too when the
@@ -58,11 +58,21 @@ def _reforecast(uow: AbstractUnitOfWork, before: Snapshot, as_of: dt.date, why: 
         if key in before.forecasts or old is None or old.date == forecast.date or forecast.state in (StepState.DONE, StepState.STOPPED):
             continue
         changes.append(
-            ForecastChange(*key, old.date, forecast.date, f"{why}: {forecast.reason}", as_of, replace(cause, then=forecast.why))
+            ForecastChange(*key, old.date, forecast.date, f"{why}: {forecast.reason}", as_of, replace(_seen_from(cause, key[0]), then=forecast.why))
         )
     uow.documents.save_forecasts(update.changed)
     uow.documents.add_forecast_changes(changes)
     return changes
+
+
+def _seen_from(cause: Reason, document_key: str) -> Reason:
+    """The change's cause as a move of `document_key` names it: a step of another document by
+    "document/step" (its words then say "a step of another document", never the title of a step
+    of this document that has the same key)."""
+    document = cause.get("document")
+    if document is None or document == document_key:
+        return cause
+    return cause.with_facts(step=f"{document}/{cause.get('step')}")
 
 
 def _moves_anyway(change: ForecastChange, without: dict) -> bool:
@@ -108,7 +118,9 @@ def record_decision(uow: AbstractUnitOfWork, decision: Decision, *, actor: str, 
         _audit(uow, now, actor, "decision.recorded", f"{document.key}/{step.key}", reason,
                {"outcome": decision.outcome.value, "body": decision.body_code, "decided_on": decision.decided_on.isoformat(),
                 "meeting": decision.meeting_key, "back_to": decision.back_to, "minute": decision.minute})
-        cause = Reason.of("change_decision", step=step.key, outcome=decision.outcome.value, body=decision.body_code, day=decision.decided_on)
+        cause = Reason.of(
+            "change_decision", step=step.key, document=document.key, outcome=decision.outcome.value, body=decision.body_code, day=decision.decided_on
+        )
         changes = _reforecast(uow, before, as_of, f"{step.key} {description}", cause)
         result = _named(ChangeResult(f"{document.title}: {step.title} — {description}", changes), uow)
         uow.commit()
@@ -194,7 +206,7 @@ def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, do
         uow.documents.set_step_done(document_key, step_key, done_on)
         _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
         title = next(s.title for s in document.route.steps if s.key == step_key)
-        changes = _reforecast(uow, before, as_of, f"{step_key} done on {done_on.isoformat()}", Reason.of("change_step_done", step=step_key, day=done_on))
+        changes = _reforecast(uow, before, as_of, f"{step_key} done on {done_on.isoformat()}", Reason.of("change_step_done", step=step_key, document=document_key, day=done_on))
         result = _named(ChangeResult(f"{document.title}: {title} — done on {day_words(done_on)}", changes), uow)
         uow.commit()
     return result
