@@ -8,6 +8,7 @@ none may hold a word of the other council."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Iterator
 import urllib.request
@@ -100,8 +101,8 @@ def test_two_councils_keep_their_own_keys_and_outputs(tmp_path: Path, councils: 
             text = every_text(folder)
             assert text, f"{name} has no {what}"
             assert OWN_WORDS[name][0] in text.lower(), f"{name}'s {what} do not name their own council"
-            for word in OWN_WORDS[other]:
-                assert word.lower() not in text.lower(), f"{name}'s {what} hold {other}'s {word!r}"
+            for word in OWN_WORDS[other]:  # as a word: a feed's random token may hold the letters "jcb"
+                assert not re.search(rf"(?<![a-z0-9]){word.lower()}(?![a-z0-9])", text.lower()), f"{name}'s {what} hold {other}'s {word!r}"
         status = status_overview.status(councils(name)(), NIGHT[name])
         shown = repr(status)
         assert status.documents and not any(word in shown for word in OWN_WORDS[other][1:])
