@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from governance_model.importing.setup_yaml import read_setup
 from governance_model.model import Decision, DecisionOutcome, ForecastChange, StepForecast, StepState
 from governance_model.reason_words import move_words, reason_words, state_words
 from governance_model.reasons import Reason
-from governance_model.route_planner import MeetingIndex, bind_meetings, plan_route
+from governance_model.route_planner import MeetingIndex, plan_route
 from governance_model.working_days import WorkingCalendar
+from tests.unit.test_route_planner import southend  # noqa: F401 - the Southend strategy and bodies, bound to their meetings
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "southend" / "setup.yaml"
 D = dt.date.fromisoformat
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 TITLES = {"consult": "Wider public consultation", "draft": "Draft written", "hwbb": "HWBB sign off"}
@@ -106,14 +105,6 @@ def test_a_reason_stored_as_json_reads_back_the_same() -> None:
     )
     assert Reason.from_json(why.to_json()) == why
     assert Reason.from_json(None) is None and Reason.from_json("a reason of old") is None
-
-
-@pytest.fixture
-def southend():
-    setup = read_setup(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
-    (strategy,) = setup.documents
-    bind_meetings(strategy, MeetingIndex(setup.bodies))
-    return strategy, setup.bodies
 
 
 @pytest.mark.parametrize(

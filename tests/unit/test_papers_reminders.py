@@ -1,0 +1,82 @@
+"""Papers deadlines in the reminders (issue 14, points 8 and 10): who is reminded of a meeting's
+papers deadline, ahead of it by the board's reminder days and on the day, and when there is none (a
+body that takes no papers, a step at no body, a cancelled or unfixed meeting). The worlds and helpers
+are test_reminders.py's."""
+from __future__ import annotations
+
+from governance_model.model import Document, MeetingStatus, Route, Step, StepForecast, StepKind, StepState
+from governance_model.reminders import reminders_owed
+from tests.unit.test_reminders import CALENDAR, D, board, one_step_world, owed, sitting
+
+
+def test_the_papers_deadline_goes_to_the_owners_of_the_papers_at_the_meeting():
+    meeting = sitting("SSPB-2022-01-06", "2022-01-06")
+    sspb = board(lead=5, reminder_days=(), meetings=[meeting])  # no before-reminders: only papers
+    strategy = Document(
+        key="strategy", title="SEND Strategy", owner="GB",
+        route=Route([Step("draft", 1, StepKind.DECIDE, "Final draft", body_code="SSPB", owner="BM", meeting_key=meeting.key)]),
+    )  # fmt: skip
+    report = Document(
+        key="report", title="Progress report", owner="LM",
+        route=Route([Step("update", 1, StepKind.SHARE, "Progress update", body_code="SSPB", meeting_key=meeting.key)]),
+    )  # fmt: skip
+    elsewhere = Document(
+        key="other", title="Other", owner="AK",
+        route=Route([Step("x", 1, StepKind.SHARE, "Elsewhere", body_code="SSPB")]),
+    )  # fmt: skip
+    forecasts = {
+        ("strategy", "draft"): StepForecast("strategy", "draft", StepState.SCHEDULED, D("2022-01-06"), meeting.key),
+        ("report", "update"): StepForecast("report", "update", StepState.DUE, D("2022-01-06"), meeting.key),
+        ("other", "x"): StepForecast("other", "x", StepState.PLANNED, None),
+    }
+    world = dict(documents=[strategy, report, elsewhere], forecasts=forecasts, bodies=[sspb], plans=[])
+    # 5 working days before Thursday 6 January 2022: 5, 4 Jan, 31, 30, 29 Dec (3 Jan is a bank holiday).
+    assert owed(world, "2021-12-01", "2022-01-05") == [
+        ("2021-12-29", "BM", "papers-deadline"),
+        ("2021-12-29", "LM", "papers-deadline"),
+    ]
+    reminders = reminders_owed(D("2021-12-29"), calendar=CALENDAR, **world)
+    assert [r.item.key for r in reminders] == ["papers:SSPB-2022-01-06/strategy/draft", "papers:SSPB-2022-01-06/report/update"]
+    assert {r.item.deadline for r in reminders} == {D("2021-12-29")}
+    assert all(r.item.kind == "papers" and r.item.body_code == "SSPB" for r in reminders)
+    assert "Thursday 6 January 2022" in reminders[0].item.context
+
+
+def test_the_papers_deadline_is_reminded_before_the_day_by_the_boards_reminder_days():
+    """Issue 14, point 8: an owner hears of the papers deadline ahead of it, as of any deadline."""
+    meeting = sitting("SSPB-2022-01-06", "2022-01-06")
+    world = one_step_world("2022-01-06", body=board(reminder_days=(7, 2), meetings=[meeting]), meeting_key=meeting.key)
+    papers = [(night, who, rule) for night, who, rule in owed(world, "2021-12-01", "2022-01-06") if rule.startswith("papers")]
+    # Papers due Wednesday 29 December (27 and 28 December are bank holidays): 7 and 2 working days
+    # before it, and on the day itself even though the board's days have no 0.
+    assert papers == [
+        ("2021-12-16", "BM", "papers-before-7"),
+        ("2021-12-23", "BM", "papers-before-2"),
+        ("2021-12-29", "BM", "papers-deadline"),
+    ]
+    # A board with no reminder days of its own uses the default ones (14, 7, 2 and the day).
+    default = one_step_world("2022-01-06", body=board(meetings=[meeting]), meeting_key=meeting.key)
+    assert [rule for _, _, rule in owed(default, "2021-12-01", "2022-01-06") if rule.startswith("papers")] == [
+        "papers-before-14", "papers-before-7", "papers-before-2", "papers-deadline",
+    ]  # fmt: skip
+    (reminder,) = [r for r in reminders_owed(D("2021-12-16"), calendar=CALENDAR, **world) if r.item.kind == "papers"]
+    assert reminder.item.deadline == D("2021-12-29")
+    assert "papers for the SSPB meeting on Thursday 6 January 2022" in reminder.item.context
+
+
+def test_a_body_that_takes_no_papers_and_a_step_at_no_body_have_no_papers_deadline():
+    """Issue 14, point 10: a conference (no papers) or a workshop at no body is reminded of its own
+    date alone."""
+    meeting = sitting("Conf-2022-01-06", "2022-01-06", body_code="Conf")
+    conference = board("Conf", lead=0, meetings=[meeting])  # `papers: false` in a setup file
+    at_conference = one_step_world("2022-01-06", body=conference, meeting_key=meeting.key)
+    workshop = one_step_world("2022-01-06")
+    for world in (at_conference, workshop):
+        found = owed(world, "2021-12-01", "2022-01-06")
+        assert [rule for _, _, rule in found] == ["before-14", "before-7", "before-2", "on-the-day"]
+
+
+def test_no_papers_deadline_for_a_cancelled_or_unfixed_meeting():
+    meeting = sitting("SSPB-2022-01-06", "2022-01-06", status=MeetingStatus.CANCELLED)
+    world = one_step_world("2022-01-06", body=board(reminder_days=(), meetings=[meeting]), meeting_key=meeting.key)
+    assert owed(world, "2021-12-01", "2022-01-05") == []
