@@ -27,8 +27,8 @@ from governance_model.model import (
     StepState,
 )
 from governance_model.publication import EXEMPT_ITEM, Publication
-from governance_model.rag import PlanRag, short_day
-from governance_model.reason_words import day_words, move_words, risk_words, standing_words
+from governance_model.rag import PlanRag
+from governance_model.reason_words import day_words, move_words, risk_words, short_day, standing_words
 from governance_model.route_planner import RoutePlan
 from governance_model.timeline import RouteTimeline, route_timeline
 

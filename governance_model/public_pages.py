@@ -20,7 +20,8 @@ from governance_model.board_report import TrailEvent, event_day
 from governance_model.model import Body, Document, Meeting, MeetingStatus, Person, StepForecast, StepState
 from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.route_planner import RoutePlan
-from governance_model.timeline import RouteTimeline, route_timeline, step_words
+from governance_model.reason_words import standing_words
+from governance_model.timeline import RouteTimeline, route_timeline
 from governance_model.working_days import WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
@@ -203,7 +204,7 @@ def _agenda(
                     continue
                 reason = publication.public_text(forecast.reason, document.key)
                 titles = {s.key: s.title for s in publication.public_steps(document)}
-                words = step_words(step, forecast if reason == forecast.reason else _without_reason(forecast), as_of, titles)
+                words = standing_words(forecast if reason == forecast.reason else _without_reason(forecast), step, as_of, titles)
                 items.append(AgendaItem(document.key, document.title, step.title, step.kind.value, words))
     papers_due = None
     if meeting.starts_at is not None and meeting.status is not MeetingStatus.CANCELLED and body.papers_lead_days > 0:

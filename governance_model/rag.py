@@ -45,6 +45,7 @@ from governance_model.model import (
     RagTolerances,
     Recommendation,
 )
+from governance_model.reason_words import short_day
 from governance_model.reminders import ReminderPolicy
 from governance_model.when import When, add_duration
 from governance_model.working_days import WorkingCalendar
@@ -140,11 +141,6 @@ class PlanRag:
 
     def action(self, number: str, position: int) -> ActionRag:
         return next(a for a in self.recommendation(number).actions if a.position == position)
-
-
-def short_day(day: dt.date) -> str:
-    """"6 Jan 2022", as the reports and reasons write a day (reminders.format_day is the long form)."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def _days(n: int) -> str:

@@ -38,8 +38,8 @@ def day_words(day: dt.date) -> str:
 
 
 def short_day(day: dt.date) -> str:
-    """"6 Jan 2022", as the tables write a day (governance_model.rag.short_day, which this module
-    cannot import: rag reads the reminders, which read the status, which reads this)."""
+    """"6 Jan 2022", as the reports, tables and reasons write a day, whatever the locale
+    (reminders.format_day is the long form)."""
     return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 

@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from governance_model.model import Document, Meeting, MeetingStatus, Step, StepForecast, StepState
-from governance_model.rag import short_day
-from governance_model.reason_words import standing_words
+from governance_model.reason_words import short_day, standing_words
 from governance_model.route_planner import RoutePlan
 
 # The kinds of mark, in the order the legend shows them.
@@ -89,13 +88,6 @@ def step_mark(step: Step, forecast: StepForecast) -> str:
     return "scheduled" if state is StepState.SCHEDULED else "forecast"
 
 
-def step_words(step: Step, forecast: StepForecast, as_of: dt.date, titles: Mapping[str, str]) -> str:
-    """Where the step stands, in the words of the board report's timetable (reason_words), which say
-    the same as its mark: "to be confirmed (forecast April 2022)" for a TBC mark, "at risk: …" for one
-    at risk."""
-    return standing_words(forecast, step, as_of, titles)
-
-
 def route_timeline(
     document: Document, route: RoutePlan, meetings: Mapping[str, Iterable[Meeting]], as_of: dt.date
 ) -> RouteTimeline:
@@ -107,7 +99,7 @@ def route_timeline(
     steps = tuple(
         TimelineStep(
             s.key, s.title, s.body_code, forecasts[s.key].date, step_mark(s, forecasts[s.key]),
-            step_words(s, forecasts[s.key], as_of, titles),
+            standing_words(forecasts[s.key], s, as_of, titles),  # the board report's words: they say what the mark shows
         )
         for s in sorted(document.route.steps, key=lambda s: s.position)
         if s.key in forecasts

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from governance_model.board_report import BoardReport
-from governance_model.rag import short_day
+from governance_model.reason_words import short_day
 from governance_model.reminders import format_day
 from reports.html import render
 from reports.markdown import bullets, table, text

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from governance_model.rag import short_day
+from governance_model.reason_words import short_day
 from governance_model.reminders import format_day
 from reports.timeline import layout as timeline_layout
 

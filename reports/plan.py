@@ -3,7 +3,8 @@ recommendation) as Markdown and as accessible HTML."""
 from __future__ import annotations
 
 from governance_model.model import ActionPlan, ProgressUpdate
-from governance_model.rag import PlanRag, short_day
+from governance_model.rag import PlanRag
+from governance_model.reason_words import short_day
 from reports.html import render
 from reports.markdown import bullets, table, text
 

@@ -7,7 +7,8 @@ import io
 
 from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
 from governance_model.model import Action, ActionPlan, Recommendation
-from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag, short_day
+from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag
+from governance_model.reason_words import short_day
 from reports.errors import ReportError
 from reports.xlsx_sheet import Sheet, workbook_bytes
 

@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from governance_model.rag import short_day
+from governance_model.reason_words import short_day
 from governance_model.timeline import MARKS, RouteTimeline, TimelineMeeting, TimelineStep
 
 WIDTH = 960
