@@ -9,6 +9,7 @@ from enum import Enum
 
 from governance_model.errors import ModelError
 from governance_model.reasons import Reason
+from governance_model.strategy import Serves, StrategyFramework
 from governance_model.when import When
 from governance_model.working_days import is_day_count
 
@@ -215,6 +216,8 @@ class Document:
     route: Route = field(default_factory=Route)
     dated: dt.date | None = None  # the date of the paper: the context for phrases without a year
     exempt: bool = False
+    # A strategy's findings, threads, strands and links (governance_model.strategy); None: none given.
+    framework: StrategyFramework | None = None
 
     @property
     def current_version(self) -> DocumentVersion | None:
@@ -245,6 +248,7 @@ class Action:
     when: When | None = None
     owner: str | None = None
     done_on: dt.date | None = None
+    serves: Serves = field(default_factory=Serves)  # of the plan's strategy, beyond its recommendation's
 
 
 @dataclass
@@ -291,6 +295,11 @@ class Recommendation:
     aligned_with: list[str] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    serves: Serves = field(default_factory=Serves)  # of the plan's strategy: every action serves it too
+
+    def serving(self, action: Action) -> Serves:
+        """What `action` serves: its own findings, threads and strands and its recommendation's."""
+        return self.serves.union(action.serves)
 
 
 @dataclass(frozen=True)
@@ -320,6 +329,7 @@ class ActionPlan:
     owner: str | None = None  # who overdue actions are escalated to
     reminder_days: tuple[int, ...] | None = None  # working days before a deadline; None: the default
     rag_tolerances: RagTolerances | None = None  # None: the defaults
+    strategy: str | None = None  # the key of the strategy (a document) this plan delivers
     recommendations: list[Recommendation] = field(default_factory=list)
     updates: list[ProgressUpdate] = field(default_factory=list)
 

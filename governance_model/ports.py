@@ -36,6 +36,7 @@ from governance_model.model import (
 from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.outbox_message import OutboxMessage
 from governance_model.school_terms import SchoolTerms
+from governance_model.strategy import MeetingQuestion
 
 if TYPE_CHECKING:
     from governance_model.reminders import Reminder
@@ -89,6 +90,15 @@ class PlanRepository(Protocol):
     # As for documents: raised by a save, an update, or touch() (all plans).
     def revisions(self, *, lock: bool = False) -> dict[str, int]: ...
     def touch(self) -> None: ...
+
+
+class QuestionRepository(Protocol):
+    """Questions put at meetings, with their answers (the actions answers led to are in plans)."""
+
+    # The meeting's questions become exactly those given (none: it has none).
+    def save_for_meeting(self, meeting_key: str, questions: Iterable[MeetingQuestion]) -> None: ...
+    # In meeting key and number order; `about`: only those about that document.
+    def list(self, *, about: str | None = None) -> list[MeetingQuestion]: ...
 
 
 class NightlyRunRepository(Protocol):
@@ -176,6 +186,7 @@ class AbstractUnitOfWork(abc.ABC):
     people: PersonRepository
     documents: DocumentRepository
     plans: PlanRepository
+    questions: QuestionRepository
     nightly_runs: NightlyRunRepository
     glossary: GlossaryRepository
     conditions: ConditionRepository

@@ -41,6 +41,7 @@ from governance_model.outbox_message import (
 )
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.school_terms import AcademicYear, SchoolTerms
+from governance_model.strategy import MeetingQuestion
 from governance_model.repository_rules import (
     LONDON,
     check_aware,
@@ -74,6 +75,7 @@ class FakeStore:
         self.people: dict[str, Person] = {}
         self.documents: dict[str, Document] = {}
         self.plans: dict[str, ActionPlan] = {}
+        self.questions: dict[str, list[MeetingQuestion]] = {}  # by meeting key
         self.document_revisions: dict[str, int] = {}  # by document key, as the documents.revision column
         self.plan_revisions: dict[str, int] = {}
         self.decisions: list[Decision] = []
@@ -278,6 +280,27 @@ class FakePlanRepository(_FakeRepository):
 
     def list(self) -> list[ActionPlan]:
         return [copy.deepcopy(self.store.plans[k]).apply_completions() for k in sorted(self.store.plans)]
+
+
+class FakeQuestionRepository(_FakeRepository):
+    """Questions put at meetings, by meeting key."""
+
+    def save_for_meeting(self, meeting_key: str, questions) -> None:
+        questions = [copy.deepcopy(q) for q in questions]
+        if any(q.meeting_key != meeting_key for q in questions):
+            raise ModelError(f"a question of another meeting given for {meeting_key!r}")
+        if questions:
+            self.store.questions[meeting_key] = sorted(questions, key=lambda q: q.number)
+        else:
+            self.store.questions.pop(meeting_key, None)
+
+    def list(self, *, about: str | None = None) -> list[MeetingQuestion]:
+        return [
+            copy.deepcopy(q)
+            for key in sorted(self.store.questions)
+            for q in self.store.questions[key]
+            if about is None or q.about == about
+        ]
 
 
 class FakeNightlyRunRepository(_FakeRepository):
@@ -526,6 +549,7 @@ _REPOSITORIES = {
     "people": FakePersonRepository,
     "documents": FakeDocumentRepository,
     "plans": FakePlanRepository,
+    "questions": FakeQuestionRepository,
     "nightly_runs": FakeNightlyRunRepository,
     "glossary": FakeGlossaryRepository,
     "conditions": FakeConditionRepository,
