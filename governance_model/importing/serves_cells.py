@@ -72,8 +72,6 @@ class ServesReader:
             if not written:
                 continue
             unlabelled, labelled = split_serves_cell(written)
-            if not unlabelled and not labelled:
-                continue
             keys = self._resolve(facet, unlabelled, fail)
             if keys and numbered:
                 recommendation.serves = recommendation.serves.union(Serves.of_facets({facet: keys}))
@@ -93,8 +91,7 @@ class ServesReader:
                     count = len(recommendation.actions)
                     raise fail(
                         f"'{position}:' names action {position} of recommendation {recommendation.number}, "
-                        f"which has {count} action{'s' if count != 1 else ''} "
-                        f"{'so far' if count else 'in the rows up to here'}",
+                        f"which has {count} action{'s' if count != 1 else ''} up to this row",
                         facet.value,
                         written.text,
                     )
