@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from governance_model.errors import ModelError
 from governance_model.importing import fields
@@ -26,8 +26,22 @@ from governance_model.strategy import (
     follow_up_plan_key,
 )
 
-if TYPE_CHECKING:
-    from governance_model.importing.setup_yaml import _Reader
+
+
+class _Reader(Protocol):
+    """What these parts use of setup_yaml's reader: its file, context date, places and field checks."""
+
+    source: str
+    context: dt.date | None
+
+    def place(self, node: Any, column: str | None = None) -> fields.Place: ...
+    def fail(self, node: Any, message: str, column: str | None = None, text: Any = None) -> Exception: ...
+    def mapping(self, node: Any, what: str, allowed: set[str], required: set[str] = ..., parent: Any = None) -> Node: ...
+    def items(self, node: Node, key: str, what: str) -> list: ...
+    def text(self, node: Node, key: str, *, required: bool = False) -> str: ...
+    def key(self, node: Node, key: str) -> str: ...
+    def when(self, node: Node, key: str, context: dt.date) -> Any: ...
+    def person_ref(self, node: Node, key: str) -> str | None: ...
 
 # The facets' fields under `serves:`, singular or plural ("finding: X" or "findings: [X, Y]").
 FACET_FIELDS = {name: facet for facet in Facet for name in (facet.value, facet.plural)}

@@ -233,7 +233,8 @@ def _parse(
     for path, data, ref, setup_source in plan_files:
         strategy = delivered_strategy(ref, setup_source, find) if ref is not None else None
         plan, glossary = read_plan_file(
-            str(path), data, context=ref.context if ref else None, terms=terms, max_rows=limits.max_rows, people=people
+            str(path), data, context=ref.context if ref else None, terms=terms, max_rows=limits.max_rows, people=people,
+            framework=strategy.framework if strategy else None, strategy_key=strategy.key if strategy else None,
         )
         if ref is not None:
             if ref.title:

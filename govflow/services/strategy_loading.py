@@ -7,20 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from governance_model.errors import LoadError
+from governance_model.importing.serves_cells import unknown_name_message
 from governance_model.importing.setup_yaml import PlanReference
 from governance_model.importing.strategy_yaml import QuestionsAtMeeting
 from governance_model.model import ActionPlan, Body, Document, Meeting
 from governance_model.reason_words import day_words
-from governance_model.strategy import Facet, Serves, StrategyFramework
+from governance_model.strategy import Facet, Serves
 
 FindDocument = Callable[[str], "Document | None"]  # a document of this load, else a stored one
-
-
-def unknown_name(facet: Facet, written: str, strategy_key: str, framework: StrategyFramework) -> str:
-    """The message for a name the framework does not have, listing those it has."""
-    known = framework.names(facet)
-    listed = ", ".join(known) if known else f"none: the framework lists no {facet.plural}"
-    return f"{written!r} is not a {facet.value} of strategy {strategy_key!r}: its {facet.plural} are {listed}"
 
 
 def delivered_strategy(ref: PlanReference, setup_source: str, find: FindDocument) -> Document | None:
@@ -64,7 +58,7 @@ def apply_serves(plan: ActionPlan, ref: PlanReference, strategy: Document, setup
             for name in names:
                 key = framework.resolve(facet, name)
                 if key is None:
-                    raise fail(unknown_name(facet, name, strategy.key, framework), name)
+                    raise fail(unknown_name_message(framework, facet, name, strategy.key), name)
                 keys.setdefault(facet, []).append(key)
         serves = Serves.of_facets(keys)
         if entry.action is None:
