@@ -33,6 +33,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from governance_model.errors import ModelError
+from governance_model.strategy import MeetingQuestion
 from governance_model.model import (
     ActionPlan,
     Body,
@@ -110,6 +111,17 @@ def check_plan(plan: ActionPlan) -> None:
     _check_unique(
         (r.number for r in plan.recommendations), f"plan {plan.key!r} has more than one recommendation"
     )
+
+
+def check_questions(questions: Iterable[MeetingQuestion]) -> None:
+    """A meeting's questions are numbered 1, 2, … once each, and each says what was asked."""
+    questions = list(questions)
+    for question in questions:
+        if not isinstance(question.number, int) or isinstance(question.number, bool) or question.number < 1:
+            raise ModelError(f"a question at {question.meeting_key!r} needs a number 1 or more; got {question.number!r}")
+        if not question.question.strip():
+            raise ModelError(f"question {question.number} at {question.meeting_key!r} says nothing")
+    _check_unique((q.number for q in questions), "a meeting has more than one question")
 
 
 def stored_reminder_days(days: Iterable[int] | None, owner: str) -> tuple[int, ...] | None:

@@ -1,4 +1,4 @@
-"""A plan as CSV or Excel in seed 002's columns plus Status and RAG: a table that loads back to the same plan."""
+"""A plan as CSV or Excel in seed 002's columns plus what it serves, Status and RAG: a table that loads back to the same plan."""
 from __future__ import annotations
 
 import csv
@@ -6,9 +6,11 @@ import datetime as dt
 import io
 
 from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
+from governance_model.importing.serves_cells import serves_cell
 from governance_model.model import Action, ActionPlan, Recommendation
 from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag
 from governance_model.reason_words import short_day
+from governance_model.strategy import Facet, StrategyFramework
 from reports.errors import ReportError
 from reports.xlsx_sheet import Sheet, workbook_bytes
 
@@ -26,6 +28,7 @@ _WIDTHS = {  # characters, for the Excel sheet
     "When": 18,
     "Who": 8,
     "Measure of success": 50,
+    **{facet.label: 30 for facet in Facet},
     STATUS: 24,
     RAG: 60,
 }
@@ -40,7 +43,9 @@ _FILLS = {
 }
 
 
-def plan_table(plan: ActionPlan, judged: PlanRag | None = None) -> tuple[list[str], list[list[str]]]:
+def plan_table(
+    plan: ActionPlan, judged: PlanRag | None = None, framework: StrategyFramework | None = None
+) -> tuple[list[str], list[list[str]]]:
     """The header and one row of cell strings per recommendation; inside a cell, one line per item.
 
     The columns are seed 002's; "When" carries the plan's year as the seed writes it ("When (2022)"),
@@ -49,6 +54,9 @@ def plan_table(plan: ActionPlan, judged: PlanRag | None = None) -> tuple[list[st
     when the plan is judged, or when any action is done, so an export never loses a completion;
     with `judged` it says what was known on `judged.as_of`, like the RAG beside it. "RAG" comes with
     `judged`: the recommendation's RAG in words and why, then "N. <RAG in words>: <why>" per action.
+    "Finding", "Thread" and "Strand" (after the seed's columns) come when the plan delivers a
+    strategy or anything in it serves one: the recommendation's names, then "N: names" for each
+    action with names of its own; titles from `framework`, else keys (both read back the same).
     """
     verdicts = _verdicts(plan, judged)
     with_status = judged is not None or any(
@@ -56,6 +64,11 @@ def plan_table(plan: ActionPlan, judged: PlanRag | None = None) -> tuple[list[st
     )
     header = [*PLAN_COLUMNS]
     header[PLAN_COLUMNS.index("When")] = _when_header(plan.context_date)
+    with_serves = plan.strategy is not None or any(
+        rec.serves or any(a.serves for a in rec.actions) for rec in plan.recommendations
+    )
+    if with_serves:
+        header += [facet.label for facet in Facet]
     if with_status:
         header.append(STATUS)
     if judged is not None:
@@ -73,6 +86,8 @@ def plan_table(plan: ActionPlan, judged: PlanRag | None = None) -> tuple[list[st
             _who_cell(rec),
             _lines(m.text for m in rec.measures),
         ]
+        if with_serves:
+            row += [serves_cell(facet, rec, framework) for facet in Facet]
         if with_status:
             row.append(_status_cell(plan, rec, verdict))
         if judged is not None:
@@ -81,10 +96,10 @@ def plan_table(plan: ActionPlan, judged: PlanRag | None = None) -> tuple[list[st
     return header, rows
 
 
-def plan_csv(plan: ActionPlan, judged: PlanRag | None = None) -> bytes:
+def plan_csv(plan: ActionPlan, judged: PlanRag | None = None, framework: StrategyFramework | None = None) -> bytes:
     """The plan table as CSV (RFC 4180: CRLF between rows, cells with line breaks quoted), in UTF-8
     with a byte-order mark so that Excel reads the characters right."""
-    header, rows = plan_table(plan, judged)
+    header, rows = plan_table(plan, judged, framework)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -92,11 +107,17 @@ def plan_csv(plan: ActionPlan, judged: PlanRag | None = None) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def plan_xlsx(plan: ActionPlan, judged: PlanRag | None = None, *, stamp: dt.datetime | None = None) -> bytes:
+def plan_xlsx(
+    plan: ActionPlan,
+    judged: PlanRag | None = None,
+    framework: StrategyFramework | None = None,
+    *,
+    stamp: dt.datetime | None = None,
+) -> bytes:
     """The plan table as an Excel workbook: one sheet, a bold frozen header, wrapped text, the
     recommendation's RAG colour behind its RAG cell. The same plan gives the same bytes: the
     workbook's created and modified times are `stamp`, else midnight of `judged.as_of`, else 1980-01-01."""
-    header, rows = plan_table(plan, judged)
+    header, rows = plan_table(plan, judged, framework)
     verdicts = _verdicts(plan, judged)
     cells: list[list[str | int]] = [header]
     fills = {}

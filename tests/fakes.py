@@ -43,6 +43,7 @@ from governance_model.ports import AbstractUnitOfWork
 from governance_model.school_terms import AcademicYear, SchoolTerms
 from governance_model.strategy import MeetingQuestion
 from governance_model.repository_rules import (
+    check_questions,
     LONDON,
     check_aware,
     check_body,
@@ -289,6 +290,7 @@ class FakeQuestionRepository(_FakeRepository):
         questions = [copy.deepcopy(q) for q in questions]
         if any(q.meeting_key != meeting_key for q in questions):
             raise ModelError(f"a question of another meeting given for {meeting_key!r}")
+        check_questions(questions)
         if questions:
             self.store.questions[meeting_key] = sorted(questions, key=lambda q: q.number)
         else:

@@ -16,11 +16,14 @@ from governance_model.errors import LoadError, WhenError
 from governance_model.importing import fields
 from governance_model.importing.fields import Place
 from governance_model.importing.html_cells import EMPTY, Block, Cell, read_html_cell, read_plain_cell
+from governance_model.importing.serves_cells import SERVES_COLUMNS, ServesReader
+from governance_model.importing.status_cells import read_statuses
 from governance_model.importing.text_decoding import csv_row_of, decode_text
 from governance_model.importing.workbook_rows import workbook_rows
-from governance_model.limits import KEY_LENGTH, MAX_INTEGER, date_in_range, date_range_words
+from governance_model.limits import KEY_LENGTH, MAX_INTEGER
 from governance_model.model import Action, ActionPlan, Glossary, Measure, Recommendation
 from governance_model.school_terms import SchoolTerms
+from governance_model.strategy import StrategyFramework
 from governance_model.when import When, read_when_list
 
 # role → (the name messages use, the header names accepted, compared without case, spacing or
@@ -34,16 +37,17 @@ COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
     "measures": ("Measure of success", frozenset({"measure of success", "measures of success"})),
 }
 # Columns a plan may have but need not. "Status" holds one line per action ("complete on
-# 2022-03-10" or "open"). "RAG" (as the export writes it) is worked out on a day, not stored, so like
-# any other column not named here it is left unread.
+# 2022-03-10" or "open"); Finding, Thread and Strand what each serves of the plan's strategy
+# (serves_cells). "RAG" (as the export writes it) is worked out on a day, not stored, so like any
+# other column not named here it is left unread.
 OPTIONAL_COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
     "status": ("Status", frozenset({"status", "action status"})),
+    **SERVES_COLUMNS,
 }
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _CONTEXT_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")  # "When (from 2021-09-01)": a context day, not just a year
-_COMPLETE = re.compile(r"(?:completed?|done)\b(?:\s+on\b)?[\s:]*(?P<day>.*?)[\s.]*", re.I)
 _NUMBER = re.compile(r"(\d+)\s*([A-Za-z]?)\.?")
 _NUMBERS = r"\d+[a-z]?(?:\s*(?:,|&|\band\b)\s*\d+[a-z]?)*"
 _ALIGNED_LINE = re.compile(rf"\*?\s*aligned\s+(?:to|with)\s+recommendations?\s+(?P<numbers>{_NUMBERS})\s*\.?", re.I)
@@ -74,6 +78,8 @@ def read_plan_text(
     context: dt.date | None = None,
     terms: SchoolTerms | None = None,
     people: Collection[str] | None = None,
+    framework: StrategyFramework | None = None,
+    strategy_key: str | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read the council's own format (seed 002): a title line, a tab-separated table whose cells
     hold HTML lists, and an optional `## Glossary` section of "ACRONYM meaning" lines. `people`:
@@ -109,7 +115,10 @@ def read_plan_text(
             f"({' | '.join(label for label, _ in COLUMNS.values())})",
             file=source,
         )
-    plan = build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people)
+    plan = build_plan(
+        header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people,
+        framework=framework, strategy_key=strategy_key,
+    )
     return plan, glossary
 
 
@@ -121,6 +130,8 @@ def read_plan_csv(
     title: str | None = None,
     terms: SchoolTerms | None = None,
     people: Collection[str] | None = None,
+    framework: StrategyFramework | None = None,
+    strategy_key: str | None = None,
 ) -> ActionPlan:
     """Read a UTF-8 CSV plan: row 1 is the header; inside a cell each line is one list item."""
     text = decode_text(data, source, row_of=csv_row_of)
@@ -132,7 +143,10 @@ def read_plan_csv(
     except csv.Error as err:
         raise LoadError(f"not a readable CSV file: {err}", file=source, row=len(records) + 1) from err
     records = [[_unguard(value) for value in record] for record in records]
-    return _build_from_strings(records, source=source, title=title, context=context, terms=terms, people=people)
+    return _build_from_strings(
+        records, source=source, title=title, context=context, terms=terms, people=people,
+        framework=framework, strategy_key=strategy_key,
+    )
 
 
 def read_plan_xlsx(
@@ -144,10 +158,15 @@ def read_plan_xlsx(
     terms: SchoolTerms | None = None,
     max_rows: int | None = None,
     people: Collection[str] | None = None,
+    framework: StrategyFramework | None = None,
+    strategy_key: str | None = None,
 ) -> ActionPlan:
     """Read the first sheet of an Excel workbook: row 1 is the header; each line of a cell is one item."""
     records = workbook_rows(data, source, max_rows=max_rows)
-    return _build_from_strings(records, source=source, title=title, context=context, terms=terms, people=people)
+    return _build_from_strings(
+        records, source=source, title=title, context=context, terms=terms, people=people,
+        framework=framework, strategy_key=strategy_key,
+    )
 
 
 def read_plan_file(
@@ -158,18 +177,22 @@ def read_plan_file(
     terms: SchoolTerms | None = None,
     max_rows: int | None = None,
     people: Collection[str] | None = None,
+    framework: StrategyFramework | None = None,
+    strategy_key: str | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read a plan by its file name's extension: .txt/.tsv (the council's format), .csv or .xlsx.
     `terms`: the school terms its Whens are read against (the shipped table if None); `max_rows`:
     the most rows a sheet may have (a text file's lines are the caller's to count); `people`: the
-    initials a Who cell may name (None: any)."""
+    initials a Who cell may name (None: any); `framework`: that of the strategy the plan delivers
+    (the document `strategy_key`), which its Finding, Thread and Strand cells must name from."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    common = dict(context=context, terms=terms, people=people, framework=framework, strategy_key=strategy_key)
     if suffix in (".txt", ".tsv"):
-        return read_plan_text(data, name, context=context, terms=terms, people=people)
+        return read_plan_text(data, name, **common)
     if suffix == ".csv":
-        return read_plan_csv(data, name, context=context, terms=terms, people=people), Glossary()
+        return read_plan_csv(data, name, **common), Glossary()
     if suffix == ".xlsx":
-        return read_plan_xlsx(data, name, context=context, terms=terms, max_rows=max_rows, people=people), Glossary()
+        return read_plan_xlsx(data, name, max_rows=max_rows, **common), Glossary()
     raise LoadError(f"unknown plan file type {suffix or '(none)'!r}: use .txt, .tsv, .csv or .xlsx", file=name)
 
 
@@ -181,12 +204,17 @@ def _build_from_strings(
     context: dt.date | None,
     terms: SchoolTerms | None,
     people: Collection[str] | None,
+    framework: StrategyFramework | None,
+    strategy_key: str | None,
 ) -> ActionPlan:
     if not records:
         raise LoadError("the file is empty: row 1 must be the header", file=source, row=1)
     header = TableRow(1, [read_plain_cell(value) for value in records[0]])
     rows = [TableRow(number, [read_plain_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2)]
-    return build_plan(header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people)
+    return build_plan(
+        header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people,
+        framework=framework, strategy_key=strategy_key,
+    )
 
 
 def _unguard(value: str) -> str:
@@ -298,9 +326,12 @@ def build_plan(
     context: dt.date | None,
     terms: SchoolTerms | None = None,
     people: Collection[str] | None = None,
+    framework: StrategyFramework | None = None,
+    strategy_key: str | None = None,
 ) -> ActionPlan:
     """Read the rows of a plan table into an ActionPlan: numbered recommendations in file order,
-    their actions paired with the When and Who cells, their measures, merges and alignments.
+    their actions paired with the When and Who cells, their measures, merges and alignments, and
+    what each serves of the strategy `strategy_key` whose framework is `framework`.
     `people`: the initials a Who cell may name (None: any)."""
     columns = _read_header(header, source)
     if columns.context is not None:
@@ -315,6 +346,7 @@ def build_plan(
     plan = ActionPlan(key=plan_key(title), title=title, context_date=context, source=source)
     origins: dict[str, _Origin] = {}
     current: Recommendation | None = None
+    serves = ServesReader(list(columns.index), framework, strategy_key)
 
     for row in rows:
         if not any(row.cells):
@@ -377,16 +409,18 @@ def build_plan(
                 "who",
                 unknown[0],
             )
-        done_days = _read_statuses(cell("status"), len(action_texts), lambda m, t: fail(m, "status", t))
+        done_days = read_statuses(cell("status"), len(action_texts), lambda m, t: fail(m, "status", t))
         if recommendation.owner is None:
             recommendation.owner = lead
         elif lead is None:  # a continuation row without a Who keeps the recommendation's owner
             owners = [recommendation.owner] * len(action_texts)
         start = len(recommendation.actions) + 1
-        recommendation.actions += [
+        row_actions = [
             Action(position=start + i, text=text, when=when, owner=owner, done_on=done_on)
             for i, (text, when, owner, done_on) in enumerate(zip(action_texts, whens, owners, done_days))
         ]
+        recommendation.actions += row_actions
+        serves.read_row(cell, recommendation, row_actions, numbered=bool(number_cell), fail=fail)
         start = len(recommendation.measures) + 1
         measures = _list_items(cell("measures"), lambda m, t: fail(m, "measures", t))
         recommendation.measures += [Measure(position=start + i, text=t) for i, t in enumerate(measures)]
@@ -482,40 +516,6 @@ def _read_owners(cell: Cell, count: int, fail) -> tuple[str | None, list[str | N
     if len(names) == count:
         return names[0], list(names)
     raise fail(f"{len(names)} owners for {count} actions: give one owner, or one per action", cell.text)
-
-
-def _read_statuses(cell: Cell, count: int, fail) -> list[dt.date | None]:
-    """Pair the Status cell's lines with the row's actions: "complete on 2022-03-10" (or "complete
-    2022-03-10", "done on …") gives the day the action was done; "open", or anything else, leaves it open."""
-    lines = [b.text for b in cell.blocks]
-    if not lines:
-        return [None] * count
-    if count == 0:
-        raise fail("there is a status here but no action in this row for it to belong to", cell.text)
-    days: list[dt.date | None] = []
-    for line in lines:
-        complete = _COMPLETE.fullmatch(line.strip())
-        if not complete:
-            days.append(None)  # "open", "overdue", "in progress": not done
-            continue
-        day = complete.group("day")
-        try:
-            done_on = dt.date.fromisoformat(day)
-        except ValueError as err:
-            said = f"{day!r} is not a date" if day else "no day is given"
-            raise fail(f"the status says complete but {said}: write \"complete on YYYY-MM-DD\"", line) from err
-        if not date_in_range(done_on):
-            raise fail(f"the day an action was done must be {date_range_words()}", line)
-        days.append(done_on)
-    # Fewer lines than actions is only a problem when a completion could belong to more than one
-    # action; a single "On track" for the whole row says nothing about any one action.
-    if len(lines) > count or (len(lines) < count and any(days)):
-        raise fail(
-            f"{len(lines)} status line{'s' if len(lines) != 1 else ''} for {count} action{'s' if count != 1 else ''}: "
-            "give one line per action (\"complete on YYYY-MM-DD\" or \"open\")",
-            cell.text,
-        )
-    return days + [None] * (count - len(days))
 
 
 def note_links(note: str) -> tuple[list[str], list[str]]:

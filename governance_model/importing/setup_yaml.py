@@ -33,6 +33,7 @@ from governance_model.model import (
     is_link,
     StepKind,
 )
+from governance_model.importing.strategy_yaml import QuestionsAtMeeting, ServesEntry, read_framework, read_questions, read_serves
 from governance_model.school_terms import SchoolTerms
 from governance_model.when import read_when
 
@@ -48,6 +49,8 @@ class PlanReference:
     owner: str | None = None  # who overdue actions are escalated to
     reminder_days: tuple[int, ...] | None = None
     rag_tolerances: RagTolerances | None = None
+    strategy: str | None = None  # the key of the strategy document the plan delivers
+    serves: list[ServesEntry] = field(default_factory=list)  # what its recommendations and actions serve
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Setup:
     documents: list[Document] = field(default_factory=list)
     plans: list[PlanReference] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)
+    questions: list[QuestionsAtMeeting] = field(default_factory=list)
 
 
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}):(\d{2}))?$")
@@ -277,7 +281,7 @@ class _Reader:
 
     def document(self, node: Any, parent: _Node) -> Document:
         node = self.mapping(
-            node, "document", {"key", "title", "kind", "owner", "dated", "versions", "route", "exempt"}, {"key", "title", "dated"}, parent
+            node, "document", {"key", "title", "kind", "owner", "dated", "versions", "route", "exempt", "framework"}, {"key", "title", "dated"}, parent
         )
         key = self.key(node, "key")
         dated = fields.date(node["dated"], self.place(node, "dated"), what="a date YYYY-MM-DD: phrases without a year take it from here")
@@ -303,7 +307,10 @@ class _Reader:
             route=Route(steps),
             dated=dated,
             exempt=fields.flag(node.get("exempt", False), self.place(node, "exempt")),
+            framework=read_framework(self, node),
         )
+        if document.framework is not None and kind is not DocumentKind.STRATEGY:
+            raise self.fail(node, f"only a strategy has a framework of findings, threads and strands; {key!r} is a {kind.value}", "framework")
         keys = [s.key for s in steps]
         for raw, step in zip(raw_steps, steps):
             if keys.count(step.key) > 1:
@@ -401,7 +408,7 @@ class _Reader:
     def plan(self, node: Any, parent: _Node) -> PlanReference:
         if isinstance(node, str):
             return PlanReference(file=fields.text(node, self.place(parent, "plans"), required=True), line=parent.line)
-        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days", "rag"}, {"file"}, parent)
+        node = self.mapping(node, "plan", {"file", "title", "context", "owner", "reminder_days", "rag", "strategy", "serves"}, {"file"}, parent)
         return PlanReference(
             file=self.text(node, "file", required=True),
             title=self.text(node, "title", required=True) if node.get("title") is not None else None,
@@ -410,6 +417,8 @@ class _Reader:
             owner=self.person_ref(node, "owner"),
             reminder_days=self.reminder_days(node),
             rag_tolerances=self.rag_tolerances(node),
+            strategy=None if node.get("strategy") is None else self.key(node, "strategy"),
+            serves=read_serves(self, node),
         )
 
     def rag_tolerances(self, plan: _Node) -> RagTolerances | None:
@@ -449,7 +458,9 @@ def read_setup(
     if data is None:
         data = _Node()
     reader = _Reader(source, set(known_bodies), set(known_people), terms)
-    root = reader.mapping(data, "setup file", {"organisation", "context", "terms", "people", "bodies", "documents", "plans", "glossary"})
+    root = reader.mapping(
+        data, "setup file", {"organisation", "context", "terms", "people", "bodies", "documents", "plans", "glossary", "questions"}
+    )
     if "terms" in root and not (isinstance(root["terms"], str) and root["terms"].strip()):
         raise reader.fail(root, _TERMS_FIELD, "terms", root["terms"])
     reader.context = reader.date(root, "context")
@@ -462,6 +473,7 @@ def read_setup(
     setup.documents = [reader.document(d, root) for d in reader.items(root, "documents", "documents")]
     setup.plans = [reader.plan(p, root) for p in reader.items(root, "plans", "plan files")]
     setup.glossary = reader.glossary(root)
+    setup.questions = read_questions(reader, root, {m.key: m.day for b in setup.bodies for m in b.meetings if m.day})
     for kind, items, key in (("person", setup.people, "initials"), ("body", setup.bodies, "code"), ("document", setup.documents, "key")):
         seen: set[str] = set()
         for item in items:

@@ -169,6 +169,8 @@ class DocumentRow(OrganisationOwned, Base):
     # meeting of its bodies moved): the nightly run re-plans a document whose revision moved after
     # it read its snapshot instead of overwriting what was stored since.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A strategy's findings, threads, strands and links (storage/sql/frameworks.py); NULL: none (0015).
+    framework: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON(none_as_null=True))
 
     versions: Mapped[list[DocumentVersionRow]] = relationship(
         back_populates="document",
@@ -309,6 +311,7 @@ class ActionPlanRow(OrganisationOwned, Base):
     rag_at_risk_within_days: Mapped[Optional[int]]  # None: RagTolerances' default
     rag_stale_after_days: Mapped[Optional[int]]
     revision: Mapped[int] = mapped_column(default=0, server_default="0")  # as documents.revision: raised by a save or an update
+    strategy: Mapped[Optional[str]] = mapped_column(String(KEY))  # the strategy document it delivers (0015)
 
     recommendations: Mapped[list[RecommendationRow]] = relationship(
         back_populates="plan",
@@ -337,6 +340,9 @@ class RecommendationRow(OrganisationOwned, Base):
     note: Mapped[str] = mapped_column(Text)
     merged_with: Mapped[list[str]] = mapped_column(JSON)
     aligned_with: Mapped[list[str]] = mapped_column(JSON)
+    # What it serves of the plan's strategy: {"findings": [...], "threads": [...], "strands": [...]};
+    # NULL: nothing (0015).
+    serves: Mapped[Optional[dict[str, list[str]]]] = mapped_column(JSON(none_as_null=True))
 
     plan: Mapped[ActionPlanRow] = relationship(back_populates="recommendations")
     actions: Mapped[list[ActionRow]] = relationship(
@@ -375,6 +381,7 @@ class ActionRow(OrganisationOwned, Base):
     when_estimated: Mapped[Optional[bool]]
     when_duration: Mapped[Optional[str]] = mapped_column(String(ENUM))
     when_anchor: Mapped[Optional[str]] = mapped_column(Text)
+    serves: Mapped[Optional[dict[str, list[str]]]] = mapped_column(JSON(none_as_null=True))  # its own, as above
 
     recommendation: Mapped[RecommendationRow] = relationship(back_populates="actions")
 
@@ -412,6 +419,22 @@ class ProgressUpdateRow(OrganisationOwned, Base):
     action_complete: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[ActionPlanRow] = relationship(back_populates="updates")
+
+
+class MeetingQuestionRow(OrganisationOwned, Base):
+    """A question put at a meeting and its answer (0015). The meeting is named by its natural key, so
+    the questions outlive a setup load that builds the body's meetings again."""
+
+    __tablename__ = "meeting_questions"
+    __table_args__ = (UniqueConstraint("organisation", "meeting_key", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_key: Mapped[str] = mapped_column(String(KEY))
+    number: Mapped[int]
+    asked_by: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    about: Mapped[Optional[str]] = mapped_column(String(KEY), index=True)  # the document it was about
 
 
 class GlossaryTermRow(OrganisationOwned, Base):

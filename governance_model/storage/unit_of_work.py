@@ -25,6 +25,7 @@ from governance_model.storage.sql.nightly_runs import SqlNightlyRunRepository
 from governance_model.storage.sql.outbox import SqlOutboxRepository
 from governance_model.storage.sql.people import SqlPersonRepository
 from governance_model.storage.sql.plans import SqlPlanRepository
+from governance_model.storage.sql.questions import SqlQuestionRepository
 from governance_model.storage.sql.term_dates import SqlTermDateRepository
 from governance_model.storage.organisation_scope import SESSION_KEY, CouncilSession
 from governance_model.storage.tables import Base
@@ -37,6 +38,7 @@ _REPOSITORIES = {
     "people": SqlPersonRepository,
     "documents": SqlDocumentRepository,
     "plans": SqlPlanRepository,
+    "questions": SqlQuestionRepository,
     "nightly_runs": SqlNightlyRunRepository,
     "glossary": SqlGlossaryRepository,
     "conditions": SqlConditionRepository,

@@ -51,6 +51,8 @@ def print_load_summary(summary: LoadSummary) -> None:
         f"{summary.documents} documents ({summary.steps} route steps)",
         f"{summary.glossary_terms} glossary terms",
     ]
+    if summary.questions:
+        parts.append(f"{summary.questions} question{'s' if summary.questions != 1 else ''} put at meetings")
     if not summary.only_term_dates:
         into = "" if summary.organisation == DEFAULT_ORGANISATION else f" into council {summary.organisation}"
         out.print(f"loaded{into}: " + ", ".join(parts), highlight=False)

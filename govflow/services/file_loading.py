@@ -18,12 +18,14 @@ from pathlib import Path
 from governance_model.errors import LoadError
 from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import PlanReference, read_organisation, read_setup, read_terms_reference
+from governance_model.importing.strategy_yaml import QuestionsAtMeeting
 from governance_model.importing.term_dates import is_term_dates_file, read_term_dates_file
 from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
 from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
 from governance_model.school_terms import SchoolTerms, terms_for_reading
+from govflow.services.strategy_loading import FindDocument, apply_serves, check_questions, delivered_strategy
 from govflow.settings import Settings, variable
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
@@ -76,6 +78,7 @@ class LoadSummary:
     documents: int = 0
     steps: int = 0
     glossary_terms: int = 0
+    questions: int = 0  # questions put at meetings
     plans: list[PlanSummary] = field(default_factory=list)
     term_dates: list[TermDatesSummary] = field(default_factory=list)  # one per term file loaded, else the stored ones
     organisation: str = DEFAULT_ORGANISATION  # the council it went into
@@ -83,7 +86,7 @@ class LoadSummary:
     @property
     def only_term_dates(self) -> bool:
         """Whether the load held term dates and nothing else."""
-        counts = (self.people, self.bodies, self.meetings, self.documents, self.steps, self.glossary_terms)
+        counts = (self.people, self.bodies, self.meetings, self.documents, self.steps, self.glossary_terms, self.questions)
         return not any(counts) and not self.plans and any(t.loaded_now for t in self.term_dates)
 
 
@@ -129,6 +132,7 @@ class _Parsed:
     plans: list[ActionPlan] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)
     document_sources: dict[str, str] = field(default_factory=dict)  # document key → the setup file it is in
+    questions: list[tuple[QuestionsAtMeeting, str]] = field(default_factory=list)  # with the setup file each is in
 
 
 @dataclass
@@ -174,13 +178,19 @@ def _term_files(files: list[_File], limits: FileLimits) -> tuple[list[_File], li
 
 
 def _parse(
-    files: Iterable[_File], known_bodies: set[str], known_people: set[str], terms: SchoolTerms, limits: FileLimits
+    files: Iterable[_File],
+    known_bodies: set[str],
+    known_people: set[str],
+    terms: SchoolTerms,
+    limits: FileLimits,
+    stored_document: FindDocument = lambda key: None,
 ) -> _Parsed:
     """Every setup file first (in the order given), then the plans they name and the plan files
-    given, read knowing everyone the setups list: a plan's owners must be known people."""
+    given, read knowing everyone the setups list: a plan's owners must be known people, and what
+    it serves must be in the framework of the strategy it delivers (loaded now or stored)."""
     parsed = _Parsed()
     plan_sources: dict[str, str] = {}
-    plan_files: list[tuple[Path, bytes, PlanReference | None]] = []
+    plan_files: list[tuple[Path, bytes, PlanReference | None, str | None]] = []
 
     for file in files:
         path, source = file.path, file.source
@@ -199,13 +209,14 @@ def _parse(
             parsed.documents += setup.documents
             parsed.document_sources.update((d.key, source) for d in setup.documents)
             parsed.glossary.terms.update(setup.glossary.terms)
+            parsed.questions += [(group, source) for group in setup.questions]
             for ref in setup.plans:
                 plan_path = (path.parent / ref.file)
                 if not plan_path.exists():
                     raise LoadError(f"plan file {ref.file!r} not found (looked in {plan_path.parent})", file=source, row=ref.line, column="file", text=ref.file)
-                plan_files.append((plan_path, read_bytes(plan_path, limits), ref))
+                plan_files.append((plan_path, read_bytes(plan_path, limits), ref, source))
         elif suffix in PLAN_SUFFIXES:
-            plan_files.append((path, file.data, None))
+            plan_files.append((path, file.data, None, None))
         else:
             raise LoadError(
                 f"unknown kind of file {suffix or '(no extension)'}: expected a setup (.yaml), a plan (.txt, .tsv, .csv,"
@@ -214,7 +225,13 @@ def _parse(
             )
 
     people = known_people | {p.initials for p in parsed.people}
-    for path, data, ref in plan_files:
+    loaded = {d.key: d for d in parsed.documents}
+
+    def find(key: str) -> Document | None:
+        return loaded.get(key) or stored_document(key)
+
+    for path, data, ref, setup_source in plan_files:
+        strategy = delivered_strategy(ref, setup_source, find) if ref is not None else None
         plan, glossary = read_plan_file(
             str(path), data, context=ref.context if ref else None, terms=terms, max_rows=limits.max_rows, people=people
         )
@@ -222,11 +239,23 @@ def _parse(
             if ref.title:
                 plan.title, plan.key = ref.title, plan_key(ref.title)
             plan.owner, plan.reminder_days, plan.rag_tolerances = ref.owner, ref.reminder_days, ref.rag_tolerances
+            if strategy is not None:
+                plan.strategy = strategy.key
+                apply_serves(plan, ref, strategy, setup_source)
         parsed.glossary.terms.update(glossary.terms)
         if plan.key in plan_sources:
             raise LoadError(f"plan {plan.key!r} is loaded twice in one go (also from {plan_sources[plan.key]})", file=str(path))
         plan_sources[plan.key] = str(path)
         parsed.plans.append(plan)
+    for group, source in parsed.questions:
+        if group.follow_ups is not None:
+            if group.follow_ups.key in plan_sources:
+                raise LoadError(
+                    f"plan {group.follow_ups.key!r} is loaded twice in one go (also from {plan_sources[group.follow_ups.key]})",
+                    file=source, row=group.line, column="meeting", text=group.meeting_key,
+                )
+            plan_sources[group.follow_ups.key] = source
+            parsed.plans.append(group.follow_ups)
     return parsed
 
 
@@ -243,8 +272,13 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         council = new_terms or uow.term_dates.get()
         stored_bodies = {b.code: b for b in uow.bodies.list()}
         known_people = {p.initials for p in uow.people.list()}
-        parsed = _parse(others, set(stored_bodies), known_people, terms_for_reading(council), limits)
-        meetings = MeetingIndex({**stored_bodies, **{b.code: b for b in parsed.bodies}}.values())
+        parsed = _parse(others, set(stored_bodies), known_people, terms_for_reading(council), limits, uow.documents.get)
+        all_bodies = {**stored_bodies, **{b.code: b for b in parsed.bodies}}
+        meetings = MeetingIndex(all_bodies.values())
+        documents_now = {d.key: d for d in parsed.documents}
+        meetings_by_key = {m.key: (b, m) for b in all_bodies.values() for m in b.meetings}
+        for group, source in parsed.questions:
+            check_questions([group], source, meetings_by_key, lambda k: documents_now.get(k) or uow.documents.get(k))
         for document in parsed.documents:
             bind_meetings(document, meetings)
         _check_links(parsed.documents, uow, parsed.document_sources)
@@ -259,6 +293,8 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         _touch_routes_planned_from(uow, parsed, stored_bodies, new_terms is not None)
         for plan in parsed.plans:
             uow.plans.save(plan)
+        for group, _ in parsed.questions:
+            uow.questions.save_for_meeting(group.meeting_key, group.questions)
         if parsed.glossary.terms:
             uow.glossary.merge(parsed.glossary)
         uow.commit()
@@ -269,6 +305,7 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         documents=len(parsed.documents),
         steps=sum(len(d.route.steps) for d in parsed.documents),
         glossary_terms=len(parsed.glossary.terms),
+        questions=sum(len(group.questions) for group, _ in parsed.questions),
         plans=[summarise_plan(p) for p in parsed.plans],
         term_dates=[summarise_terms(t) for t in loaded] if loaded else [summarise_terms(council, loaded_now=False)] if council else [],
         organisation=uow.organisation,

@@ -42,6 +42,7 @@ from governance_model.storage.sql.common import (
     tuple_or_none,
     when_of,
 )
+from governance_model.storage.sql.frameworks import framework_json, framework_of
 from governance_model.storage.tables import (
     DecisionRow,
     DocumentRow,
@@ -73,6 +74,7 @@ class SqlDocumentRepository(SqlRepository):
         row.owner = document.owner
         row.dated = document.dated
         row.exempt = document.exempt
+        row.framework = framework_json(document.framework)
         row.revision = (row.revision or 0) + 1
 
         versions = {v.number: v for v in row.versions}
@@ -363,13 +365,17 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
         DocumentRow.owner,
         DocumentRow.dated,
         DocumentRow.exempt,
+        json_text(DocumentRow.framework),
     )
     if where is not None:
         query = query.where(where)
     kinds = _DOCUMENT_KINDS
+    texts = JsonTexts()
     documents = {
-        id_: Document(key=key, title=title, kind=kinds[kind], owner=owner, dated=dated, exempt=exempt)
-        for id_, key, title, kind, owner, dated, exempt in plain_rows(session, query)
+        id_: Document(
+            key=key, title=title, kind=kinds[kind], owner=owner, dated=dated, exempt=exempt, framework=framework_of(texts[framework])
+        )
+        for id_, key, title, kind, owner, dated, exempt, framework in plain_rows(session, query)
     }
     if not documents:
         return []

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from governance_model.errors import ModelError
 from governance_model.model import Action, ActionPlan, Measure, ProgressUpdate, RagTolerances, Recommendation
+from governance_model.strategy import Serves
 from governance_model.repository_rules import check_plan, check_update, stored_reminder_days, updates_to_add
 from governance_model.storage.sql.common import (
     JsonTexts,
@@ -52,6 +53,7 @@ class SqlPlanRepository(SqlRepository):
         row.context_date = plan.context_date
         row.source = plan.source
         row.owner = plan.owner
+        row.strategy = plan.strategy
         reminder_days = stored_reminder_days(plan.reminder_days, f"plan {plan.key!r}")
         row.reminder_days = list(reminder_days) if reminder_days is not None else None
         tolerances = plan.rag_tolerances
@@ -69,6 +71,7 @@ class SqlPlanRepository(SqlRepository):
             rec_row.note = rec.note
             rec_row.merged_with = list(rec.merged_with)
             rec_row.aligned_with = list(rec.aligned_with)
+            rec_row.serves = rec.serves.as_dict() or None
             _replace_actions(rec_row, rec.actions)
             _replace_measures(rec_row, rec.measures)
             rec_rows.append(rec_row)
@@ -132,6 +135,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         json_text(ActionPlanRow.reminder_days),
         ActionPlanRow.rag_at_risk_within_days,
         ActionPlanRow.rag_stale_after_days,
+        ActionPlanRow.strategy,
     )
     if where is not None:
         query = query.where(where)
@@ -144,8 +148,9 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
             owner=owner,
             reminder_days=tuple_or_none(texts[reminder_days]),
             rag_tolerances=_tolerances(at_risk, stale),
+            strategy=strategy,
         )
-        for id_, key, title, context_date, source, owner, reminder_days, at_risk, stale in plain_rows(session, query)
+        for id_, key, title, context_date, source, owner, reminder_days, at_risk, stale, strategy in plain_rows(session, query)
     }
     if not plans:
         return []
@@ -159,6 +164,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         RecommendationRow.note,
         json_text(RecommendationRow.merged_with),
         json_text(RecommendationRow.aligned_with),
+        json_text(RecommendationRow.serves),
     ).order_by(RecommendationRow.plan_id, RecommendationRow.ordinal)
     actions = select(
         ActionRow.recommendation_id,
@@ -166,6 +172,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         ActionRow.text,
         ActionRow.owner,
         ActionRow.done_on,
+        json_text(ActionRow.serves),
         *when_of(ActionRow),
     ).order_by(ActionRow.recommendation_id, ActionRow.ordinal)
     measures = select(MeasureRow.recommendation_id, MeasureRow.position, MeasureRow.text).order_by(
@@ -200,7 +207,7 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
         updates = updates.join(ActionPlanRow, ProgressUpdateRow.plan_id == ActionPlanRow.id).where(where)
 
     recommendations: dict[int, Recommendation] = {}
-    for id_, plan_id, number, text, owner, note, merged_with, aligned_with in plain_rows(session, recommendations_query):
+    for id_, plan_id, number, text, owner, note, merged_with, aligned_with, serves in plain_rows(session, recommendations_query):
         plan = plans.get(plan_id)
         if plan is not None:
             recommendation = Recommendation(
@@ -210,16 +217,17 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                 note=note,
                 merged_with=list(texts[merged_with]),
                 aligned_with=list(texts[aligned_with]),
+                serves=Serves.from_dict(texts[serves]),
             )
             plan.recommendations.append(recommendation)
             recommendations[id_] = recommendation
     whens = Whens()
     for row in plain_rows(session, actions):
-        recommendation_id, position, text, owner, done_on = row[:5]
+        recommendation_id, position, text, owner, done_on, serves = row[:6]
         recommendation = recommendations.get(recommendation_id)
         if recommendation is not None:
             recommendation.actions.append(
-                Action(position=position, text=text, when=whens[row[5:]], owner=owner, done_on=done_on)
+                Action(position=position, text=text, when=whens[row[6:]], owner=owner, done_on=done_on, serves=Serves.from_dict(texts[serves]))
             )
     for recommendation_id, position, text in plain_rows(session, measures):
         recommendation = recommendations.get(recommendation_id)
@@ -270,6 +278,7 @@ def _replace_actions(rec_row: RecommendationRow, actions: list[Action]) -> None:
         action_row.text = action.text
         action_row.owner = action.owner
         action_row.done_on = action.done_on
+        action_row.serves = action.serves.as_dict() or None
         store_when(action_row, action.when)
         rows.append(action_row)
     rec_row.actions = rows
