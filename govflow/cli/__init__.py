@@ -40,7 +40,7 @@ routes.register(app)  # decide, meeting list|move|cancel|confirm, step done, con
 directory.register(app)  # people, documents (and meeting list, in the meeting group)
 reminders.register(app)  # send
 updates.register(app)  # update
-reports.register(app)  # report board|plan
+reports.register(app)  # report board|plan|strategy
 nightly.register(app)  # nightly, deploy, serve-nightly
 
 

@@ -1,4 +1,5 @@
-"""`govflow report board BODY` and `govflow report plan PLAN`: the reports boards read, for a day."""
+"""`govflow report board BODY`, `govflow report plan PLAN` and `govflow report strategy KEY`: the
+reports boards read, for a day."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,10 +9,10 @@ import typer
 
 from govflow import wiring
 from govflow.cli.console import fail, out, parse_date
-from govflow.services import report_writing
+from govflow.services import report_writing, strategy_reports
 from govflow.settings import Settings
 
-report_app = typer.Typer(no_args_is_help=True, help="Reports: the Report to Board, and an action plan with RAG.")
+report_app = typer.Typer(no_args_is_help=True, help="Reports: the Report to Board, an action plan with RAG, and a strategy finding by finding.")
 
 FORMATS = {"md": ".md", "html": ".html", "csv": ".csv", "xlsx": ".xlsx"}
 
@@ -67,3 +68,16 @@ def plan(
 ) -> None:
     """An action plan with status, RAG and the reason for it, and the latest update, per recommendation."""
     _report("plan", plan_key, as_of, out_dir, formats, report_writing.plan_report, report_writing.render_plan)
+
+
+@report_app.command("strategy")
+def strategy(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="the strategy's document key (a document with findings, threads and strands)")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="YYYY-MM-DD: the day RAG is judged on (default: today)")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="folder to write the report to (default: print the Markdown)")] = None,
+    formats: Annotated[Optional[list[str]], typer.Option("--format", help="md, html, csv or xlsx (repeatable; default with --out: all four)")] = None,
+) -> None:
+    """How a strategy answers for itself: for each finding, thread and strand, the actions serving it
+    with their RAG and latest update, its own RAG, the gaps; the findings × strands matrix; the
+    questions at meetings and the actions their answers led to."""
+    _report("strategy", key, as_of, out_dir, formats, strategy_reports.strategy_report, strategy_reports.render_strategy)

@@ -37,6 +37,7 @@ from governance_model.publication import Publication
 from governance_model.rag import PlanRag, judge_plan
 from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
+from govflow.services import strategy_reports
 from reports.errors import ReportError
 from reports.manifest import WrittenEntry, entry_name, manifest_bytes, manifest_path, read_manifest
 
@@ -57,8 +58,8 @@ class PlanReport:
 
 @dataclass(frozen=True)
 class WrittenReport:
-    kind: str  # "board" | "plan"
-    key: str  # the body code or plan key
+    kind: str  # "board" | "plan" | "strategy"
+    key: str  # the body code, plan key or strategy (document) key
     title: str
     files: tuple[Path, ...]
     markdown: str  # a board report's Markdown (its Prefect artifact); empty for plans
@@ -110,6 +111,7 @@ class _Records:
     events: list
     plans: list
     conditions: list
+    questions: list = field(default_factory=list)  # put at meetings (only read when a strategy has a framework)
     # Worked out once per day asked and kept (a records object `govflow serve` keeps between requests).
     _planned: dict = field(default_factory=dict, repr=False)
 
@@ -132,6 +134,7 @@ class _Records:
             events=uow.audit.list(),
             plans=plans,
             conditions=conditions,
+            questions=uow.questions.list() if strategy_reports.strategies(documents) else [],
         )
 
     @property
@@ -290,12 +293,13 @@ def open_papers_window(body: Body, day: dt.date, calendar: WorkingCalendar | Non
 @lru_cache(maxsize=1)
 def _renderers() -> str:
     """A digest of the code that turns a report's sources into its files (the `reports` package, its
-    templates, and the RAG rules): a new version of any of them makes every report new."""
+    templates, and the RAG and strategy roll-up rules): a new version of any of them makes every report new."""
     import governance_model.rag
+    import governance_model.strategy_account
     import reports
 
     folder = Path(reports.__file__).parent
-    paths = sorted(folder.rglob("*.py")) + sorted((folder / "templates").glob("*.j2")) + [Path(governance_model.rag.__file__)]
+    paths = sorted(folder.rglob("*.py")) + sorted((folder / "templates").glob("*.j2")) + [Path(governance_model.rag.__file__), Path(governance_model.strategy_account.__file__)]
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -330,13 +334,15 @@ def write_reports(
     on_error: OnError | None = None,
     records: Snapshot | None = None,
 ) -> list[WrittenReport]:
-    """Write the night's reports into `out_dir` — board/<BODY>.md|.html and plan/<plan>.md|.html|.csv|.xlsx —
+    """Write the night's reports into `out_dir` — board/<BODY>.md|.html, plan/<plan>.md|.html|.csv|.xlsx and
+    strategy/<document>.md|.html|.csv|.xlsx —
     and record what each was made from in its index.json; returns the reports written:
 
     - the Report to Board of each public body a route comes to whose meeting's papers window is open
       on `as_of` (`papers_window`);
     - the report of each plan whose sources (`plan_source`) differ from those its files were written
-      from, or whose files are missing.
+      from, or whose files are missing;
+    - the same for each public strategy (a document with a framework; govflow.services.strategy_reports).
 
     Every other report is left as it was written (it says the day it was written for).
 
@@ -365,6 +371,17 @@ def write_reports(
             if on_error is None:
                 raise
             on_error(f"plan {plan.key}", error)
+    strategies: list[tuple[Any, str]] = []
+    for document in strategy_reports.strategies(d for d in records.documents if not d.exempt):
+        try:
+            parts = (document, records.plans, records.questions, records.bodies, records.documents, records.conditions)
+            source = _digest("strategy", strategy_reports.strategy_sources(*parts))
+            if not current(entry_name("strategy", document.key), source, strategy_reports.STRATEGY_FORMATS):
+                strategies.append((strategy_reports.strategy_account(*parts, as_of), source))
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(f"strategy {document.key}", error)
     calendar = WorkingCalendar()
     used = {s.body_code for d in records.documents for s in d.route.steps if s.body_code}
     bodies = []
@@ -385,9 +402,15 @@ def write_reports(
             for suffix in BOARD_FORMATS:
                 (out_dir / "board" / f"{body.code}{suffix}").unlink(missing_ok=True)
             manifest.pop(entry_name("board", body.code), None)
-    plan_keys = {entry_name("plan", p.key) for p in records.plans}
-    for name in [n for n in manifest if n.startswith("plan/") and n not in plan_keys]:
-        del manifest[name]  # a plan no longer stored: its last files stay, as a board's do
+    for document in records.documents:
+        if document.exempt:  # marked exempt since its strategy report was written: the public copy goes
+            for suffix in strategy_reports.STRATEGY_FORMATS:
+                (out_dir / "strategy" / f"{document.key}{suffix}").unlink(missing_ok=True)
+            manifest.pop(entry_name("strategy", document.key), None)
+    kept = {entry_name("plan", p.key) for p in records.plans}
+    kept |= {entry_name("strategy", d.key) for d in strategy_reports.strategies(records.documents)}
+    for name in [n for n in manifest if n.startswith(("plan/", "strategy/")) and n not in kept]:
+        del manifest[name]  # a plan (a strategy) no longer stored: its last files stay, as a board's do
 
     def write(kind: str, key: str, render: Callable[[Any], dict[str, bytes]], report: Any, source: str) -> tuple[tuple[Path, ...], dict[str, bytes]] | None:
         """Render one report, write its files as <kind>/<key><suffix> and note them in the index;
@@ -416,6 +439,9 @@ def write_reports(
         for report, source in changed:
             if (done := write("plan", report.plan.key, render_plan, report, source)) is not None:
                 written.append(WrittenReport("plan", report.plan.key, report.plan.title, done[0], ""))  # only boards become artifacts
+        for account, source in strategies:
+            if (done := write("strategy", account.key, strategy_reports.render_strategy, account, source)) is not None:
+                written.append(WrittenReport("strategy", account.key, account.title, done[0], ""))
     finally:
         write_file(manifest_path(out_dir), manifest_bytes(manifest))
     return written
