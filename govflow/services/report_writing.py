@@ -31,10 +31,11 @@ from zoneinfo import ZoneInfo
 from governance_model.board_report import BoardReport, build_board_report
 from governance_model.errors import ModelError
 from governance_model.linked_routes import plan_routes
-from governance_model.model import ActionPlan, Body, Meeting, MeetingStatus, StepForecast
+from governance_model.model import ActionPlan, Body, Document, Meeting, MeetingStatus, StepForecast
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.publication import Publication
 from governance_model.rag import PlanRag, judge_plan
+from governance_model.strategy import StrategyFramework
 from governance_model.route_planner import MeetingIndex, RoutePlan
 from governance_model.working_days import WorkingCalendar
 from govflow.services import strategy_reports
@@ -54,6 +55,7 @@ PREPARATION_DAYS = 5  # working days before a meeting's papers deadline that its
 class PlanReport:
     plan: ActionPlan
     judged: PlanRag
+    framework: StrategyFramework | None = None  # of the strategy it delivers: its columns name titles
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,14 @@ def plan_report(uow: AbstractUnitOfWork, plan_key: str, as_of: dt.date) -> PlanR
             keys = ", ".join(p.key for p in uow.plans.list())
             raise ModelError(f"no action plan {plan_key!r} (plans: {keys or 'none loaded'})")
         conditions = uow.conditions.list()
-    return PlanReport(plan, judge_plan(plan, as_of, conditions))
+        framework = _framework_of(plan, uow.documents.get)
+    return PlanReport(plan, judge_plan(plan, as_of, conditions), framework)
+
+
+def _framework_of(plan: ActionPlan, document: Callable[[str], Document | None]) -> StrategyFramework | None:
+    """The framework of the strategy `plan` delivers (None: it delivers none, or that has none)."""
+    delivered = document(plan.strategy) if plan.strategy else None
+    return delivered.framework if delivered is not None else None
 
 
 def render_board(report: BoardReport) -> dict[str, bytes]:
@@ -235,8 +244,8 @@ def render_plan(report: PlanReport) -> dict[str, bytes]:
     return {
         ".md": plan_markdown(report.plan, report.judged).encode(),
         ".html": plan_html(report.plan, report.judged).encode(),
-        ".csv": plan_csv(report.plan, report.judged),
-        ".xlsx": plan_xlsx(report.plan, report.judged),
+        ".csv": plan_csv(report.plan, report.judged, report.framework),
+        ".xlsx": plan_xlsx(report.plan, report.judged, report.framework),
     }
 
 
@@ -313,11 +322,12 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(f"{_renderers()}\n{text}".encode()).hexdigest()
 
 
-def plan_source(plan: ActionPlan, conditions: Iterable[Any]) -> str:
+def plan_source(plan: ActionPlan, conditions: Iterable[Any], framework: StrategyFramework | None = None) -> str:
     """What a plan's report is made from, as a digest: the plan with its recommendations, actions
-    and progress updates, and the conditions its contingent actions wait for. Not the day: the
-    nightly writes the report again when this changes, not because a day has passed."""
-    return _digest("plan", plan, tuple(conditions))
+    and progress updates, the conditions its contingent actions wait for, and the framework of the
+    strategy it delivers (whose names its columns show). Not the day: the nightly writes the report
+    again when this changes, not because a day has passed."""
+    return _digest("plan", plan, tuple(conditions), framework)
 
 
 def board_source(report: BoardReport) -> str:
@@ -362,11 +372,13 @@ def write_reports(
         return entry is not None and entry.source == source and all((out_dir / f"{name}{s}").exists() for s in suffixes)
 
     changed: list[tuple[PlanReport, str]] = []
+    documents_by_key = {d.key: d for d in records.documents}
     for plan in records.plans:
         try:
-            source = plan_source(plan, records.conditions)
+            framework = _framework_of(plan, documents_by_key.get)
+            source = plan_source(plan, records.conditions, framework)
             if not current(entry_name("plan", plan.key), source, PLAN_FORMATS):
-                changed.append((PlanReport(plan, judge_plan(plan, as_of, records.conditions)), source))
+                changed.append((PlanReport(plan, judge_plan(plan, as_of, records.conditions), framework), source))
         except Exception as error:
             if on_error is None:
                 raise
@@ -458,7 +470,8 @@ class RequestedReport:
     report: Any  # BoardReport | PlanReport
 
     def render(self) -> dict[str, bytes]:
-        return render_board(self.report) if self.kind == "board" else render_plan(self.report)
+        renderers = {"board": render_board, "plan": render_plan, "strategy": strategy_reports.render_strategy}
+        return renderers[self.kind](self.report)
 
 
 class BoardRecords:
@@ -508,7 +521,17 @@ def public_report(
             if plan is None:
                 return None
             conditions = uow.conditions.list()
-        return RequestedReport(kind, key, as_of, plan_source(plan, conditions), PlanReport(plan, judge_plan(plan, as_of, conditions)))
+            framework = _framework_of(plan, uow.documents.get)
+        report = PlanReport(plan, judge_plan(plan, as_of, conditions), framework)
+        return RequestedReport(kind, key, as_of, plan_source(plan, conditions, framework), report)
+    if kind == "strategy":
+        with uow:
+            document = uow.documents.get(key)
+            if document is None or document.exempt or document.framework is None:
+                return None
+            parts = (document, uow.plans.list(), uow.questions.list(about=key), uow.bodies.list(), uow.documents.list(), uow.conditions.list())
+        source = _digest("strategy", strategy_reports.strategy_sources(*parts))
+        return RequestedReport(kind, key, as_of, source, strategy_reports.strategy_account(*parts, as_of))
     return None
 
 

@@ -1,5 +1,5 @@
-"""The report routes: `/reports/board/<BODY>.md|.html` and `/reports/plan/<plan>.md|.html|.csv|.xlsx`,
-each report as it stands today, for the public.
+"""The report routes: `/reports/board/<BODY>.md|.html`, `/reports/plan/<plan>.md|.html|.csv|.xlsx` and
+`/reports/strategy/<document>.md|.html|.csv|.xlsx`, each report as it stands today, for the public.
 
 The nightly writes a report only where someone will read it that night (see
 govflow.services.report_writing); any report is rendered here on request. A request reads what the
@@ -7,8 +7,8 @@ report is made from (`report_writing.public_report`; for a board, from the recor
 requests, `report_writing.BoardRecords`) and takes its ETag from that and the day, so a client
 that has it gets 304 without anything being rendered. The bytes come from the reports
 folder when the nightly wrote that very report (its index.json says so), else from an in-memory
-cache of what was rendered here, else they are rendered now. Exempt bodies have no public report:
-asking for one is answered like asking for a body that does not exist.
+cache of what was rendered here, else they are rendered now. Exempt bodies and exempt strategies
+have no public report: asking for one is answered like asking for one that does not exist.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from governance_model.ports import AbstractUnitOfWork
 from govflow import wiring
 from govflow.services import report_writing
 from govflow.services.report_writing import RequestedReport
+from govflow.services.strategy_reports import STRATEGY_FORMATS
 from govflow.settings import Settings
 from govflow.web.feeds import plain_text
 from reports.errors import ReportError
@@ -37,7 +38,7 @@ from reports.manifest import WrittenEntry, manifest_path, read_manifest
 
 log = logging.getLogger(__name__)
 
-FORMATS = {"board": report_writing.BOARD_FORMATS, "plan": report_writing.PLAN_FORMATS}
+FORMATS = {"board": report_writing.BOARD_FORMATS, "plan": report_writing.PLAN_FORMATS, "strategy": STRATEGY_FORMATS}
 CONTENT_TYPES = {
     ".md": "text/markdown; charset=utf-8",
     ".html": "text/html; charset=utf-8",

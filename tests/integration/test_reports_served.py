@@ -175,3 +175,29 @@ def test_a_report_that_cannot_be_built_is_answered_500_without_the_reason_and_th
     assert (status, body) == (500, b"This report cannot be built at the moment.\n")
     assert "etag" not in headers
     assert request(served, "/reports/board/SSPB.md")[0] == 200
+
+
+def test_a_strategys_report_is_served_with_its_plan_naming_the_findings_and_not_once_it_is_exempt(uow_factory, served):
+    southend(uow_factory)
+
+    answers = {suffix: request(served, f"/reports/strategy/send-strategy-2021-24{suffix}") for suffix in (".md", ".html", ".csv", ".xlsx")}
+
+    assert {s: a[0] for s, a in answers.items()} == dict.fromkeys(answers, 200)
+    markdown = answers[".md"][2].decode()
+    assert "Oversight and challenge of SEND" in markdown and "Preparing for adulthood" in markdown
+    assert 'role="img"' in answers[".html"][2].decode()  # the findings × strands matrix
+    etag = answers[".md"][1]["etag"]
+    assert request(served, "/reports/strategy/send-strategy-2021-24.md", headers={"If-None-Match": etag})[0] == 304
+    # The plan that delivers it names its findings by title in its Finding column.
+    plan_csv = request(served, f"/reports/plan/{PLAN}.csv")[2].decode("utf-8-sig")
+    assert plan_csv.splitlines()[0].startswith("No,Recommendation,Summary actions,When (2022),Who,Measure of success,Finding,Thread,Strand")
+    assert "Oversight and challenge of SEND" in plan_csv
+    assert request(served, "/reports/strategy/no-such-strategy.md")[0] == 404
+    assert request(served, "/reports/strategy/send-strategy-2021-24.svg")[0] == 404
+
+    with uow_factory() as uow:
+        document = uow.documents.get("send-strategy-2021-24")
+        document.exempt = True
+        uow.documents.save(document)
+        uow.commit()
+    assert request(served, "/reports/strategy/send-strategy-2021-24.md")[0] == 404

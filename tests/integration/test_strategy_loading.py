@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from governance_model.errors import LoadError
+from governance_model.rag import Rag
 from governance_model.strategy import LinkKind, Serves, follow_up_plan_key
 from govflow.services import file_loading
 from govflow.services.night_planning import run_nightly
+from govflow.services.report_writing import plan_report
+from govflow.services.strategy_reports import render_strategy, strategy_report
 from reports.plan_export import plan_csv, plan_xlsx
 
 pytestmark = pytest.mark.database
@@ -216,3 +219,51 @@ def test_a_framework_belongs_to_a_strategy_only(uow_factory, tmp_path: Path) -> 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LoadError, match="only a strategy has a framework"):
         file_loading.load_files([path], uow_factory())
+
+
+# ---- the reports the examples give (acceptance of issue 15)
+
+
+def test_seed_003_s_report_shows_its_three_findings_threads_and_five_strands_all_gaps_until_a_plan_serves_them(uow_factory) -> None:
+    file_loading.load_files([ESSEX], uow_factory())
+    account = strategy_report(_essex_uow(uow_factory), "essex-send-strategy-2021", dt.date(2022, 1, 20))
+    assert (len(account.findings), len(account.threads), len(account.strands)) == (3, 3, 5)
+    # The paper has no delivery plan: nothing serves any finding, and the report says so.
+    assert all(entry.rollup.gap for entry in account.findings + account.threads + account.strands)
+    markdown = render_strategy(account)[".md"].decode()
+    for title in ("Accurate identification of need", "Quality of EHC plans", "Joint commissioning", "Equity", "Ambition",
+                  "Performance Infrastructure", "Workforce Development and Wellbeing"):
+        assert title in markdown
+    assert "Gap" in markdown
+    # The public question at PAF Scrutiny is listed under its meeting, with the actions it led to.
+    (meeting,) = account.meetings
+    assert meeting.meeting_key == "PAFScrutiny-2021-11-10" and meeting.day == dt.date(2021, 11, 10)
+    (answered,) = meeting.questions
+    assert [a.judged.owner for a in answered.follow_ups] == ["RH", "RH", "RH"]
+    assert "Dengie" in markdown and "Tara Strydom" in markdown
+
+
+def test_southend_s_rag_by_finding_agrees_with_the_action_level_rag_of_its_plan(uow_factory) -> None:
+    file_loading.load_files([SOUTHEND], uow_factory())
+    as_of = dt.date(2022, 3, 1)
+    account = strategy_report(uow_factory(), "send-strategy-2021-24", as_of)
+    plan = plan_report(uow_factory(), SOUTHEND_PLAN, as_of)
+    action_rag = {(a.recommendation, a.position): a.rag for r in plan.judged.recommendations for a in r.actions}
+    by_finding = {e.key: e for e in account.findings}
+    for finding in by_finding.values():
+        serving = {
+            (rec.number, action.position)
+            for rec in plan.plan.recommendations
+            for action in rec.actions
+            if finding.key in rec.serving(action).findings
+        }
+        shown = {(a.judged.recommendation, a.judged.position): a.judged.rag for a in finding.rollup.actions}
+        assert set(shown) == serving, finding.key
+        assert shown == {k: action_rag[k] for k in serving}, finding.key  # the same RAG, action by action
+        if serving:
+            rags = set(shown.values())
+            expected = Rag.COMPLETE if rags == {Rag.COMPLETE} else max(rags, key=lambda r: r.severity)
+            assert finding.rollup.rag is expected, finding.key
+    # On 1 March 2022 recommendation 1's January actions are overdue, so oversight is red; nothing serves adulthood.
+    assert by_finding["oversight"].rollup.rag is Rag.OVERDUE
+    assert by_finding["adulthood"].rollup.gap
