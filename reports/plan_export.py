@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from governance_model.importing.plan_table import COLUMNS, FORMULA_STARTS, OPTIONAL_COLUMNS, note_links
-from governance_model.importing.serves_cells import serves_cell
+from governance_model.importing.serves_cells import header_with_strategy, serves_cell
 from governance_model.model import Action, ActionPlan, Recommendation
 from governance_model.rag import ActionRag, PlanRag, Rag, RecommendationRag
 from governance_model.reason_words import short_day
@@ -68,7 +68,7 @@ def plan_table(
         rec.serves or any(a.serves for a in rec.actions) for rec in plan.recommendations
     )
     if with_serves:
-        header += [facet.label for facet in Facet]
+        header += [header_with_strategy(facet, plan.strategy) for facet in Facet]
     if with_status:
         header.append(STATUS)
     if judged is not None:

@@ -16,7 +16,7 @@ from governance_model.errors import LoadError, WhenError
 from governance_model.importing import fields
 from governance_model.importing.fields import Place
 from governance_model.importing.html_cells import EMPTY, Block, Cell, read_html_cell, read_plain_cell
-from governance_model.importing.serves_cells import SERVES_COLUMNS, ServesReader
+from governance_model.importing.serves_cells import SERVES_COLUMNS, FindFramework, ServesReader, strategy_named_in_headers
 from governance_model.importing.status_cells import read_statuses
 from governance_model.importing.text_decoding import csv_row_of, decode_text
 from governance_model.importing.workbook_rows import workbook_rows
@@ -80,6 +80,7 @@ def read_plan_text(
     people: Collection[str] | None = None,
     framework: StrategyFramework | None = None,
     strategy_key: str | None = None,
+    find_framework: FindFramework | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read the council's own format (seed 002): a title line, a tab-separated table whose cells
     hold HTML lists, and an optional `## Glossary` section of "ACRONYM meaning" lines. `people`:
@@ -117,7 +118,7 @@ def read_plan_text(
         )
     plan = build_plan(
         header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people,
-        framework=framework, strategy_key=strategy_key,
+        framework=framework, strategy_key=strategy_key, find_framework=find_framework,
     )
     return plan, glossary
 
@@ -132,6 +133,7 @@ def read_plan_csv(
     people: Collection[str] | None = None,
     framework: StrategyFramework | None = None,
     strategy_key: str | None = None,
+    find_framework: FindFramework | None = None,
 ) -> ActionPlan:
     """Read a UTF-8 CSV plan: row 1 is the header; inside a cell each line is one list item."""
     text = decode_text(data, source, row_of=csv_row_of)
@@ -145,7 +147,7 @@ def read_plan_csv(
     records = [[_unguard(value) for value in record] for record in records]
     return _build_from_strings(
         records, source=source, title=title, context=context, terms=terms, people=people,
-        framework=framework, strategy_key=strategy_key,
+        framework=framework, strategy_key=strategy_key, find_framework=find_framework,
     )
 
 
@@ -160,12 +162,13 @@ def read_plan_xlsx(
     people: Collection[str] | None = None,
     framework: StrategyFramework | None = None,
     strategy_key: str | None = None,
+    find_framework: FindFramework | None = None,
 ) -> ActionPlan:
     """Read the first sheet of an Excel workbook: row 1 is the header; each line of a cell is one item."""
     records = workbook_rows(data, source, max_rows=max_rows)
     return _build_from_strings(
         records, source=source, title=title, context=context, terms=terms, people=people,
-        framework=framework, strategy_key=strategy_key,
+        framework=framework, strategy_key=strategy_key, find_framework=find_framework,
     )
 
 
@@ -179,6 +182,7 @@ def read_plan_file(
     people: Collection[str] | None = None,
     framework: StrategyFramework | None = None,
     strategy_key: str | None = None,
+    find_framework: FindFramework | None = None,
 ) -> tuple[ActionPlan, Glossary]:
     """Read a plan by its file name's extension: .txt/.tsv (the council's format), .csv or .xlsx.
     `terms`: the school terms its Whens are read against (the shipped table if None); `max_rows`:
@@ -186,7 +190,7 @@ def read_plan_file(
     initials a Who cell may name (None: any); `framework`: that of the strategy the plan delivers
     (the document `strategy_key`), which its Finding, Thread and Strand cells must name from."""
     suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
-    common = dict(context=context, terms=terms, people=people, framework=framework, strategy_key=strategy_key)
+    common = dict(context=context, terms=terms, people=people, framework=framework, strategy_key=strategy_key, find_framework=find_framework)
     if suffix in (".txt", ".tsv"):
         return read_plan_text(data, name, **common)
     if suffix == ".csv":
@@ -206,6 +210,7 @@ def _build_from_strings(
     people: Collection[str] | None,
     framework: StrategyFramework | None,
     strategy_key: str | None,
+    find_framework: FindFramework | None = None,
 ) -> ActionPlan:
     if not records:
         raise LoadError("the file is empty: row 1 must be the header", file=source, row=1)
@@ -213,7 +218,7 @@ def _build_from_strings(
     rows = [TableRow(number, [read_plain_cell(v) for v in values]) for number, values in enumerate(records[1:], start=2)]
     return build_plan(
         header, rows, source=source, title=title or _stem(source), context=context, terms=terms, people=people,
-        framework=framework, strategy_key=strategy_key,
+        framework=framework, strategy_key=strategy_key, find_framework=find_framework,
     )
 
 
@@ -328,6 +333,7 @@ def build_plan(
     people: Collection[str] | None = None,
     framework: StrategyFramework | None = None,
     strategy_key: str | None = None,
+    find_framework: FindFramework | None = None,
 ) -> ActionPlan:
     """Read the rows of a plan table into an ActionPlan: numbered recommendations in file order,
     their actions paired with the When and Who cells, their measures, merges and alignments, and
@@ -343,7 +349,23 @@ def build_plan(
             row=header.number,
             column=columns.names["when"],
         )
-    plan = ActionPlan(key=plan_key(title), title=title, context_date=context, source=source)
+    named = strategy_named_in_headers(columns.names, source, header.number)
+    if named is not None and named[0] != strategy_key:
+        key, heading = named
+        if strategy_key is not None:
+            raise LoadError(
+                f"the {heading!r} column names strategy {key!r}, but the setup file says the plan delivers {strategy_key!r}",
+                file=source, row=header.number, column=heading, text=heading,
+            )
+        if framework is None:  # a framework given with no key is the one the heading names
+            framework = find_framework(key) if find_framework else None
+        if framework is None:
+            raise LoadError(
+                f"the {heading!r} column names strategy {key!r}, but no document {key!r} with a framework is loaded or stored",
+                file=source, row=header.number, column=heading, text=heading,
+            )
+        strategy_key = key
+    plan = ActionPlan(key=plan_key(title), title=title, context_date=context, source=source, strategy=strategy_key)
     origins: dict[str, _Origin] = {}
     current: Recommendation | None = None
     serves = ServesReader(list(columns.index), framework, strategy_key)

@@ -28,6 +28,35 @@ _VALUE_SEPARATOR = ";"
 
 Fail = Callable[..., LoadError]  # fail(message, role, text): a LoadError naming file, row and column
 
+# "Finding (strategy send-strategy-2021-24)": the export names the strategy in the heading, so a plan
+# file loaded on its own (with no setup file saying what it delivers) knows which framework it names.
+_HEADER_STRATEGY = re.compile(r"\(\s*strategy\s+(?P<key>[^()]+?)\s*\)", re.I)
+FindFramework = Callable[[str], "StrategyFramework | None"]  # a strategy's key → its framework, if held
+
+
+def header_with_strategy(facet: Facet, strategy_key: str | None) -> str:
+    """The heading the export writes: "Finding (strategy KEY)", or "Finding" for no strategy."""
+    return f"{facet.label} (strategy {strategy_key})" if strategy_key else facet.label
+
+
+def strategy_named_in_headers(names: dict[str, str], source: str, row: int) -> tuple[str, str] | None:
+    """The strategy key the Finding, Thread and Strand headings name ("Finding (strategy KEY)"), and
+    the heading naming it; None when none does. Two headings naming different strategies are an error."""
+    named: tuple[str, str] | None = None
+    for role in SERVES_COLUMNS:
+        written = names.get(role)
+        match = _HEADER_STRATEGY.search(written) if written else None
+        if match is None:
+            continue
+        key = match.group("key")
+        if named is not None and named[0] != key:
+            raise LoadError(
+                f"the {named[1]!r} column names strategy {named[0]!r} and this one {key!r}: a plan delivers one strategy",
+                file=source, row=row, column=written, text=written,
+            )
+        named = named or (key, written)
+    return named
+
 
 def split_serves_cell(cell: Cell) -> tuple[list[str], dict[int, list[str]]]:
     """The names a cell gives without a label, and those it gives each labelled action, in order:

@@ -235,6 +235,7 @@ def _parse(
         plan, glossary = read_plan_file(
             str(path), data, context=ref.context if ref else None, terms=terms, max_rows=limits.max_rows, people=people,
             framework=strategy.framework if strategy else None, strategy_key=strategy.key if strategy else None,
+            find_framework=lambda key: getattr(find(key), "framework", None),
         )
         if ref is not None:
             if ref.title:

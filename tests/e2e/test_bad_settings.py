@@ -50,6 +50,7 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], set[str]]] = {
     ("update",): ([PLAN, "11", "--on", "2022-03-01", "--done", "chair appointed"], EVERY | {DATABASE}),
     ("report", "board"): (["SSPB", "--as-of", "2021-10-06"], EVERY | {DATABASE}),
     ("report", "plan"): ([PLAN, "--as-of", "2022-05-01"], EVERY | {DATABASE}),
+    ("report", "strategy"): (["send-strategy-2021-24", "--as-of", "2022-05-01"], EVERY | {DATABASE}),
     ("nightly",): (["--as-of", "2021-10-06"], EVERY | {DATABASE, SMTP}),
     ("serve-nightly",): ([], EVERY | {DATABASE, SMTP}),
 }

@@ -32,9 +32,14 @@ def test_the_nightly_flow_writes_the_reports_and_links_them_from_the_councils_su
     written = {Path(p).relative_to(reports_dir).as_posix() for p in summary["reports_written"]}
     # A board report for every body a route comes to whose meeting's papers window is open on 6
     # October 2021 (SSPB meets that day, JCB on 20 October, Cabinet on 12 October; SENDOps's window
-    # opens on the 7th), and the plan, written for the first time, in all four forms.
+    # opens on the 7th), and the plan and the strategy it delivers, written for the first time, in all four forms.
     bodies = {"JCB", "SSPB", "Cabinet"}
-    assert written == {f"board/{b}{s}" for b in bodies for s in (".md", ".html")} | {f"plan/{PLAN}{s}" for s in (".md", ".html", ".csv", ".xlsx")}
+    four = (".md", ".html", ".csv", ".xlsx")
+    assert written == (
+        {f"board/{b}{s}" for b in bodies for s in (".md", ".html")}
+        | {f"plan/{PLAN}{s}" for s in four}
+        | {f"strategy/send-strategy-2021-24{s}" for s in four}
+    )
     assert all((reports_dir / p).stat().st_size > 0 for p in written)
     assert not (reports_dir / "board" / "SENDOps.md").exists()  # rendered on request by `govflow serve`
     sspb = (reports_dir / "board" / "SSPB.md").read_text(encoding="utf-8")

@@ -190,7 +190,10 @@ def test_a_strategys_report_is_served_with_its_plan_naming_the_findings_and_not_
     assert request(served, "/reports/strategy/send-strategy-2021-24.md", headers={"If-None-Match": etag})[0] == 304
     # The plan that delivers it names its findings by title in its Finding column.
     plan_csv = request(served, f"/reports/plan/{PLAN}.csv")[2].decode("utf-8-sig")
-    assert plan_csv.splitlines()[0].startswith("No,Recommendation,Summary actions,When (2022),Who,Measure of success,Finding,Thread,Strand")
+    assert plan_csv.splitlines()[0].startswith(
+        "No,Recommendation,Summary actions,When (2022),Who,Measure of success,"
+        "Finding (strategy send-strategy-2021-24),Thread (strategy send-strategy-2021-24),Strand (strategy send-strategy-2021-24)"
+    )
     assert "Oversight and challenge of SEND" in plan_csv
     assert request(served, "/reports/strategy/no-such-strategy.md")[0] == 404
     assert request(served, "/reports/strategy/send-strategy-2021-24.svg")[0] == 404

@@ -267,3 +267,29 @@ def test_southend_s_rag_by_finding_agrees_with_the_action_level_rag_of_its_plan(
     # On 1 March 2022 recommendation 1's January actions are overdue, so oversight is red; nothing serves adulthood.
     assert by_finding["oversight"].rollup.rag is Rag.OVERDUE
     assert by_finding["adulthood"].rollup.gap
+
+
+def test_an_exported_plan_loaded_on_its_own_knows_its_strategy_from_its_headings(uow_factory, tmp_path: Path) -> None:
+    file_loading.load_files([SOUTHEND], uow_factory())
+    with uow_factory() as uow:
+        plan = uow.plans.get(SOUTHEND_PLAN)
+        framework = uow.documents.get("send-strategy-2021-24").framework
+    export = tmp_path / "edited.csv"
+    export.write_bytes(plan_csv(plan, framework=framework))
+    assert "Finding (strategy send-strategy-2021-24)" in export.read_bytes().decode("utf-8-sig").splitlines()[0]
+
+    (summary,) = file_loading.load_files([export], uow_factory()).plans  # no setup file says what it delivers
+    with uow_factory() as uow:
+        loaded = uow.plans.get(summary.key)
+    assert loaded.strategy == "send-strategy-2021-24"
+    assert loaded.recommendations == plan.recommendations
+
+    # A heading naming a strategy that is not held, or another than the setup file's, is refused.
+    other = tmp_path / "other.csv"
+    other.write_bytes(export.read_bytes().replace(b"strategy send-strategy-2021-24", b"strategy old-strategy"))
+    with pytest.raises(LoadError, match="names strategy 'old-strategy', but no document 'old-strategy' with a framework") as caught:
+        file_loading.load_files([other], uow_factory())
+    assert (caught.value.row, caught.value.column) == (1, "Finding (strategy old-strategy)")
+    setup = _load(tmp_path, "plans:\n  - {file: other.csv, title: P, strategy: strategy}\n")
+    with pytest.raises(LoadError, match="names strategy 'old-strategy', but the setup file says the plan delivers 'strategy'"):
+        file_loading.load_files([setup], uow_factory())

@@ -17,7 +17,8 @@ from tests.data import SEED_002
 from tests.unit.strategy_frameworks import ESSEX, essex_framework
 
 SEED_COLUMNS = ["No", "Recommendation", "Summary actions", "When (2022)", "Who", "Measure of success"]
-SERVES_COLUMNS = ["Finding", "Thread", "Strand"]
+SERVES_COLUMNS = ["Finding", "Thread", "Strand"]  # a plan that delivers no strategy
+NAMED_COLUMNS = [f"{name} (strategy {ESSEX})" for name in SERVES_COLUMNS]  # one that delivers seed 003's
 READERS = {"csv": (plan_csv, read_plan_csv), "xlsx": (plan_xlsx, read_plan_xlsx)}
 
 
@@ -43,7 +44,8 @@ def tagged_plan() -> ActionPlan:
 
 
 def cells(header: list[str], rows: list[list[str]], number: str) -> dict[str, str]:
-    return dict(zip(header, next(row for row in rows if row[0] == number)))
+    """The row's cells by heading, without the strategy it names ("Finding (strategy KEY)" → "Finding")."""
+    return dict(zip((h.split(" (strategy ")[0] for h in header), next(row for row in rows if row[0] == number)))
 
 
 # --- Round trips --------------------------------------------------------------------------------
@@ -89,10 +91,10 @@ def test_names_that_look_like_formulas_or_hold_a_separator_survive(fmt):
 
 def test_the_columns_come_after_the_seeds_and_before_status_and_rag():
     plan = tagged_plan()
-    assert plan_table(plan)[0] == SEED_COLUMNS + SERVES_COLUMNS
-    assert plan_table(plan, judge_plan(plan, dt.date(2022, 5, 1)))[0] == SEED_COLUMNS + SERVES_COLUMNS + ["Status", "RAG"]
+    assert plan_table(plan)[0] == SEED_COLUMNS + NAMED_COLUMNS
+    assert plan_table(plan, judge_plan(plan, dt.date(2022, 5, 1)))[0] == SEED_COLUMNS + NAMED_COLUMNS + ["Status", "RAG"]
     sheet = load_workbook(io.BytesIO(plan_xlsx(plan))).worksheets[0]
-    assert [c.value for c in sheet[1]] == SEED_COLUMNS + SERVES_COLUMNS
+    assert [c.value for c in sheet[1]] == SEED_COLUMNS + NAMED_COLUMNS
 
 
 def test_a_plan_that_delivers_a_strategy_has_the_columns_even_before_anything_serves_it():
@@ -100,7 +102,7 @@ def test_a_plan_that_delivers_a_strategy_has_the_columns_even_before_anything_se
     assert plan_table(plan)[0] == SEED_COLUMNS
     plan.strategy = ESSEX
     header, rows = plan_table(plan)
-    assert header == SEED_COLUMNS + SERVES_COLUMNS
+    assert header == SEED_COLUMNS + NAMED_COLUMNS
     assert all(row[-3:] == ["", "", ""] for row in rows)
 
 
