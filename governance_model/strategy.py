@@ -4,6 +4,7 @@ an action of a plan that delivers it serves of it, and the questions put at a me
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -82,10 +83,13 @@ class StrategyLink:
 
 
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width spaces and joiners, soft hyphens
 
 
 def name_key(text: str) -> str:
-    """How a name written in a cell is compared: case, spacing and a leading bullet do not matter."""
+    """How a name written in a cell is compared: case, spacing, a leading bullet, invisible characters
+    and how an accent is encoded ("í" as one character or two) do not matter."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     return _SPACES.sub(" ", text.strip().lstrip("·•-–* ").strip()).casefold()
 
 
@@ -126,7 +130,13 @@ class StrategyFramework:
         return None
 
     def validate(self) -> None:
+        if not (self.findings or self.threads or self.strands):
+            raise ModelError("a framework needs at least one finding, thread or strand")
         for facet in Facet:
+            keys = [name_key(entry.key) for entry in self.entries(facet)]
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            if twice:
+                raise ModelError(f"two {facet.plural} have the key {twice[0]!r}: each needs its own")
             seen: dict[str, str] = {}
             for entry in self.entries(facet):
                 for name in dict.fromkeys((name_key(entry.key), name_key(entry.title))):

@@ -147,6 +147,10 @@ def read_serves(reader: _Reader, plan: Node) -> list[ServesEntry]:
         raise reader.fail(plan, "'serves' must map recommendation numbers (\"6a\", or \"6a.2\" for its action 2) to what they serve", "serves", node)
     entries = []
     for written, raw in node.items():
+        if isinstance(written, (float, bool)) or not isinstance(written, (str, int)):
+            raise reader.fail(
+                node, f"write each key under 'serves' in quotes, e.g. \"1.10\": YAML reads {written!r} unquoted as something else", "serves", written
+            )
         target = _TARGET.match(str(written).strip().lower())
         if target is None:
             raise reader.fail(node, "under 'serves', write a recommendation's number (\"6a\") or one of its actions (\"6a.2\")", "serves", written)
@@ -156,6 +160,8 @@ def read_serves(reader: _Reader, plan: Node) -> list[ServesEntry]:
             values = value if isinstance(value, list) else [value]
             facet = FACET_FIELDS[name]
             names.setdefault(facet, []).extend(fields.text(v, reader.place(raw, name), required=True) for v in values)
+        if not any(names.values()):
+            raise reader.fail(raw if isinstance(raw, Node) else node, f"{written} serves nothing: name a finding, thread or strand", "serves", written)
         action = target.group("action")
         entries.append(ServesEntry(target.group("number"), int(action) if action else None, names, raw.line or node.line, str(written)))
     return entries

@@ -20,12 +20,19 @@ from governance_model.importing.plan_table import plan_key, read_plan_file
 from governance_model.importing.setup_yaml import PlanReference, read_organisation, read_setup, read_terms_reference
 from governance_model.importing.strategy_yaml import QuestionsAtMeeting
 from governance_model.importing.term_dates import is_term_dates_file, read_term_dates_file
-from governance_model.model import ActionPlan, Body, Document, Glossary, Person, link_document, recommendation_sort_key
+from governance_model.model import ActionPlan, Body, Document, DocumentKind, Glossary, Person, link_document, recommendation_sort_key
 from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.route_planner import MeetingIndex, bind_meetings
 from governance_model.school_terms import SchoolTerms, terms_for_reading
-from govflow.services.strategy_loading import FindDocument, apply_serves, check_questions, delivered_strategy
+from govflow.services.strategy_loading import (
+    FindDocument,
+    apply_serves,
+    check_links,
+    check_questions,
+    check_stored_plans_still_serve,
+    delivered_strategy,
+)
 from govflow.settings import Settings, variable
 
 SETUP_SUFFIXES = {".yaml", ".yml"}
@@ -279,8 +286,17 @@ def load_files(paths: Iterable[Path], uow: AbstractUnitOfWork, limits: FileLimit
         meetings = MeetingIndex(all_bodies.values())
         documents_now = {d.key: d for d in parsed.documents}
         meetings_by_key = {m.key: (b, m) for b in all_bodies.values() for m in b.meetings}
+        def held(key: str) -> Document | None:
+            return documents_now.get(key) or uow.documents.get(key)
+
         for group, source in parsed.questions:
-            check_questions([group], source, meetings_by_key, lambda k: documents_now.get(k) or uow.documents.get(k))
+            check_questions([group], source, meetings_by_key, held, uow.plans.get)
+            if group.follow_ups is not None and not group.follow_ups.recommendations and group.follow_ups not in parsed.plans:
+                parsed.plans.append(group.follow_ups)  # emptied: the actions of an earlier load go
+        strategies = [d for d in parsed.documents if d.kind is DocumentKind.STRATEGY]
+        check_links(parsed.documents, parsed.document_sources, held)
+        if strategies:
+            check_stored_plans_still_serve(strategies, parsed.document_sources, uow.plans.list(), {p.key for p in parsed.plans})
         for document in parsed.documents:
             bind_meetings(document, meetings)
         _check_links(parsed.documents, uow, parsed.document_sources)

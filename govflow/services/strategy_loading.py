@@ -12,7 +12,7 @@ from governance_model.importing.setup_yaml import PlanReference
 from governance_model.importing.strategy_yaml import QuestionsAtMeeting
 from governance_model.model import ActionPlan, Body, Document, Meeting
 from governance_model.reason_words import day_words
-from governance_model.strategy import Facet, Serves
+from governance_model.strategy import Facet, Serves, follow_up_plan_key
 
 FindDocument = Callable[[str], "Document | None"]  # a document of this load, else a stored one
 
@@ -70,12 +70,57 @@ def apply_serves(plan: ActionPlan, ref: PlanReference, strategy: Document, setup
         action.serves = action.serves.union(serves)
 
 
+def check_links(documents: list[Document], sources: dict[str, str], find: FindDocument) -> None:
+    """A framework's link to a document govflow holds (`{title: …, document: KEY}`) names one loaded
+    or stored, and not the strategy itself."""
+    for document in documents:
+        for link in document.framework.links if document.framework else ():
+            if link.document is None:
+                continue
+            if link.document == document.key:
+                problem = "is this strategy itself"
+            elif find(link.document) is None:
+                problem = "is no document loaded or stored (leave out 'document' for a strategy govflow does not hold)"
+            else:
+                continue
+            raise LoadError(
+                f"the strategy {document.key!r} {link.kind.words} {link.title!r}, whose document {link.document!r} {problem}",
+                file=sources.get(document.key), column=link.kind.value, text=link.document,
+            )
+
+
+def check_stored_plans_still_serve(documents: list[Document], sources: dict[str, str], stored_plans: list[ActionPlan], loaded_plans: set[str]) -> None:
+    """A strategy loaded again keeps every finding, thread and strand that a stored plan (one not
+    loaded again now) serves: otherwise that plan would name what its strategy no longer has."""
+    for document in documents:
+        framework = document.framework
+        for plan in stored_plans:
+            if plan.strategy != document.key or plan.key in loaded_plans:
+                continue
+            for recommendation in plan.recommendations:
+                for facet in Facet:
+                    used = list(recommendation.serves.of(facet)) + [k for a in recommendation.actions for k in a.serves.of(facet)]
+                    known = {e.key for e in framework.entries(facet)} if framework else set()
+                    missing = next((key for key in used if key not in known), None)
+                    if missing is not None:
+                        raise LoadError(
+                            f"plan {plan.key!r} (recommendation {recommendation.number}) serves {facet.value} {missing!r} of "
+                            f"{document.key!r}, which this file no longer lists: keep it, or load the plan again without it first",
+                            file=sources.get(document.key), column="framework", text=missing,
+                        )
+
+
 def check_questions(
-    groups: list[QuestionsAtMeeting], setup_source: str, meetings: dict[str, tuple[Body, Meeting]], find: FindDocument
+    groups: list[QuestionsAtMeeting],
+    setup_source: str,
+    meetings: dict[str, tuple[Body, Meeting]],
+    find: FindDocument,
+    stored_plan: Callable[[str], ActionPlan | None] = lambda key: None,
 ) -> None:
     """Every meeting questions are recorded at is a meeting of a body loaded or stored, and every
     document they are about is too; the follow-up plan is named for the body and the day, and its
-    overdue actions go to the document's owner."""
+    overdue actions go to the document's owner. Questions listed again without the actions an
+    earlier load gave them leave that plan with none (a meeting's questions are replaced whole)."""
     for group in groups:
         found = meetings.get(group.meeting_key)
         if found is None:
@@ -91,6 +136,10 @@ def check_questions(
                     f"the questions are about {group.about!r}, but no such document is loaded or stored",
                     file=setup_source, row=group.line, column="about", text=group.about,
                 )
+        if group.follow_ups is None and stored_plan(follow_up_plan_key(group.meeting_key)) is not None:
+            group.follow_ups = ActionPlan(
+                key=follow_up_plan_key(group.meeting_key), title="", source=setup_source, strategy=group.about
+            )
         if group.follow_ups is not None:
             body, meeting = found
             day = f" on {day_words(meeting.day)}" if meeting.day else ""

@@ -36,7 +36,8 @@ def strategy_report(uow: AbstractUnitOfWork, key: str, as_of: dt.date) -> Strate
         if document is None or document.framework is None:
             known = ", ".join(d.key for d in strategies(documents))
             what = "no document" if document is None else "no strategy framework (findings, threads, strands) for document"
-            raise ModelError(f"{what} {key!r} (strategies: {known or 'none loaded'})")
+            council = f" in council {uow.organisation!r} (GOVFLOW_ORGANISATION names another)"
+            raise ModelError(f"{what} {key!r}{council} (strategies: {known or 'none loaded'})")
         plans, questions = uow.plans.list(), uow.questions.list(about=key)
         bodies, conditions = uow.bodies.list(), uow.conditions.list()
     return strategy_account(document, plans, questions, bodies, documents, conditions, as_of)

@@ -293,3 +293,77 @@ def test_an_exported_plan_loaded_on_its_own_knows_its_strategy_from_its_headings
     setup = _load(tmp_path, "plans:\n  - {file: other.csv, title: P, strategy: strategy}\n")
     with pytest.raises(LoadError, match="names strategy 'old-strategy', but the setup file says the plan delivers 'strategy'"):
         file_loading.load_files([setup], uow_factory())
+
+
+@pytest.mark.parametrize(
+    "framework, column, message",
+    [
+        (["findings: [{key: f1, title: Alpha}, {key: f1, title: Beta}]"], "framework", "two findings have the key 'f1'"),
+        (["findings: []"], "framework", "needs at least one finding, thread or strand"),
+        (["findings: [{key: f1, title: Alpha}]", "aligns_with: [{title: Sufficiency, document: nosuch}]"], "aligns_with", "is no document loaded or stored"),
+        (["findings: [{key: f1, title: Alpha}]", "depends_on: [{title: Itself, document: strategy}]"], "depends_on", "is this strategy itself"),
+    ],
+)
+def test_a_framework_that_cannot_be_told_apart_or_links_to_nothing_is_refused(uow_factory, tmp_path: Path, framework, column, message) -> None:
+    text = textwrap.dedent(SMALL)
+    text = text[: text.index("    framework:")] + "    framework:\n" + "".join(f"      {line}\n" for line in framework)
+    (tmp_path / "setup.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError, match=message) as caught:
+        file_loading.load_files([tmp_path / "setup.yaml"], uow_factory())
+    assert caught.value.column == column
+
+
+@pytest.mark.parametrize(
+    "serves, message",
+    [
+        ('    serves:\n      1.10: {thread: Equity}\n', "in quotes"),
+        ('    serves:\n      "1": {}\n', "serves nothing"),
+    ],
+)
+def test_a_serves_key_yaml_would_misread_or_that_names_nothing_is_refused(uow_factory, tmp_path: Path, serves, message) -> None:
+    setup = _load(tmp_path, "plans:\n  - file: plan.csv\n    title: P\n    strategy: strategy\n" + serves, PLAN)
+    with pytest.raises(LoadError, match=message):
+        file_loading.load_files([setup], uow_factory())
+
+
+def test_names_match_whatever_invisible_characters_they_carry(uow_factory, tmp_path: Path) -> None:
+    plan = PLAN.replace("Accurate identification of need", "Accurate\u200b identification of\u00a0need")
+    setup = _load(tmp_path, "plans:\n  - file: plan.csv\n    title: P\n    strategy: strategy\n", plan)
+    file_loading.load_files([setup], uow_factory())
+    with uow_factory() as uow:
+        assert uow.plans.get("p").recommendation("1").serves.findings == ("identification",)
+
+
+def test_questions_listed_again_without_their_actions_leave_no_old_actions_behind(uow_factory, tmp_path: Path) -> None:
+    asked = """
+        questions:
+          - meeting: Scrutiny-2022-01-18
+            about: strategy
+            asked:
+              - asked_by: A parent
+                question: When will parents be met
+                answer: {answer}
+        {actions}"""
+    first = asked.format(answer="Soon.", actions="        actions: [{text: Meet parents, owner: RH, when: 14 February 2022}]")
+    path = _load(tmp_path, first)
+    file_loading.load_files([path], uow_factory())
+    key = follow_up_plan_key("Scrutiny-2022-01-18")
+    with uow_factory() as uow:
+        assert [a.text for a in uow.plans.get(key).recommendation("1").actions] == ["Meet parents"]
+    path = _load(tmp_path, asked.format(answer="No action is needed.", actions=""))
+    file_loading.load_files([path], uow_factory())
+    with uow_factory() as uow:
+        assert uow.plans.get(key).recommendations == []
+        assert [q.answer for q in uow.questions.list()] == ["No action is needed."]
+
+
+def test_a_strategy_loaded_again_keeps_what_a_stored_plan_serves(uow_factory, tmp_path: Path) -> None:
+    setup = _load(tmp_path, "plans:\n  - file: plan.csv\n    title: P\n    strategy: strategy\n", PLAN)
+    file_loading.load_files([setup], uow_factory())
+    trimmed = tmp_path / "trimmed.yaml"
+    trimmed.write_text(textwrap.dedent(SMALL).replace("        - {key: ehc-plans, title: Quality of EHC plans}\n", ""), encoding="utf-8")
+    assert "ehc-plans" not in trimmed.read_text()
+    with pytest.raises(LoadError, match="plan 'p' \\(recommendation 1\\) serves finding 'ehc-plans' of 'strategy', which this file no longer lists"):
+        file_loading.load_files([trimmed], uow_factory())
+    with uow_factory() as uow:
+        assert [f.key for f in uow.documents.get("strategy").framework.findings] == ["identification", "ehc-plans"]

@@ -50,7 +50,7 @@ def test_the_cli_prints_and_writes_the_strategy_report_from_the_database(databas
     assert "**Question 1, from Tara Strydom:** What about the Dengie?" in printed.stdout
     assert follow_up_plan_key(SCRUTINY_MEETING) in (tmp_path / "out" / "send-strategy.csv").read_text(encoding="utf-8-sig")
     assert written.returncode == 0, written.stderr
-    assert unknown.returncode == 2 and "no document 'delivery' (strategies: send-strategy)" in unknown.stderr
+    assert unknown.returncode == 2 and "no document 'delivery' in council 'default' (GOVFLOW_ORGANISATION names another) (strategies: send-strategy)" in unknown.stderr
 
 
 def test_the_nightly_writes_the_strategy_report_without_the_exempt_panels_question(uow_factory, tmp_path):

@@ -205,3 +205,12 @@ def test_two_finding_columns():
     error = refused("csv", [[*row[:6], [], []] for row in ROWS], header=header)
     assert (error.row, error.column) == (1, "Findings")
     assert "two columns are headed 'Finding'" in error.message
+
+
+def test_a_name_matches_however_its_accent_is_encoded_and_whatever_invisible_characters_it_carries():
+    from governance_model.strategy import Facet, Finding, StrategyFramework
+
+    framework = StrategyFramework(findings=[Finding("f", "Fi\u0301nding of ne\u0301ed")])  # decomposed accents
+    assert framework.resolve(Facet.FINDING, "F\u00ednding of n\u00e9ed") == "f"  # composed
+    assert framework.resolve(Facet.FINDING, "F\u00edn\u200bding\u00a0of n\u00e9ed\ufeff") == "f"
+    assert framework.resolve(Facet.FINDING, "Finding of need") is None  # an accent is still a letter of its own

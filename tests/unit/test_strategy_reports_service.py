@@ -67,10 +67,10 @@ def test_a_key_that_is_not_a_strategy_is_refused_naming_the_strategies(store, mo
     result = CliRunner().invoke(app, ["report", "strategy", "no-such", "--as-of", AS_OF.isoformat()])
 
     assert result.exit_code == 2
-    assert "no document 'no-such' (strategies: send-strategy)" in result.stderr
+    assert "no document 'no-such' in council 'default' (GOVFLOW_ORGANISATION names another) (strategies: send-strategy)" in result.stderr
     assert "Traceback" not in result.output
     store.documents["plain"] = dataclasses.replace(essex(), key="plain", framework=None)
-    with pytest.raises(ModelError, match=r"no strategy framework .* for document 'plain' \(strategies: send-strategy\)"):
+    with pytest.raises(ModelError, match=r"no strategy framework .* for document 'plain' in council 'default' .*\(strategies: send-strategy\)"):
         strategy_reports.strategy_report(FakeUnitOfWork(store), "plain", AS_OF)
 
 
