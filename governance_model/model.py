@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from governance_model.errors import ModelError
+from governance_model.meeting_sources import MeetingSource
 from governance_model.reasons import Reason
 from governance_model.strategy import Serves, StrategyFramework
 from governance_model.when import When
@@ -84,6 +85,11 @@ class Meeting:
     status: MeetingStatus = MeetingStatus.SCHEDULED
     location: str = ""
     sequence: int = 0  # rises each time the meeting is moved, cancelled or confirmed
+    # Its id at the body's source (governance_model.meeting_sources), once read from there or matched
+    # to a meeting there; None for a meeting known only from a setup file or a command.
+    source_id: str | None = None
+    # Listed by the source before, but not in its last reading of the days it covers: kept, flagged.
+    missing_from_source: bool = False
 
     @property
     def day(self) -> dt.date | None:
@@ -107,6 +113,7 @@ class Body:
     # False: a gathering that takes no papers and decides nothing (a conference, a workshop, a
     # consultation event), not a board; its meetings have no papers deadline (papers_lead_days 0).
     papers: bool = True
+    source: MeetingSource | None = None  # where its meetings are read from (None: typed by hand)
 
 
 @dataclass

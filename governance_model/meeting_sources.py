@@ -1,0 +1,90 @@
+"""Where a body's meetings come from when the council publishes them — its committee system
+(ModernGov's web service, a CMIS calendar) or a calendar (.ics) — and what a reading of one says:
+the meetings as the source has them, and the ones it could not read. Pure: the readers that turn a
+response into a `SourceReading` are in the `committee_systems` package, the sync in the services."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class SourceKind(str, Enum):
+    """The kinds of source. The value is stable (stored; the setup file's field name)."""
+
+    MODERNGOV = "moderngov"
+    CMIS = "cmis"
+    ICS = "ics"
+
+    @property
+    def label(self) -> str:
+        """What the audit and the messages call it: "ModernGov: meeting 17355 moved …"."""
+        return {"moderngov": "ModernGov", "cmis": "CMIS", "ics": "Calendar"}[self.value]
+
+
+@dataclass(frozen=True)
+class MeetingSource:
+    """Where one body's meetings are read from: the committee system's site (ModernGov, CMIS) with
+    the committee's id there, or a calendar's address; `match`, for a calendar holding many bodies'
+    meetings, is the text an event's title must hold to be this body's."""
+
+    kind: SourceKind
+    url: str  # http or https only
+    committee: str | None = None  # ModernGov's committeeid, CMIS's committee id
+    match: str | None = None  # a calendar shared by several bodies: the words in this body's event titles
+
+    @property
+    def name(self) -> str:
+        """How people are told where a change came from, e.g. "ModernGov committee 142"."""
+        if self.committee:
+            return f"{self.kind.label} committee {self.committee}"
+        return f"{self.kind.label} {self.url}"
+
+
+@dataclass(frozen=True)
+class PublishedPaper:
+    """A paper the source lists for a meeting: an agenda pack, a report, the minutes."""
+
+    title: str
+    url: str
+    published_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SourcedMeeting:
+    """One meeting as the source has it. `source_id` is the source's own id (ModernGov's meetingid,
+    CMIS's meeting id, a calendar event's UID): the meeting's identity there, kept across moves."""
+
+    source_id: str
+    starts_at: dt.datetime  # aware, Europe/London
+    cancelled: bool = False
+    status: str = ""  # as the source writes it ("Confirmed", "Cancelled", "Scheduled")
+    location: str = ""
+    title: str = ""
+    papers: tuple[PublishedPaper, ...] = ()
+    address: str = ""  # the meeting's own page at the source, when it has one
+
+    @property
+    def day(self) -> dt.date:
+        return self.starts_at.date()
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A meeting (or a part of the response) the reader could not read: what, and why, in words."""
+
+    where: str  # "meeting 17355", "event ALLRIS-Sitzung-42", "row 3"
+    text: str  # the text it could not read, as sent
+    reason: str
+
+
+@dataclass
+class SourceReading:
+    """What one reading of a source gave: the meetings it could read, those it could not, and the
+    days it covers (a meeting stored from the source that falls in them and is no longer listed has
+    disappeared; one outside them is simply not asked about)."""
+
+    meetings: list[SourcedMeeting] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
