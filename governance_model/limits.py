@@ -19,6 +19,9 @@ MAX_DAYS = 366
 
 # Text stored in key and code columns (document, step, body, meeting keys; initials).
 KEY_LENGTH = 160
+# A meeting's id at its source (governance_model.meeting_sources): ModernGov's and CMIS's are numbers,
+# a calendar's UID can be long (Outlook's run past 100 characters).
+SOURCE_ID_LENGTH = 255
 # An email address (RFC 5321 caps a path at 256 octets with its angle brackets).
 EMAIL_LENGTH = 254
 # Free text (titles, names, notes, minutes): long enough for any paper, short of a runaway cell.

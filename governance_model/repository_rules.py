@@ -5,6 +5,10 @@ drift apart (tests/contract checks both against the same expectations):
 
 - bodies come back with their meetings ordered by start (a TBC meeting by the start of its window,
   undated meetings last), then key; meetings missing from a saved body are left alone;
+- a body's source comes back as saved (None: typed by hand); a meeting's id at the source is one
+  meeting's within its body (`check_source_ids`); saving a body whose meeting has no source id
+  (a setup file loaded again) keeps the id and the missing-from-source flag stored for it, while
+  `save_meeting` stores both as given (the sync sets and clears them);
 - documents come back with their steps ordered by position, then key; versions in the order given;
 - plans keep the order of recommendations, actions and measures as given; progress updates are
   never deleted and come back ordered by date, then by the order they were added;
@@ -28,11 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from collections import Counter
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from governance_model.errors import ModelError
+from governance_model.limits import SOURCE_ID_LENGTH
 from governance_model.strategy import MeetingQuestion
 from governance_model.model import (
     ActionPlan,
@@ -82,6 +88,32 @@ def check_body(body: Body) -> None:
 def check_meeting(meeting: Meeting) -> None:
     if meeting.starts_at is not None and meeting.starts_at.utcoffset() is None:
         raise ModelError(f"meeting {meeting.key!r} starts at a time without a time zone")
+    if meeting.source_id is not None and not (0 < len(meeting.source_id.strip()) and len(meeting.source_id) <= SOURCE_ID_LENGTH):
+        raise ModelError(
+            f"meeting {meeting.key!r}: its id at the source must be 1 to {SOURCE_ID_LENGTH} characters; got {meeting.source_id!r:.80}"
+        )
+
+
+def kept_source_fields(meeting: Meeting, stored: Meeting | None) -> Meeting:
+    """`meeting` as a body save stores it: one that names no source id keeps what is stored (a
+    setup file loaded again knows nothing of the source; its meetings stay matched)."""
+    if meeting.source_id is not None or stored is None:
+        return meeting
+    return replace(meeting, source_id=stored.source_id, missing_from_source=stored.missing_from_source)
+
+
+def check_source_ids(body_code: str, meetings: Iterable[Meeting]) -> None:
+    """Refuse two meetings of one body with the same id at its source: `meetings` is the body's
+    meetings as they will be stored once the save is done."""
+    holders: dict[str, list[str]] = {}
+    for meeting in meetings:
+        if meeting.source_id is not None:
+            holders.setdefault(meeting.source_id, []).append(meeting.key)
+    for source_id, keys in sorted(holders.items()):
+        if len(keys) > 1:
+            raise ModelError(
+                f"body {body_code!r}: meetings {', '.join(repr(k) for k in sorted(keys))} have the same id at the source, {source_id!r}"
+            )
 
 
 def check_meeting_body(meeting: Meeting, stored_body_code: str) -> None:

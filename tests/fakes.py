@@ -51,8 +51,10 @@ from governance_model.repository_rules import (
     check_meeting,
     check_meeting_body,
     check_plan,
+    check_source_ids,
     check_update,
     condition_key,
+    kept_source_fields,
     forecast_order,
     latest_forecasts,
     meeting_order,
@@ -107,13 +109,16 @@ class FakeBodyRepository(_FakeRepository):
     def save(self, body: Body) -> None:
         check_body(body)
         reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
+        saved = []
         for meeting in body.meetings:
             known = self.store.meetings.get(meeting.key)
             if known is not None and known.body_code != body.code:
                 raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
+            saved.append(kept_source_fields(meeting, known))
+        self._check_source_ids(body.code, saved)
         stored = copy.deepcopy(body)
         stored.reminder_days = reminder_days
-        for meeting in stored.meetings:
+        for meeting in copy.deepcopy(saved):
             self.store.meetings[meeting.key] = _in_london(meeting)
         stored.meetings = []
         self.store.bodies[body.code] = stored
@@ -139,7 +144,13 @@ class FakeBodyRepository(_FakeRepository):
         if known is None:
             raise no_meeting(meeting.key)
         check_meeting_body(meeting, known.body_code)
+        self._check_source_ids(known.body_code, [meeting])
         self.store.meetings[meeting.key] = _in_london(copy.deepcopy(meeting))
+
+    def _check_source_ids(self, body_code: str, changed: list[Meeting]) -> None:
+        keys = {m.key for m in changed}
+        others = [m for m in self.store.meetings.values() if m.body_code == body_code and m.key not in keys]
+        check_source_ids(body_code, [*others, *changed])
 
 
 class FakePersonRepository(_FakeRepository):

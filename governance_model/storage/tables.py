@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from governance_model.limits import KEY_LENGTH
+from governance_model.limits import KEY_LENGTH, SOURCE_ID_LENGTH
 from governance_model.organisation import DEFAULT_ORGANISATION, ORGANISATION_LENGTH, current_organisation
 
 NAMING_CONVENTION = {  # deterministic constraint names, so Alembic can find (and alter or drop) each one
@@ -110,6 +110,12 @@ class BodyRow(OrganisationOwned, Base):
     reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
     # False: a gathering that takes no papers (a conference, a workshop), not a board (migration 0012).
     papers: Mapped[bool] = mapped_column(server_default=true(), default=True)
+    # Where its meetings are read from (governance_model.meeting_sources.MeetingSource); all NULL:
+    # typed by hand (migration 0016).
+    source_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))
+    source_url: Mapped[Optional[str]] = mapped_column(Text)
+    source_committee: Mapped[Optional[str]] = mapped_column(String(KEY))
+    source_match: Mapped[Optional[str]] = mapped_column(Text)
 
     meetings: Mapped[list[MeetingRow]] = relationship(
         back_populates="body", cascade="all, delete-orphan", passive_deletes=True
@@ -118,7 +124,11 @@ class BodyRow(OrganisationOwned, Base):
 
 class MeetingRow(OrganisationOwned, Base):
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("organisation", "key"),)
+    __table_args__ = (
+        UniqueConstraint("organisation", "key"),
+        # One stored meeting per meeting at the body's source; NULL (typed by hand) repeats freely.
+        Index("ix_meetings_organisation_body_id_source_id", "organisation", "body_id", "source_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(KEY))
@@ -138,6 +148,9 @@ class MeetingRow(OrganisationOwned, Base):
     when_estimated: Mapped[Optional[bool]]
     when_duration: Mapped[Optional[str]] = mapped_column(String(ENUM))
     when_anchor: Mapped[Optional[str]] = mapped_column(Text)
+    # Its id at the body's source, and whether the source's last reading left it out (migration 0016).
+    source_id: Mapped[Optional[str]] = mapped_column(String(SOURCE_ID_LENGTH))
+    missing_from_source: Mapped[bool] = mapped_column(server_default=false(), default=False)
 
     body: Mapped[BodyRow] = relationship(back_populates="meetings")
 

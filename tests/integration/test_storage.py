@@ -107,6 +107,15 @@ UNIQUE_KEYS = {
         _row(MeetingRow, body_id=1, key="M1", status="scheduled", location=""),
         _row(MeetingRow, body_id=2, key="M1", status="scheduled", location=""),
     ],
+    "meeting source id, within a body": [
+        _row(BodyRow, id=1, code="A", **_BODY),
+        _row(BodyRow, id=2, code="B", **_BODY),
+        _row(MeetingRow, body_id=1, key="M1", status="scheduled", location="", source_id="17355"),
+        _row(MeetingRow, body_id=2, key="M2", status="scheduled", location="", source_id="17355"),
+        _row(MeetingRow, body_id=1, key="M3", status="scheduled", location=""),
+        _row(MeetingRow, body_id=1, key="M4", status="scheduled", location=""),
+        _row(MeetingRow, body_id=1, key="M5", status="scheduled", location="", source_id="17355"),
+    ],
     "person initials": [
         _row(PersonRow, initials="GB", name="", role="", apprise_urls=[]),
         _row(PersonRow, initials="GB", name="", role="", apprise_urls=[]),

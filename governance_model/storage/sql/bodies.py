@@ -9,12 +9,15 @@ from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from governance_model.errors import ModelError
+from governance_model.meeting_sources import MeetingSource, SourceKind
 from governance_model.model import Body, Meeting, MeetingStatus
 from governance_model.repository_rules import (
     LONDON,
     check_body,
     check_meeting,
     check_meeting_body,
+    check_source_ids,
+    kept_source_fields,
     meeting_order,
     no_meeting,
     stored_reminder_days,
@@ -52,19 +55,26 @@ class SqlBodyRepository(SqlRepository):
         row.papers = body.papers
         reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
         row.reminder_days = list(reminder_days) if reminder_days is not None else None
+        _store_source(row, body.source)
         keys = [m.key for m in body.meetings]
         existing = {
             m.key: m for m in self.session.scalars(select(MeetingRow).where(MeetingRow.key.in_(keys)))
         }
+        saved: list[tuple[MeetingRow | None, Meeting]] = []
         for meeting in body.meetings:
             meeting_row = existing.get(meeting.key)
+            if meeting_row is not None:
+                if meeting_row.body is not row:
+                    raise ModelError(
+                        f"meeting key {meeting.key!r} already belongs to body {meeting_row.body.code!r}"
+                    )
+                meeting = kept_source_fields(meeting, _source_fields_of(meeting_row))
+            saved.append((meeting_row, meeting))
+        self._check_source_ids(row, [m for _, m in saved])  # before a new row is added (autoflush)
+        for meeting_row, meeting in saved:
             if meeting_row is None:
                 meeting_row = MeetingRow(key=meeting.key)
                 row.meetings.append(meeting_row)
-            elif meeting_row.body is not row:
-                raise ModelError(
-                    f"meeting key {meeting.key!r} already belongs to body {meeting_row.body.code!r}"
-                )
             _store_meeting(meeting_row, meeting)
         self.session.flush()
 
@@ -90,8 +100,24 @@ class SqlBodyRepository(SqlRepository):
         if row is None:
             raise no_meeting(meeting.key)
         check_meeting_body(meeting, row.body.code)
+        self._check_source_ids(row.body, [meeting])
         _store_meeting(row, meeting)
         self.session.flush()
+
+    def _check_source_ids(self, body: BodyRow, changed: list[Meeting]) -> None:
+        """Refuse (ModelError, not the unique index's IntegrityError) a save that would give two of
+        the body's meetings one id at its source."""
+        if body.id is None or not any(m.source_id for m in changed):
+            check_source_ids(body.code, changed)
+            return
+        keys = {m.key for m in changed}
+        stored = self.session.execute(
+            select(MeetingRow.key, MeetingRow.source_id).where(
+                MeetingRow.body_id == body.id, MeetingRow.source_id.is_not(None), MeetingRow.key.not_in(keys)
+            )
+        )
+        others = [Meeting(key=key, body_code=body.code, source_id=source_id) for key, source_id in stored]
+        check_source_ids(body.code, [*others, *changed])
 
 
 _MEETING_STATUSES = {status.value: status for status in MeetingStatus}
@@ -102,7 +128,27 @@ def _store_meeting(row: MeetingRow, meeting: Meeting) -> None:
     row.status = MeetingStatus(meeting.status).value
     row.location = meeting.location
     row.sequence = meeting.sequence
+    row.source_id = meeting.source_id
+    row.missing_from_source = meeting.missing_from_source
     store_when(row, meeting.when)
+
+
+def _source_fields_of(row: MeetingRow) -> Meeting:
+    """What a body save may keep of a stored meeting: its id at the source and the missing flag."""
+    return Meeting(key=row.key, body_code="", source_id=row.source_id, missing_from_source=row.missing_from_source)
+
+
+def _store_source(row: BodyRow, source: MeetingSource | None) -> None:
+    row.source_kind = SourceKind(source.kind).value if source else None
+    row.source_url = source.url if source else None
+    row.source_committee = source.committee if source else None
+    row.source_match = source.match if source else None
+
+
+def _source_of(kind: str | None, url: str | None, committee: str | None, match: str | None) -> MeetingSource | None:
+    if kind is None or url is None:
+        return None
+    return MeetingSource(SourceKind(kind), url, committee, match)
 
 
 def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -> list[tuple[int, Meeting]]:
@@ -115,6 +161,8 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
         MeetingRow.status,
         MeetingRow.location,
         MeetingRow.sequence,
+        MeetingRow.source_id,
+        MeetingRow.missing_from_source,
         *when_of(MeetingRow),
     ).select_from(MeetingRow).join(BodyRow, MeetingRow.body_id == BodyRow.id)
     if where is not None:
@@ -122,15 +170,17 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
     statuses, whens, in_london = _MEETING_STATUSES, Whens(), _InLondon()
     meetings = []
     for row in plain_rows(session, query):
-        body_id, body_code, key, starts_at, status, location, sequence = row[:7]
+        body_id, body_code, key, starts_at, status, location, sequence, source_id, missing = row[:9]
         meeting = Meeting(
             key=key,
             body_code=body_code,
             starts_at=in_london[starts_at],
-            when=whens[row[7:]],
+            when=whens[row[9:]],
             status=statuses[status],
             location=location,
             sequence=sequence,
+            source_id=source_id,
+            missing_from_source=bool(missing),
         )
         meetings.append((body_id, meeting))
     return meetings
@@ -163,6 +213,10 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
         BodyRow.exempt,
         json_text(BodyRow.reminder_days),
         BodyRow.papers,
+        BodyRow.source_kind,
+        BodyRow.source_url,
+        BodyRow.source_committee,
+        BodyRow.source_match,
     )
     if where is not None:
         query = query.where(where)
@@ -177,8 +231,9 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             exempt=exempt,
             reminder_days=tuple_or_none(texts[reminder_days]),
             papers=papers,
+            source=_source_of(*source),
         )
-        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days, papers in plain_rows(
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days, papers, *source in plain_rows(
             session, query
         )
     }
