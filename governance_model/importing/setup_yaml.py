@@ -15,6 +15,7 @@ from governance_model.importing import fields
 from governance_model.importing.fields import Place
 from governance_model.importing.safe_yaml import Node as _Node
 from governance_model.importing.safe_yaml import compose_yaml, load_yaml
+from governance_model.importing.source_yaml import read_meeting_source
 from governance_model.limits import MAX_DAYS
 from governance_model.meeting_rules import LONDON, read_meeting_rule
 from governance_model.organisation import check_organisation
@@ -169,7 +170,7 @@ class _Reader:
 
     def body(self, node: Any, parent: _Node) -> Body:
         node = self.mapping(
-            node, "body", {"code", "name", "secretary", "papers", "papers_lead_days", "meetings", "exempt", "reminder_days"}, {"code", "name"}, parent
+            node, "body", {"code", "name", "secretary", "papers", "papers_lead_days", "meetings", "exempt", "reminder_days", "source"}, {"code", "name"}, parent
         )
         code = self.key(node, "code")
         body = Body(
@@ -180,6 +181,7 @@ class _Reader:
             exempt=fields.flag(node.get("exempt", False), self.place(node, "exempt")),
             reminder_days=self.reminder_days(node),
             papers=node.get("papers") is not False,
+            source=None if node.get("source") is None else read_meeting_source(node["source"], self.source, node.line),
         )
         meetings = node.get("meetings") or _Node()
         meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"}, parent=node)
