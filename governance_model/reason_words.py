@@ -162,6 +162,8 @@ def _change_words(why: Reason, titles: Titles) -> str:
         return f"{meeting} was cancelled"
     if kind == "change_meeting_confirmed":
         return f"{meeting} was confirmed for {_on(why, 'to')}"
+    if kind == "change_meeting_added":
+        return f"a {why.get('body')} meeting on {_on(why, 'to')} was added"
     return "a change was recorded"
 
 
