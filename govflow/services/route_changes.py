@@ -194,6 +194,44 @@ def confirm_meeting(uow: AbstractUnitOfWork, key: str, starts_at: dt.datetime | 
     return _change_meeting(uow, key, change, kind="meeting.confirmed", **who)
 
 
+def record_source_meetings(
+    uow: AbstractUnitOfWork, body_code: str, added: list[tuple[Meeting, str]], changed: list[tuple[Meeting, str, str]], *, actor: str, as_of: dt.date, now: dt.datetime
+) -> ChangeResult:
+    """Store, in one transaction, what a body's meeting source says that moves no stored date: the
+    meetings it `added` (meeting, reason), and the `changed` meetings' ids there and
+    missing-from-source flags (meeting, audit kind, reason); each kept as an audit event. A meeting added can take a step sooner
+    than the meeting it waited for, so the routes are re-forecast as after a move."""
+    with uow:
+        body = uow.bodies.get(body_code)
+        if body is None:
+            raise ModelError(f"no body {body_code!r}")
+        stored = snapshot_from(uow)
+        for meeting, _ in added:
+            if meeting.body_code != body_code or uow.bodies.get_meeting(meeting.key) is not None:
+                raise ModelError(f"meeting {meeting.key!r} cannot be added to body {body_code!r}: the key is taken")
+        if added:
+            uow.bodies.save(replace(body, meetings=[m for m, _ in added]))
+        for meeting, kind, reason in changed:
+            now_stored = uow.bodies.get_meeting(meeting.key)
+            if now_stored is None or now_stored.body_code != body_code:
+                raise ModelError(f"no meeting {meeting.key!r} of body {body_code!r}")
+            # Only the source fields: the rest of the meeting may have changed since it was read.
+            uow.bodies.save_meeting(replace(now_stored, source_id=meeting.source_id, missing_from_source=meeting.missing_from_source))
+            _audit(uow, now, actor, kind, meeting.key, reason, {"source_id": meeting.source_id, "missing_from_source": meeting.missing_from_source})
+        for meeting, reason in added:
+            _audit(uow, now, actor, "meeting.added", meeting.key, reason,
+                   {"to": meeting.starts_at.isoformat() if meeting.starts_at else None, "source_id": meeting.source_id, "as_of": as_of.isoformat()})
+        changes: list[ForecastChange] = []
+        if added:
+            uow.documents.touch(d.key for d in uow.documents.list() if any(s.body_code == body_code for s in d.route.steps))
+            first = min((m for m, _ in added if m.starts_at), key=lambda m: m.starts_at, default=None)
+            description = f"{body_code} meetings added: {', '.join(m.key for m, _ in added)}"
+            changes = _reforecast(uow, stored, as_of, description, Reason.of("change_meeting_added", body=body_code, to=first.day if first else None))
+        result = _named(ChangeResult(f"{len(added)} added, {len(changed)} recorded", changes), uow)
+        uow.commit()
+    return result
+
+
 def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Record that a step without a decision (a share, a consultation, a revision) is done."""
     with uow:
