@@ -7,7 +7,8 @@ drift apart (tests/contract checks both against the same expectations):
   undated meetings last), then key; meetings missing from a saved body are left alone;
 - a body's source comes back as saved (None: typed by hand); a meeting's id at the source is one
   meeting's within its body (`check_source_ids`); saving a body whose meeting has no source id
-  (a setup file loaded again) keeps the id and the missing-from-source flag stored for it, while
+  (a setup file loaded again) keeps the id and the missing-from-source flag stored for it — and,
+  while the body has a source, the meeting as stored (it follows the source) — while
   `save_meeting` stores both as given (the sync sets and clears them);
 - documents come back with their steps ordered by position, then key; versions in the order given;
 - plans keep the order of recommendations, actions and measures as given; progress updates are
@@ -94,11 +95,15 @@ def check_meeting(meeting: Meeting) -> None:
         )
 
 
-def kept_source_fields(meeting: Meeting, stored: Meeting | None) -> Meeting:
+def kept_source_fields(meeting: Meeting, stored: Meeting | None, linked: bool = False) -> Meeting:
     """`meeting` as a body save stores it: one that names no source id keeps what is stored (a
-    setup file loaded again knows nothing of the source; its meetings stay matched)."""
-    if meeting.source_id is not None or stored is None:
+    setup file loaded again knows nothing of the source; its meetings stay matched). A meeting
+    matched to the source of a body still `linked` to it follows the source, not the file: it keeps
+    its stored start, window, status, location and sequence too."""
+    if meeting.source_id is not None or stored is None or stored.source_id is None:
         return meeting
+    if linked:
+        return replace(stored, key=meeting.key, body_code=meeting.body_code)
     return replace(meeting, source_id=stored.source_id, missing_from_source=stored.missing_from_source)
 
 

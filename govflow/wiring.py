@@ -3,6 +3,7 @@ settings, and hands them down. A setting a library refuses (a database URL SQLAl
 becomes a govflow error here, naming its variable."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import lru_cache
@@ -12,12 +13,13 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import ArgumentError
 
+from governance_model.meeting_sources import MeetingSource, SourceReading
 from governance_model.school_terms import SchoolTerms
 from governance_model.storage import night_lock as night_locks
 from governance_model.storage.database import make_engine, make_session_factory, migrate, parse_database_url
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
-from govflow.errors import DatabaseError, SettingsError
+from govflow.errors import DatabaseError, SettingsError, SourceUnreadable
 from govflow.settings import Settings, variable
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
@@ -124,6 +126,17 @@ def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
         unit_of_work_factory(settings), sender(settings, clock), clock.now(), connections=settings.smtp_connections,
         feed_links=feed_links_of(settings.public_url),
     )
+
+
+def meeting_source_reader(settings: Settings) -> Callable[[MeetingSource, dt.date, dt.date], SourceReading]:
+    """How `govflow meetings sync` reads a body's source: the committee_systems readers (ModernGov,
+    CMIS, .ics), fetched with the settings' limits. Until they are wired in here, every source is
+    reported as unreadable and nothing is changed."""
+
+    def read(source: MeetingSource, first_day: dt.date, last_day: dt.date) -> SourceReading:
+        raise SourceUnreadable(f"{source.name}: this build of govflow has no reader for {source.kind.label} sources yet")
+
+    return read
 
 
 def organisations(settings: Settings) -> list[str]:

@@ -114,7 +114,7 @@ class FakeBodyRepository(_FakeRepository):
             known = self.store.meetings.get(meeting.key)
             if known is not None and known.body_code != body.code:
                 raise ModelError(f"meeting key {meeting.key!r} already belongs to body {known.body_code!r}")
-            saved.append(kept_source_fields(meeting, known))
+            saved.append(kept_source_fields(meeting, known, body.source is not None))
         self._check_source_ids(body.code, saved)
         stored = copy.deepcopy(body)
         stored.reminder_days = reminder_days

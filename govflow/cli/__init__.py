@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from governance_model.errors import Error
-from govflow.cli import basics, directory, feeds, nightly, reminders, reports, routes, serve, updates
+from govflow.cli import basics, directory, feeds, meeting_sources, nightly, reminders, reports, routes, serve, updates
 from govflow.cli.console import print_error
 
 
@@ -38,6 +38,7 @@ serve.register(app)  # serve
 feeds.register(app)  # feeds build, feeds show, feeds token rotate
 routes.register(app)  # decide, meeting list|move|cancel|confirm, step done, condition met
 directory.register(app)  # people, documents (and meeting list, in the meeting group)
+meeting_sources.register(app)  # meetings sync
 reminders.register(app)  # send
 updates.register(app)  # update
 reports.register(app)  # report board|plan|strategy

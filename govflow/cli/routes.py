@@ -57,15 +57,20 @@ def _report(result: route_changes.ChangeResult) -> None:
     if not result.reforecast:
         out.print("No other dates moved.", highlight=False)
         return
+    print_moved_dates(result)
+
+
+def print_moved_dates(result: route_changes.ChangeResult, indent: str = "") -> None:
+    """"N dates moved:" and each date that moved, in words."""
     count = len(result.reforecast)
-    out.print(f"{count} {'date' if count == 1 else 'dates'} moved:", highlight=False)
+    out.print(f"{indent}{count} {'date' if count == 1 else 'dates'} moved:", highlight=False)
     for change in result.reforecast:
         title = result.step_title(change.document_key, change.step_key)
         document = result.documents.get(change.document_key, change.document_key)
         was = day_words(change.old_date) if change.old_date else "no date"
         now = day_words(change.new_date) if change.new_date else "no date"
         why = move_words(change, result.titles.get(change.document_key, {}))
-        out.print(f"  - {document}: “{title}”, {was} → {now}: {why}", highlight=False)
+        out.print(f"{indent}  - {document}: “{title}”, {was} → {now}: {why}", highlight=False)
 
 
 def _run(change, *args, **kwargs) -> None:

@@ -48,7 +48,12 @@ class SyncResult:
     failure: str | None = None  # the source could not be read: nothing was changed
     done: list[MeetingChange] = field(default_factory=list)
     failed: list[tuple[MeetingChange, str]] = field(default_factory=list)
-    reforecast: list[ForecastChange] = field(default_factory=list)
+    outcomes: list[route_changes.ChangeResult] = field(default_factory=list)  # each stored change's, with the dates it moved
+
+    @property
+    def reforecast(self) -> list[ForecastChange]:
+        """Every date the sync's changes moved."""
+        return [c for outcome in self.outcomes for c in outcome.reforecast]
 
     @property
     def ok(self) -> bool:
@@ -121,7 +126,7 @@ def _record(uow_factory: UowFactory, result: SyncResult, plan: SyncPlan, meeting
         result.failed.extend((c, str(error)) for c in done)
         return
     result.done.extend(done)
-    result.reforecast.extend(outcome.reforecast)
+    result.outcomes.append(outcome)
 
 
 def _change_route(uow_factory: UowFactory, result: SyncResult, change: MeetingChange, *, actor: str, as_of: dt.date, now: dt.datetime) -> None:
@@ -138,7 +143,7 @@ def _change_route(uow_factory: UowFactory, result: SyncResult, change: MeetingCh
         result.failed.append((change, str(error)))
         return
     result.done.append(change)
-    result.reforecast.extend(outcome.reforecast)
+    result.outcomes.append(outcome)
 
 
 def linked_bodies(uow_factory: UowFactory) -> list[str]:

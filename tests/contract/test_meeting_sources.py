@@ -5,6 +5,7 @@ Run against the in-memory fake and every configured database (tests/contract/con
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -111,3 +112,28 @@ def test_a_source_id_that_cannot_be_one_is_refused(uow_factory: UowFactory, sour
     body.meetings[0] = dataclasses.replace(body.meetings[0], source_id=source_id)
     with uow_factory() as uow, pytest.raises(ModelError, match="id at the source must be 1 to 255 characters"):
         uow.bodies.save(body)
+
+
+def test_a_matched_meeting_follows_the_source_when_the_setup_is_loaded_again(uow_factory: UowFactory) -> None:
+    """Moved by the source to 10 March, it stays there when the setup file (which says 7 March) is
+    loaded again — while the body is linked; unlinked, the file's date is the meeting's again."""
+    moved_at = sspb().meetings[2].starts_at + dt.timedelta(days=3)
+    with uow_factory() as uow:
+        uow.bodies.save(_linked())
+        uow.commit()
+    with uow_factory() as uow:
+        uow.bodies.save_meeting(dataclasses.replace(uow.bodies.get_meeting("SSPB-2022-03"), starts_at=moved_at, sequence=1))
+        uow.commit()
+    with uow_factory() as uow:
+        uow.bodies.save(dataclasses.replace(sspb(), source=MODERNGOV))  # the file: linked, its own dates, no ids
+        uow.commit()
+    with uow_factory() as uow:
+        kept = uow.bodies.get_meeting("SSPB-2022-03")
+        assert (kept.starts_at, kept.sequence, kept.source_id) == (moved_at, 1, "17355")
+        assert uow.bodies.get_meeting("SSPB-2022-06") == sspb().meetings[3]  # never matched: the file's
+    with uow_factory() as uow:
+        uow.bodies.save(sspb())  # unlinked
+        uow.commit()
+    with uow_factory() as uow:
+        back = uow.bodies.get_meeting("SSPB-2022-03")
+        assert (back.starts_at, back.source_id) == (sspb().meetings[2].starts_at, "17355")

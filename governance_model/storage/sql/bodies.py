@@ -68,7 +68,7 @@ class SqlBodyRepository(SqlRepository):
                     raise ModelError(
                         f"meeting key {meeting.key!r} already belongs to body {meeting_row.body.code!r}"
                     )
-                meeting = kept_source_fields(meeting, _source_fields_of(meeting_row))
+                meeting = kept_source_fields(meeting, _stored_meeting(self.session, meeting_row), body.source is not None)
             saved.append((meeting_row, meeting))
         self._check_source_ids(row, [m for _, m in saved])  # before a new row is added (autoflush)
         for meeting_row, meeting in saved:
@@ -133,9 +133,13 @@ def _store_meeting(row: MeetingRow, meeting: Meeting) -> None:
     store_when(row, meeting.when)
 
 
-def _source_fields_of(row: MeetingRow) -> Meeting:
-    """What a body save may keep of a stored meeting: its id at the source and the missing flag."""
-    return Meeting(key=row.key, body_code="", source_id=row.source_id, missing_from_source=row.missing_from_source)
+def _stored_meeting(session: Session, row: MeetingRow) -> Meeting | None:
+    """The meeting as stored, for a body save to keep what follows the source; None when it has no
+    source id (nothing to keep)."""
+    if row.source_id is None:
+        return None
+    (meeting,) = (m for _, m in _load_meetings(session, MeetingRow.id == row.id))
+    return meeting
 
 
 def _store_source(row: BodyRow, source: MeetingSource | None) -> None:
