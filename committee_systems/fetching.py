@@ -11,7 +11,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from governance_model.meeting_sources import MeetingSource, SourceKind
 
@@ -49,14 +49,18 @@ def check_scheme(url: str) -> None:
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follows redirects only to http(s) addresses, and says so when refusing one."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 (urllib's signature)
-        try:
-            check_scheme(newurl)
-        except SourceError:
-            raise SourceError(
-                f"{redacted(req.full_url)}: redirected to {redacted(newurl)}, which is not an http or https address"
-            ) from None
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001 (urllib's signature)
+        location = headers.get("Location") or headers.get("URI")
+        if location:
+            target = urljoin(req.full_url, location)
+            if urlsplit(target).scheme.lower() not in ALLOWED_SCHEMES:
+                fp.close()
+                raise SourceError(
+                    f"{redacted(req.full_url)}: redirected to {redacted(target)}, which is not an http or https address"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _opener() -> urllib.request.OpenerDirector:
@@ -100,7 +104,7 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFA
         with _opener().open(_request(url), timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-                raise SourceError(f"{shown}: the answer is {int(declared)} bytes, more than the {max_bytes} allowed")
+                raise SourceError(f"{shown}: the answer is {int(declared)} bytes, more than the {max_bytes} bytes allowed")
             return _read_capped(response, shown, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
     except SourceError:
         raise
@@ -117,13 +121,17 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFA
 
 
 def _read_capped(response, shown: str, *, max_bytes: int, deadline: float, timeout: float) -> bytes:  # noqa: ANN001
-    """Read at most max_bytes + 1 bytes (one more says "too large") and never past the deadline."""
+    """Read at most max_bytes + 1 bytes (one more says "too large") and never past the deadline.
+
+    read1 returns what has arrived (read would wait for the whole chunk), so a body trickling in
+    a byte at a time is cut off at the deadline: the whole answer takes at most the time-out plus
+    one wait for a read (itself capped by the time-out)."""
     chunks: list[bytes] = []
     size = 0
     while size <= max_bytes:
         if time.monotonic() > deadline:
             raise SourceError(f"{shown}: the answer took longer than {timeout:g} seconds")
-        chunk = response.read(min(CHUNK, max_bytes + 1 - size))
+        chunk = response.read1(min(CHUNK, max_bytes + 1 - size))
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)

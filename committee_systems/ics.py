@@ -91,14 +91,14 @@ def read_calendar(
             continue
         if event.get("RRULE") is not None or event.get("RDATE") is not None:
             reading.problems.append(SourceProblem(
-                where, str(event.get("RRULE", "")) or summary,
+                where, _as_written(event, "RRULE") or _as_written(event, "RDATE") or summary,
                 "a repeating event (RRULE): govflow reads one event per meeting, so its sittings are not read",
             ))
             continue
         try:
             starts_at = _start(event)
         except ValueError as exc:
-            reading.problems.append(SourceProblem(where, _raw_start(event), f"its start cannot be read: {exc}"))
+            reading.problems.append(SourceProblem(where, _as_written(event, "DTSTART"), f"its start cannot be read: {exc}"))
             continue
         if first_day and starts_at.date() < first_day or last_day and starts_at.date() > last_day:
             continue
@@ -134,14 +134,18 @@ def _short(exc: Exception) -> str:
     return text if len(text) <= 160 else text[:157] + "…"
 
 
-def _raw_start(event) -> str:  # noqa: ANN001 (an icalendar component)
-    value = event.get("DTSTART")
+def _as_written(event, name: str) -> str:  # noqa: ANN001 (an icalendar component)
+    """A property's value as the calendar writes it (what a person would find in the file)."""
+    value = event.get(name)
     if value is None:
         return ""
+    if isinstance(value, list):
+        value = value[0]
     try:
-        return value.to_ical().decode("utf-8", "replace")
-    except (AttributeError, ValueError):
+        written = value.to_ical()
+    except (AttributeError, ValueError, TypeError):
         return str(value)
+    return written.decode("utf-8", "replace") if isinstance(written, bytes) else str(written)
 
 
 def _start(event) -> dt.datetime:  # noqa: ANN001 (an icalendar component)
