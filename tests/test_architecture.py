@@ -122,14 +122,17 @@ def test_the_web_app_does_not_import_the_cli_and_calendars_no_web_server() -> No
 # Data flows one way (DESIGN.md): each layer imports only the layers below it.
 #   0 domain          governance_model (but not its storage)
 #   1 storage         governance_model.storage
-#   2 render/deliver  notifications, calendars, reports
+#   2 render/deliver  notifications, calendars, reports, committee_systems (fetching and reading what
+#                     councils' committee systems publish)
 #   3 services        govflow (settings, wiring, clock, errors, the use cases in govflow.services)
 #   4 entry points    flows, govflow.cli, govflow.web (and govflow.__main__, which runs the CLI)
 # Render/deliver imports the domain only, never storage. Within layer 4, flows never import the CLI
 # or the web app, and the web app never imports the CLI.
 
 ROOT = DOMAIN.parent
-LAYERED_PACKAGES = ("governance_model", "notifications", "calendars", "reports", "govflow", "flows")
+LAYERED_PACKAGES = (
+    "governance_model", "notifications", "calendars", "reports", "committee_systems", "govflow", "flows",
+)
 LAYER_NAMES = ("domain", "storage", "render/deliver", "services", "entry points")
 ENTRY_POINTS = ("flows", "govflow.cli", "govflow.web", "govflow.__main__")
 
@@ -142,7 +145,7 @@ def layer_of(module: str) -> int:
         return 1
     if _within(module, "governance_model"):
         return 0
-    if any(_within(module, p) for p in ("notifications", "calendars", "reports")):
+    if any(_within(module, p) for p in ("notifications", "calendars", "reports", "committee_systems")):
         return 2
     if any(_within(module, p) for p in ENTRY_POINTS):
         return 4
