@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from govflow import wiring
 from govflow.cli import app
+from tests.committee_sources.conftest import council_server  # noqa: F401 - a local site on 127.0.0.1
 from tests.integration.test_meeting_sync import FIRST, SECOND, SOURCE, StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,11 +23,15 @@ ENV = {"COLUMNS": "200", "NO_COLOR": "1"}
 @pytest.fixture
 def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data folder with the Southend example loaded, its SSPB linked to ModernGov committee 142."""
+    return _linked(tmp_path, monkeypatch, SOURCE)
+
+
+def _linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> Path:
     folder = tmp_path / "southend"
     shutil.copytree(ROOT / "examples" / "southend", folder)
     setup = folder / "setup.yaml"
     marker = "    name: Southend SEND Strategic Partnership Board\n"
-    setup.write_text(setup.read_text(encoding="utf-8").replace(marker, marker + SOURCE, 1), encoding="utf-8")
+    setup.write_text(setup.read_text(encoding="utf-8").replace(marker, marker + source, 1), encoding="utf-8")
     monkeypatch.setenv("GOVFLOW_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GOVFLOW_DATABASE_URL", raising=False)
     for command in (["init"], ["load", str(setup)]):
@@ -73,8 +78,10 @@ def test_a_body_without_a_source_is_refused(linked: Path, monkeypatch: pytest.Mo
     assert result.stderr.startswith("error: body 'JCB' has no source")
 
 
-def test_the_installed_command_says_a_source_could_not_be_read_and_exits_1(linked: Path) -> None:
-    """In a real process, with the reader this build wires in: the source is not read, nothing changes."""
+def test_the_installed_command_says_a_source_could_not_be_read_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, council_server) -> None:  # noqa: F811
+    """In a real process, with the reader this build wires in, against a local site that knows no
+    such committee (404): the source is not read, nothing changes."""
+    linked = _linked(tmp_path, monkeypatch, SOURCE.replace("https://democracy.example.gov.uk", council_server.url))
     env = {**os.environ, **ENV, "GOVFLOW_DATA_DIR": str(linked)}
     result = subprocess.run(
         [sys.executable, "-m", "govflow", "meetings", "sync", "--as-of", "2021-10-06"], capture_output=True, text=True, env=env, timeout=120
