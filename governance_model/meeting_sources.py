@@ -65,6 +65,7 @@ class SourcedMeeting:
     title: str = ""
     papers: tuple[PublishedPaper, ...] = ()
     address: str = ""  # the meeting's own page at the source, when it has one
+    time_known: bool = True  # False: the source gave no time (blank, TBC, all day): starts_at is the day's start
 
     @property
     def day(self) -> dt.date:
@@ -78,6 +79,7 @@ class SourceProblem:
     where: str  # "meeting 17355", "event ALLRIS-Sitzung-42", "row 3"
     text: str  # the text it could not read, as sent
     reason: str
+    kept: bool = False  # the meeting is still in the reading (a warning: an unknown status, papers not read)
 
 
 @dataclass
