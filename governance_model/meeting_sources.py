@@ -5,6 +5,8 @@ response into a `SourceReading` are in the `committee_systems` package, the sync
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -63,6 +65,7 @@ class SourcedMeeting:
     title: str = ""
     papers: tuple[PublishedPaper, ...] = ()
     address: str = ""  # the meeting's own page at the source, when it has one
+    time_known: bool = True  # False: the source gave no time (blank, TBC, all day): starts_at is the day's start
 
     @property
     def day(self) -> dt.date:
@@ -76,6 +79,7 @@ class SourceProblem:
     where: str  # "meeting 17355", "event ALLRIS-Sitzung-42", "row 3"
     text: str  # the text it could not read, as sent
     reason: str
+    kept: bool = False  # the meeting is still in the reading (a warning: an unknown status, papers not read)
 
 
 @dataclass
@@ -88,3 +92,29 @@ class SourceReading:
     problems: list[SourceProblem] = field(default_factory=list)
     first_day: dt.date | None = None
     last_day: dt.date | None = None
+
+
+# The whole pack of a meeting's papers, as committee systems title it ("Agenda frontsheet", "Public
+# reports pack", "Agenda and reports"): once it is out, every paper for the meeting is.
+_PACK = re.compile(r"\b(agenda(\s+(pack|frontsheet|and\s+reports?|reports\s+pack))?|(public\s+)?reports?\s+pack)\b", re.I)
+_WORDS = re.compile(r"[^\w]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def is_agenda_pack(paper: PublishedPaper) -> bool:
+    """Whether `paper` is the meeting's whole pack of papers (its agenda, or the reports pack)."""
+    return bool(_PACK.search(paper.title)) and "minute" not in paper.title.casefold()
+
+
+def papers_for(document_title: str, papers: tuple[PublishedPaper, ...] | list[PublishedPaper]) -> PublishedPaper | None:
+    """The published paper that carries a document's papers to a meeting: a report whose title holds
+    the document's title (word for word, whatever the case and punctuation), else the meeting's
+    agenda pack; None when neither is published. Minutes are not papers for the meeting."""
+    wanted = _words(document_title)
+    for paper in papers:
+        if wanted and wanted in _words(paper.title) and "minute" not in paper.title.casefold():
+            return paper
+    return next((paper for paper in papers if is_agenda_pack(paper)), None)

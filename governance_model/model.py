@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from governance_model.errors import ModelError
-from governance_model.meeting_sources import MeetingSource
+from governance_model.meeting_sources import MeetingSource, PublishedPaper
 from governance_model.reasons import Reason
 from governance_model.strategy import Serves, StrategyFramework
 from governance_model.when import When
@@ -90,6 +90,9 @@ class Meeting:
     source_id: str | None = None
     # Listed by the source before, but not in its last reading of the days it covers: kept, flagged.
     missing_from_source: bool = False
+    # The papers the source lists for it (an agenda pack, reports, minutes): a document's step on this
+    # meeting whose papers are among them is not chased for them (meeting_sources.papers_for).
+    papers: tuple[PublishedPaper, ...] = ()
 
     @property
     def day(self) -> dt.date | None:

@@ -79,6 +79,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from governance_model.meeting_sources import papers_for
 from governance_model.model import (
     Action,
     ActionPlan,
@@ -508,6 +509,8 @@ def _papers_item(document: Document, step: Step, forecast: StepForecast, body: B
     meeting = _fixed_meeting(forecast, inputs)
     if meeting is None or body is None or body.papers_lead_days <= 0:
         return None
+    if meeting.papers and papers_for(document.title, meeting.papers) is not None:
+        return None  # the committee system has published them: nobody is chased for them any more
     return ReminderItem(
         kind="papers",
         key=f"papers:{meeting.key}/{document.key}/{step.key}",

@@ -80,3 +80,30 @@ def test_no_papers_deadline_for_a_cancelled_or_unfixed_meeting():
     meeting = sitting("SSPB-2022-01-06", "2022-01-06", status=MeetingStatus.CANCELLED)
     world = one_step_world("2022-01-06", body=board(reminder_days=(), meetings=[meeting]), meeting_key=meeting.key)
     assert owed(world, "2021-12-01", "2022-01-05") == []
+
+
+def test_papers_the_committee_system_has_published_are_not_chased():
+    from governance_model.meeting_sources import PublishedPaper
+
+    def world_with(papers):
+        meeting = sitting("SSPB-2022-01-06", "2022-01-06")
+        meeting.papers = papers
+        sspb = board(lead=5, reminder_days=(), meetings=[meeting])
+        documents = [
+            Document(key=key, title=title, owner="GB",
+                     route=Route([Step("s", 1, StepKind.SHARE, title, body_code="SSPB", owner=owner, meeting_key=meeting.key)]))
+            for key, title, owner in (("strategy", "SEND Strategy 2021-24", "BM"), ("report", "Progress report", "LM"))
+        ]  # fmt: skip
+        forecasts = {(d.key, "s"): StepForecast(d.key, "s", StepState.SCHEDULED, D("2022-01-06"), meeting.key) for d in documents}
+        return dict(documents=documents, forecasts=forecasts, bodies=[sspb], plans=[])
+
+    both = [("2021-12-29", "BM", "papers-deadline"), ("2021-12-29", "LM", "papers-deadline")]
+    assert owed(world_with(()), "2021-12-01", "2022-01-05") == both
+    # A report titled with the strategy's name is out: its owner is no longer chased; minutes never count.
+    report = PublishedPaper("Item 5 - SEND STRATEGY 2021-24: final draft", "https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1")
+    minutes = PublishedPaper("Minutes SEND Strategy 2021-24 (previous meeting)", "https://democracy.example.gov.uk/m.pdf")
+    assert owed(world_with((minutes,)), "2021-12-01", "2022-01-05") == both
+    assert owed(world_with((report,)), "2021-12-01", "2022-01-05") == [("2021-12-29", "LM", "papers-deadline")]
+    # The whole agenda pack is out: nobody is.
+    pack = PublishedPaper("Public reports pack 06/01/2022 SEND Strategic Partnership Board", "https://democracy.example.gov.uk/pack.pdf")
+    assert owed(world_with((pack,)), "2021-12-01", "2022-01-05") == []
