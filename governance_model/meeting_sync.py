@@ -10,7 +10,8 @@ What a reading changes, meeting by meeting:
 - MATCHED: a meeting typed by hand (no source id) of the same body on the same day is the source's
   meeting: it takes the source id, keeps its key, and from then on follows the source. Of two typed
   on that day, the one at the source's time is taken first, else the earlier.
-- MOVED: the source has the meeting (same source id) at another day or time.
+- MOVED: the source has the meeting (same source id) at another day or time (a source that gives
+  no time moves only the day: the stored time of day is kept).
 - CANCELLED: the source says cancelled, the stored meeting is not.
 - CONFIRMED: the stored meeting is cancelled or tentative and the source lists it as going ahead
   (reinstated): it is confirmed at the source's time.
@@ -144,7 +145,7 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
 def _difference(stored: Meeting, sourced: SourcedMeeting, label: str, as_of: dt.date) -> MeetingChange | None:
     """How the source's meeting differs from the stored one that is it (same id, or just matched)."""
     status = stored.status
-    starts_at = sourced.starts_at.astimezone(LONDON)
+    starts_at = _source_start(stored, sourced)
     cancelled = sourced.cancelled and status is not MeetingStatus.CANCELLED
     confirmed = not sourced.cancelled and status in (MeetingStatus.CANCELLED, MeetingStatus.TENTATIVE)
     moved = not sourced.cancelled and stored.starts_at != starts_at
@@ -167,6 +168,15 @@ def _difference(stored: Meeting, sourced: SourcedMeeting, label: str, as_of: dt.
         return MeetingChange(ChangeKind.CONFIRMED, stored.key, sourced.source_id, words, stored.starts_at, starts_at)
     words = f"{name} moved {_from_to(stored.starts_at, starts_at)}"
     return MeetingChange(ChangeKind.MOVED, stored.key, sourced.source_id, words, stored.starts_at, starts_at)
+
+
+def _source_start(stored: Meeting, sourced: SourcedMeeting) -> dt.datetime:
+    """When the source says the meeting starts: a source that gives no time (a blank, TBC, an
+    all-day event) keeps the stored meeting's time of day, on the source's day."""
+    starts_at = sourced.starts_at.astimezone(LONDON)
+    if sourced.time_known or stored.starts_at is None:
+        return starts_at
+    return dt.datetime.combine(starts_at.date(), stored.starts_at.astimezone(LONDON).time(), LONDON)
 
 
 def _first_of_each(meetings: list[SourcedMeeting], problems: list[SourceProblem]) -> dict[str, SourcedMeeting]:

@@ -195,3 +195,14 @@ def test_nothing_changed_when_the_source_agrees() -> None:
 def test_a_body_without_a_source_cannot_be_synced() -> None:
     with pytest.raises(ModelError, match="body 'SSPB' has no source"):
         plan_sync(Body(code="SSPB", name="SSPB"), reading(), AS_OF)
+
+
+def test_a_source_that_gives_no_time_moves_only_the_day() -> None:
+    plan = plan_sync(
+        body(stored("SSPB-2022-03-03", "2022-03-03", "14:00", source_id="17355"), stored("SSPB-2022-04-07", "2022-04-07", "14:00", source_id="17356")),
+        reading(sourced("17355", "2022-03-03", "00:00", time_known=False), sourced("17356", "2022-04-14", "00:00", time_known=False)),
+        AS_OF,
+    )
+    assert kinds(plan) == [("moved", "SSPB-2022-04-07")]
+    assert plan.changes[0].to == at("2022-04-14", "14:00")
+    assert plan.changes[0].words == "ModernGov: meeting 17356 moved from 7 April 2022 to 14 April 2022"
