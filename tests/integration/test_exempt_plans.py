@@ -25,7 +25,15 @@ from govflow.cli.console import out, print_status
 from govflow.services import file_loading, status_overview
 from govflow.services import report_writing as reports
 from govflow.services.feed_publishing import publish_feeds
-from govflow.services.night_planning import run_nightly
+from govflow.services.night_planning import (
+    advance_routes,
+    failure,
+    load_snapshot,
+    nights_to_run,
+    public_summary,
+    run_nightly,
+    summary_markdown,
+)
 from reports.board import board_markdown
 from tests.calendars.test_server import request
 from tests.integration.test_reports_served import Today, served, today  # noqa: F401 - fixtures
@@ -182,3 +190,17 @@ def test_a_plan_of_exempt_business_is_served_as_no_such_plan(uow_factory, tmp_pa
             assert status == 404 and b"Zq" not in body, path
     assert request(served, "/plans/public-plan")[0] == 200
     assert request(served, "/reports/plan/public-plan.csv")[0] == 200
+
+
+def test_a_night_that_fails_on_such_a_plan_names_it_only_as_part_ii(uow_factory, tmp_path):
+    load(uow_factory, tmp_path)
+    snapshot = load_snapshot(uow_factory())
+    update = advance_routes(snapshot, nights_to_run(snapshot.last_run, NIGHT))
+    for key in (*EXEMPT_PLANS, "public-plan"):  # its reminders (or its feed events) could not be worked out
+        update.add_failure(failure("plan", key, "reminders", ValueError("a date out of all reason")))
+
+    shown = {"summary artifact": summary_markdown(update, snapshot), "nightly result": json.dumps(public_summary(update, snapshot))}
+
+    assert not leaks(shown), leaks(shown)
+    assert shown["summary artifact"].count(f"{EXEMPT_ITEM}: reminders failed") == 3
+    assert "plan public-plan: reminders failed" in shown["summary artifact"]
