@@ -21,8 +21,10 @@ the step slips.
 Exempt items (`Body.exempt`, `Document.exempt`: business not for publication) never appear in a
 public feed: an exempt body has no body feed and its meetings, papers deadlines and the steps that
 sit at it are left out of every public feed; an exempt document has no document feed and its steps
-are left out of every public feed. They do appear in the owner's own private feed: that person
-owes them, and the feed's address is a secret only they hold. A public step's "why this date" that
+are left out of every public feed; so are the actions of a plan that is exempt business (it
+delivers an exempt strategy, or follows up questions at an exempt body's meeting). They do appear
+in the owner's own private feed: that person owes them, and the feed's address is a secret only
+they hold. A public step's "why this date" that
 names anything exempt reads as the Part II placeholder. The rule is governance_model.publication's.
 
 A body or document feed with no events is not published (the checkers, and subscribers, expect
@@ -188,9 +190,10 @@ def build_feeds(
                     cat.sits_on.setdefault(step.owner, set()).add(step.body_code)
         cat.steps_of_document[document.key] = events
     for plan in plans:
+        public = publication.plan_is_public(plan)
         for rec in plan.recommendations:
             for action in rec.actions:
-                event = action_event(plan, rec.number, action, base, domain)
+                event = action_event(plan, rec.number, action, base, domain, public=public)
                 if event is None:
                     continue
                 span_uid = uid("span", "action", plan.key, rec.number, str(action.position), domain=domain)
@@ -351,8 +354,11 @@ def step_event(
     )
 
 
-def action_event(plan: ActionPlan, number: str, action, base: str, domain: str = UID_DOMAIN) -> FeedEvent | None:
-    """An action of a plan as an all-day event on its deadline (None: it has no end date)."""
+def action_event(
+    plan: ActionPlan, number: str, action, base: str, domain: str = UID_DOMAIN, *, public: bool = True
+) -> FeedEvent | None:
+    """An action of a plan as an all-day event on its deadline (None: it has no end date);
+    `public` False for a plan that is exempt business (only in its owner's private feed)."""
     when = action.when
     if when is None or when.end is None:
         return None
@@ -367,7 +373,7 @@ def action_event(plan: ActionPlan, number: str, action, base: str, domain: str =
         uid("action", plan.key, number, str(action.position), domain=domain),
         f"Action {number}.{action.position}: {action.text}" + (" (TBC)" if status == TENTATIVE else ""),
         when.end, when.end + dt.timedelta(days=1), status, True, f"{base}/plans/{plan.key}",
-        "\n".join(lines), "", ("action",),
+        "\n".join(lines), "", ("action",), public,
     )
 
 

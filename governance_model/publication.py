@@ -12,7 +12,12 @@ reaches the public:
   public only when it names nothing exempt: no exempt body (code, name or meeting), no exempt
   document (key, title or step title), and for a public document none of its own steps that sit at
   an exempt body. Otherwise the public sees only `EXEMPT_ITEM`, as councils print a Part II item:
-  no title, no detail.
+  no title, no detail;
+- an action plan is exempt business too when the strategy it delivers (`ActionPlan.strategy`) is an
+  exempt document, or when it holds the follow-ups of questions put at a meeting of an exempt body
+  (its key is `follow_up_plan_key` of that meeting's): its recommendations are the questions asked
+  there, and its framework columns the exempt strategy's findings. Such a plan is in no public
+  output at all (its actions are reminded to, and shown in the private feeds of, their owners).
 
 A text is checked for the names themselves (whole words, as written), so a name that is also an
 ordinary word hides more than it must, never less.
@@ -24,8 +29,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from governance_model.model import Body, Document, ForecastChange, Step
+from governance_model.model import ActionPlan, Body, Document, ForecastChange, Step
 from governance_model.reasons import Reason
+from governance_model.strategy import follow_up_plan_key
 
 if TYPE_CHECKING:
     from governance_model.route_planner import RoutePlan
@@ -42,6 +48,8 @@ class Publication:
         self.exempt_bodies = frozenset(b.code for b in bodies if b.exempt)
         self._secretaries = {b.code: b.secretary for b in bodies if b.secretary}
         self._documents = {d.key: d for d in documents}
+        self._exempt_documents = frozenset(key for key, d in self._documents.items() if d.exempt)
+        self._exempt_follow_ups = frozenset(follow_up_plan_key(m.key) for b in bodies if b.exempt for m in b.meetings)
         secret = set()
         for body in bodies:
             if body.exempt:
@@ -69,6 +77,12 @@ class Publication:
     def public_steps(self, document: Document) -> list[Step]:
         """The steps of `document` the public may see (none of an exempt document)."""
         return [s for s in document.route.steps if self.step_is_public(document, s)]
+
+    def plan_is_public(self, plan: ActionPlan) -> bool:
+        """Whether the public may see `plan`: not when it delivers an exempt strategy, nor when it
+        holds the follow-ups of questions put at an exempt body's meeting. (Only the strategy it
+        delivers need be among the documents given, and the exempt bodies among the bodies.)"""
+        return plan.strategy not in self._exempt_documents and plan.key not in self._exempt_follow_ups
 
     def insiders(self, document: Document, step: Step) -> frozenset[str]:
         """The people an exempt step belongs to (initials): the document's and the step's owners and

@@ -14,14 +14,23 @@ The rule for an entry (a finding, thread or strand) and for a matrix cell (a fin
 3. Otherwise the worst RAG of its actions (overdue, then at risk, no update, on track, on hold),
    as a recommendation takes the worst of its own.
 
+A recommendation with no actions of its own that is to be merged with another shares that one's
+actions (the plan's RAG rule, `merged` in rag.py): those actions serve what it serves too, and the
+entry says so (`EntryAccount.shared`), so that its tags are not silently lost.
+
 The reason says how many actions there are and how many of each RAG ("3 actions: 1 overdue,
 2 on track"). An action's latest update is the latest progress update recorded by the day that
 counts for it, by rag.py's rule: one naming the action, or naming its recommendation without an
 action.
 
+The plans delivering the strategy are those whose `strategy` is its key, except the plans of the
+actions answers to its questions led to (`follow_up_plan_key` of their meeting): those are listed
+under their meeting only.
+
 Exempt business never shows: questions put at a meeting of an exempt body, and the plan of the
 actions their answers led to, are left out (governance_model.publication); a linked strategy is
-named as the paper names it, and tied to a document govflow holds only when that one is public.
+named as the paper names it (as a Part II item, `EXEMPT_ITEM`, when it names an exempt document or
+the link is to one), and tied to a document govflow holds only when that one is public.
 """
 from __future__ import annotations
 
@@ -31,7 +40,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from governance_model.errors import ModelError
-from governance_model.model import ActionPlan, Body, Condition, Document, ProgressUpdate
+from governance_model.model import ActionPlan, Body, Condition, Document, ProgressUpdate, Recommendation
+from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.rag import ActionRag, PlanRag, Rag, judge_plan
 from governance_model.strategy import Facet, MeetingQuestion, StrategyLink, follow_up_plan_key
 from governance_model.working_days import WorkingCalendar
@@ -76,6 +86,16 @@ class Rollup:
 
 
 @dataclass(frozen=True)
+class SharedActions:
+    """A recommendation with no actions of its own serving an entry through the actions of the
+    recommendation it is to be merged with (`partner`)."""
+
+    plan_title: str
+    number: str
+    partner: str
+
+
+@dataclass(frozen=True)
 class EntryAccount:
     """A finding, thread or strand with the actions serving it and their roll-up."""
 
@@ -83,6 +103,7 @@ class EntryAccount:
     key: str
     title: str
     rollup: Rollup
+    shared: tuple[SharedActions, ...] = ()
 
     @property
     def actions(self) -> tuple[ServingAction, ...]:
@@ -117,9 +138,11 @@ class MeetingWithQuestions:
 
 @dataclass(frozen=True)
 class LinkAccount:
-    """Another strategy this one aligns with or depends on; `held_title`: the document govflow holds."""
+    """Another strategy this one aligns with or depends on: `title` as the public may read it (the
+    paper's words, or `EXEMPT_ITEM`); `held_title`: the public document govflow holds."""
 
     link: StrategyLink
+    title: str
     held_title: str | None = None
 
 
@@ -191,14 +214,17 @@ def account_for_strategy(
     if framework is None:
         raise ModelError(f"document {document.key!r} has no strategy framework (findings, threads, strands)")
     calendar = calendar or WorkingCalendar()
-    plans = list(plans)
+    plans, bodies = list(plans), list(bodies)
     meetings = {m.key: (body, m) for body in bodies for m in body.meetings}
     exempt_meetings = {key for key, (body, _) in meetings.items() if body.exempt}
-    questions = [q for q in questions if q.about == document.key and q.meeting_key not in exempt_meetings]
-    hidden_plans = {follow_up_plan_key(key) for key in exempt_meetings}
+    questions = [q for q in questions if q.about == document.key]
+    # Follow-up plans are shown under their meeting (exempt ones nowhere), never as delivering plans.
+    follow_up_plans = {follow_up_plan_key(q.meeting_key) for q in questions} | {follow_up_plan_key(key) for key in exempt_meetings}
+    questions = [q for q in questions if q.meeting_key not in exempt_meetings]
 
     judged: dict[str, PlanRag] = {}
     served: list[tuple[frozenset, ServingAction]] = []  # ((facet, key) pairs, the action)
+    shared: dict[tuple[Facet, str], list[SharedActions]] = {}
 
     def judge(plan: ActionPlan) -> PlanRag:
         if plan.key not in judged:
@@ -208,13 +234,18 @@ def account_for_strategy(
     def serving_action(plan: ActionPlan, number: str, position: int) -> ServingAction:
         return ServingAction(plan.key, plan.title, judge(plan).action(number, position), latest_update_for(plan, number, position, as_of))
 
-    delivering = [p for p in plans if p.strategy == document.key and p.key not in hidden_plans]
+    delivering = [p for p in plans if p.strategy == document.key and p.key not in follow_up_plans]
     for plan in delivering:
         judge(plan)
+        sharing = _sharing(plan.recommendations)
+        for partner, merged in sharing.items():
+            for rec, facet in ((rec, facet) for rec in merged for facet in Facet):
+                for key in rec.serves.of(facet):
+                    shared.setdefault((facet, key), []).append(SharedActions(plan.title, rec.number, partner))
         for rec in plan.recommendations:
             for action in rec.actions:
-                serves = rec.serving(action)
-                keys = frozenset((facet, key) for facet in Facet for key in serves.of(facet))
+                serves = [rec.serving(action), *(m.serves for m in sharing.get(rec.number, ()))]
+                keys = frozenset((facet, key) for facet in Facet for s in serves for key in s.of(facet))
                 if keys:
                     served.append((keys, serving_action(plan, rec.number, action.position)))
 
@@ -222,7 +253,10 @@ def account_for_strategy(
         return [action for keys, action in served if all(w in keys for w in wanted)]
 
     def entries(facet: Facet) -> tuple[EntryAccount, ...]:
-        return tuple(EntryAccount(facet, e.key, e.title, roll_up(serving((facet, e.key)))) for e in framework.entries(facet))
+        return tuple(
+            EntryAccount(facet, e.key, e.title, roll_up(serving((facet, e.key))), tuple(shared.get((facet, e.key), ())))
+            for e in framework.entries(facet)
+        )
 
     matrix = tuple(
         tuple(
@@ -252,9 +286,17 @@ def account_for_strategy(
         )
     sittings.sort(key=lambda m: (m.day or dt.date.max, m.meeting_key))
 
+    documents = list(documents)
+    publication = Publication(bodies, documents)
     public = {d.key: d for d in documents if not d.exempt}
+    exempt = {d.key for d in documents if d.exempt}
     links = tuple(
-        LinkAccount(link, public[link.document].title if link.document in public else None) for link in framework.links
+        LinkAccount(
+            link,
+            EXEMPT_ITEM if link.document in exempt else publication.public_text(link.title),
+            public[link.document].title if link.document in public else None,
+        )
+        for link in framework.links
     )
     return StrategyAccount(
         document.key,
@@ -268,3 +310,15 @@ def account_for_strategy(
         tuple(sittings),
         links,
     )
+
+
+def _sharing(recommendations: Sequence[Recommendation]) -> dict[str, list[Recommendation]]:
+    """The recommendations with no actions of their own, by the number of the one whose actions they
+    share (the first they are merged with that has actions, as rag.py's `merged`)."""
+    with_actions = {r.number for r in recommendations if r.actions}
+    sharing: dict[str, list[Recommendation]] = {}
+    for rec in recommendations:
+        partner = None if rec.actions else next((n for n in rec.merged_with if n in with_actions), None)
+        if partner is not None:
+            sharing.setdefault(partner, []).append(rec)
+    return sharing

@@ -352,18 +352,23 @@ def public_summary(update: RouteUpdate, snapshot: Snapshot) -> dict:
     document moved is named only as the Part II placeholder."""
     publication = Publication(snapshot.bodies, snapshot.documents)
     public = {d.key for d in snapshot.documents if publication.document_is_public(d)}
+    public_plans = {p.key for p in snapshot.plans if publication.plan_is_public(p)}
     summary = update.summary()
     summary["documents_moved"] = [k if k in public else EXEMPT_ITEM for k in summary["documents_moved"]]
     summary["replanned"] = [k if k in public else EXEMPT_ITEM for k in summary["replanned"]]
-    summary["failed"] = [public_failure(f, publication, public) for f in update.failures]
+    summary["failed"] = [public_failure(f, publication, public, public_plans) for f in update.failures]
     return summary
 
 
-def public_failure(failure: Failure, publication: Publication, public_documents: set[str]) -> str:
-    """A failure as it may be shown: an exempt document or body, or an error naming exempt business,
-    only as the Part II placeholder."""
-    exempt = (failure.kind == "document" and failure.key not in public_documents) or (
-        failure.kind == "feed" and publication.names_exempt(failure.key)
+def public_failure(
+    failure: Failure, publication: Publication, public_documents: set[str], public_plans: set[str] | None = None
+) -> str:
+    """A failure as it may be shown: an exempt document or body, a plan that is exempt business (not
+    among `public_plans`, when given), or an error naming exempt business, only as the Part II placeholder."""
+    exempt = (
+        (failure.kind == "document" and failure.key not in public_documents)
+        or (failure.kind == "plan" and public_plans is not None and failure.key not in public_plans)
+        or (failure.kind == "feed" and publication.names_exempt(failure.key))
     )
     if exempt or publication.names_exempt(failure.error):
         return f"{EXEMPT_ITEM}: {failure.stage} failed"
@@ -402,7 +407,8 @@ def summary_markdown(update: RouteUpdate, snapshot: Snapshot) -> str:
     if update.failures:
         lines += ["## Failed", "", "Left out tonight (what was stored for them stays); everything else ran.", ""]
         public = {d.key for d in snapshot.documents if publication.document_is_public(d)}
-        lines += [f"- {public_failure(f, publication, public)}" for f in update.failures[:200]]
+        public_plans = {p.key for p in snapshot.plans if publication.plan_is_public(p)}
+        lines += [f"- {public_failure(f, publication, public, public_plans)}" for f in update.failures[:200]]
         lines.append("")
     if update.replanned:
         replanned = sorted({k if k in documents and publication.document_is_public(documents[k]) else EXEMPT_ITEM for k in update.replanned})

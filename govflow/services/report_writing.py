@@ -9,9 +9,11 @@ index.json (reports.manifest) records what each report was made from. Any other 
 on request (`public_report`, served by govflow.web.reports).
 
 The nightly writes only what may be published (governance_model.publication): no report to an
-exempt body is written into the reports folder (one written before the body was marked exempt is
-removed), so none becomes a Prefect artifact either, and none is served. `govflow report board`
-still gives an exempt body its own report when asked for it by name."""
+exempt body, and none of a plan that is exempt business (it delivers an exempt strategy, or follows
+up questions at an exempt body's meeting), is written into the reports folder (one written before
+is removed), so none becomes a Prefect artifact either, and none is served; a public board's report
+lists no such plan. `govflow report board` and `govflow report plan` still give an exempt body or
+plan its own report when asked for it by name."""
 from __future__ import annotations
 
 import datetime as dt
@@ -191,11 +193,12 @@ class _Records:
                 raise unplannable[document.key]
         # The plans a board sees: those owned by someone whose document comes to it (the model has
         # no other tie between a plan and a board; a database may hold many councils). An exempt
-        # document does not tie a plan to a public board.
+        # document does not tie a plan to a public board, and a plan that is exempt business is
+        # not shown to one.
         owners = {d.owner for d in documents if d.owner and (body.exempt or publication.document_is_public(d))}
         mine = []
         for plan in self.plans:
-            if plan.owner in owners:
+            if plan.owner in owners and (body.exempt or publication.plan_is_public(plan)):
                 if plan.key not in judged:
                     judged[plan.key] = judge_plan(plan, as_of, self.conditions)
                 mine.append(judged[plan.key])
@@ -373,7 +376,9 @@ def write_reports(
 
     changed: list[tuple[PlanReport, str]] = []
     documents_by_key = {d.key: d for d in records.documents}
-    for plan in records.plans:
+    publication = Publication(records.bodies, records.documents)
+    public_plans = [p for p in records.plans if publication.plan_is_public(p)]
+    for plan in public_plans:
         try:
             framework = _framework_of(plan, documents_by_key.get)
             source = plan_source(plan, records.conditions, framework)
@@ -419,7 +424,12 @@ def write_reports(
             for suffix in strategy_reports.STRATEGY_FORMATS:
                 (out_dir / "strategy" / f"{document.key}{suffix}").unlink(missing_ok=True)
             manifest.pop(entry_name("strategy", document.key), None)
-    kept = {entry_name("plan", p.key) for p in records.plans}
+    for plan in records.plans:
+        if not publication.plan_is_public(plan):  # exempt business since its report was written: the public copy goes
+            for suffix in PLAN_FORMATS:
+                (out_dir / "plan" / f"{plan.key}{suffix}").unlink(missing_ok=True)
+            manifest.pop(entry_name("plan", plan.key), None)
+    kept = {entry_name("plan", p.key) for p in public_plans}
     kept |= {entry_name("strategy", d.key) for d in strategy_reports.strategies(records.documents)}
     for name in [n for n in manifest if n.startswith(("plan/", "strategy/")) and n not in kept]:
         del manifest[name]  # a plan (a strategy) no longer stored: its last files stay, as a board's do
@@ -500,8 +510,9 @@ def public_report(
     uow: AbstractUnitOfWork, kind: str, key: str, as_of: dt.date, board_records: BoardRecords | None = None
 ) -> RequestedReport | None:
     """The report the public may have on `as_of`: the Report to Board of a public body (what the
-    public may see of its business), or a plan's report; None when there is no such report, and
-    for an exempt body (its report is no public page). `board_records`: the records kept between
+    public may see of its business), a public plan's report, or a public strategy's; None when there
+    is no such report, and for an exempt body or a plan that is exempt business (its report is no
+    public page). `board_records`: the records kept between
     requests (default: read now)."""
     if kind == "board":
         if board_records is not None:
@@ -520,8 +531,12 @@ def public_report(
             plan = uow.plans.get(key)
             if plan is None:
                 return None
+            delivered = uow.documents.get(plan.strategy) if plan.strategy else None
+            # Only the bodies (their meetings) and the strategy it delivers decide whether a plan is public.
+            if not Publication(uow.bodies.list(), [delivered] if delivered else []).plan_is_public(plan):
+                return None
             conditions = uow.conditions.list()
-            framework = _framework_of(plan, uow.documents.get)
+            framework = delivered.framework if delivered is not None else None
         report = PlanReport(plan, judge_plan(plan, as_of, conditions), framework)
         return RequestedReport(kind, key, as_of, plan_source(plan, conditions, framework), report)
     if kind == "strategy":

@@ -1,8 +1,9 @@
 """Where everything stands on a day: each document's current step, next deadline and overdue steps;
 each plan's due and overdue actions and its RAG (`govflow status`).
 
-The status is public (governance_model.publication): an exempt document is only counted, as a
-Part II item; of a public document, the steps at exempt bodies are left out, and a reason that
+The status is public (governance_model.publication): an exempt document, or a plan that is exempt
+business (it delivers an exempt strategy, or follows up questions at an exempt body's meeting), is
+only counted, as a Part II item; of a public document, the steps at exempt bodies are left out, and a reason that
 names anything exempt reads as the Part II placeholder."""
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class Status:
     as_of: dt.date
     documents: list[DocumentStatus]
     plans: list[PlanStatus]
-    exempt_items: int = 0  # exempt documents, not shown: "exempt item – not for publication"
+    exempt_items: int = 0  # exempt documents and plans, not shown: "exempt item – not for publication"
 
     @property
     def part_two(self) -> tuple[str, ...]:
@@ -40,16 +41,17 @@ def status(uow: AbstractUnitOfWork, as_of: dt.date) -> Status:
         conditions = uow.conditions.list()
     meetings, calendar = MeetingIndex(bodies), WorkingCalendar()
     routes = plan_routes(documents, meetings, decisions, as_of, calendar, conditions)
+    publication = Publication(bodies, documents)
+    public_plans = [p for p in plans if publication.plan_is_public(p)]
     plan_statuses = []
-    for plan in plans:
+    for plan in public_plans:
         judged = judge_plan(plan, as_of, conditions, calendar)
         plan_statuses.append(replace(plan_status(plan, as_of), rag=judged.rag.words, rag_reason=judged.reason))
-    publication = Publication(bodies, documents)
     public = [d for d in documents if publication.document_is_public(d)]
     return Status(
         as_of=as_of,
         documents=[document_status(*publication.public_view(d, routes[d.key])) for d in public],
         plans=plan_statuses,
-        exempt_items=len(documents) - len(public),
+        exempt_items=len(documents) - len(public) + len(plans) - len(public_plans),
     )
 

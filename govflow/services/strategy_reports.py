@@ -76,6 +76,9 @@ def strategy_sources(
         tuple((m.key, b.code, b.name, b.exempt, m.day) for b in bodies for m in b.meetings if m.key in meeting_keys),
         tuple((d.key, d.title, d.exempt) for d in documents if d.key in linked),
         tuple(conditions),
+        # What is exempt, and so left out or read as the Part II placeholder wherever it is named.
+        tuple(sorted((b.code, b.name) for b in bodies if b.exempt)),
+        tuple(sorted((d.key, d.title) for d in documents if d.exempt)),
     )
 
 

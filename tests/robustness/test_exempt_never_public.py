@@ -3,11 +3,13 @@
 Hypothesis builds councils with public and exempt bodies and documents. Everything exempt carries
 the marker "Xqz" (exempt bodies' codes, names and so their meeting keys; exempt documents' keys,
 titles and step titles; the keys and titles of public documents' steps at exempt bodies; the
-minutes of decisions taken at exempt bodies), and nothing public does. Routes cross public and
-exempt bodies and may wait for other documents' steps; exempt bodies decide, and move their
-meetings. Then every public output is made, and none may hold the marker: the Report to Board of
-each public body (Markdown, HTML, the Prefect artifact's Markdown, the files' names, the reports
-folder's index, and as `govflow serve` renders it on request), every public feed and the private
+minutes of decisions taken at exempt bodies; the plans that are exempt business — the follow-ups
+of questions at an exempt body's meeting, and the plans delivering an exempt document, issue 15),
+and nothing public does. Routes cross public and exempt bodies and may wait for other documents'
+steps; exempt bodies decide, and move their meetings. Then every public output is made, and none
+may hold the marker: the Report to Board of each public body (Markdown, HTML, the Prefect
+artifact's Markdown, the files' names, the reports folder's index, and as `govflow serve` renders
+it on request), every plan report in the reports folder and as served, every public feed and the private
 feeds of people outside the exempt business, the reminder digests to those people, the nightly's
 summary artifact and its summary, and the status (as printed and as JSON).
 In-memory storage (tests/fakes.py), so a hundred councils take seconds.
@@ -24,8 +26,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calendars.feeds import build_feeds
-from governance_model.model import Body, Decision, DecisionOutcome, Document, Meeting, Person, Route, Step, StepKind
+from governance_model.model import (
+    Action,
+    ActionPlan,
+    Body,
+    Decision,
+    DecisionOutcome,
+    Document,
+    Meeting,
+    Person,
+    Recommendation,
+    Route,
+    Step,
+    StepKind,
+)
 from governance_model.route_planner import MeetingIndex, bind_meetings
+from governance_model.strategy import follow_up_plan_key
 from governance_model.when import When
 from govflow.cli.console import out, print_status
 from govflow.services import report_writing, route_changes, status_overview
@@ -103,12 +119,42 @@ def councils(draw) -> dict:
         decisions.append(Decision(document.key, step.key, body, outcome, draw(st.sampled_from(MEETING_DAYS[:2])),
                                   minute=f"RESOLVED that {draw(WORDS)} Xqz"))
     moves = draw(st.lists(st.sampled_from([m.key for b in bodies if b.exempt for m in b.meetings]), max_size=2, unique=True))
-    return {"bodies": bodies, "documents": documents, "decisions": decisions, "moves": moves}
+    # Plans: the follow-ups of questions at a meeting (an exempt body's are exempt business, whatever
+    # strategy they are about), plans delivering a document (an exempt one's are exempt business).
+    plans = []
+    for body in bodies:
+        for meeting in body.meetings[: draw(st.integers(0, 1))]:
+            about = draw(st.one_of(st.none(), st.sampled_from([d.key for d in documents])))
+            exempt = body.exempt or next(d for d in documents if d.key == about).exempt if about else body.exempt
+            plans.append(draw(plans_of(follow_up_plan_key(meeting.key), f"Actions from questions at {body.name}", about, exempt)))
+    for document in documents:
+        if draw(st.booleans()):
+            key = f"{document.key}-delivery"  # an exempt document's key carries the marker
+            plans.append(draw(plans_of(key, f"Delivery of {document.title}", document.key, document.exempt)))
+    return {"bodies": bodies, "documents": documents, "decisions": decisions, "moves": moves, "plans": plans}
 
 
-def outsiders(bodies: list[Body], documents: list[Document]) -> list[str]:
+@st.composite
+def plans_of(draw, key: str, title: str, strategy: str | None, exempt: bool) -> ActionPlan:
+    """A plan with a recommendation or two (a question, as its follow-ups' are) and their dated actions;
+    an exempt one's questions and actions carry the marker and are owned by the people inside."""
+    marker = " Xqz" if exempt else ""
+    recommendations = []
+    for number in range(1, draw(st.integers(1, 2)) + 1):
+        actions = [
+            Action(position, f"{draw(WORDS)}{marker} action", when_on(draw(st.sampled_from(MEETING_DAYS))),
+                   owner=draw(st.sampled_from(INSIDE if exempt else OUTSIDE)))
+            for position in range(1, draw(st.integers(1, 2)) + 1)
+        ]
+        recommendations.append(Recommendation(str(number), f"{draw(WORDS)}{marker} question?", actions=actions))
+    owner = draw(st.sampled_from(INSIDE if exempt else OUTSIDE))
+    return ActionPlan(key, title, dt.date(2021, 12, 1), owner=owner, strategy=strategy, recommendations=recommendations)
+
+
+def outsiders(bodies: list[Body], documents: list[Document], plans: list[ActionPlan] = ()) -> list[str]:
     """The people who are neither owner nor secretary of anything exempt (as the issue puts it): of
-    an exempt body, an exempt document, or a step of either."""
+    an exempt body, an exempt document, or a step of either; nor own a plan that is exempt business
+    (its questions carry the marker) or an action of one."""
     exempt_bodies = {b.code for b in bodies if b.exempt}
     secretaries = {b.code: b.secretary for b in bodies}
     inside = {b.secretary for b in bodies if b.exempt}
@@ -116,6 +162,9 @@ def outsiders(bodies: list[Body], documents: list[Document]) -> list[str]:
         for step in document.route.steps:
             if document.exempt or step.body_code in exempt_bodies:
                 inside |= {document.owner, step.owner, secretaries.get(step.body_code)}
+    for plan in plans:
+        if any(MARKER in r.text.casefold() for r in plan.recommendations):
+            inside |= {plan.owner, *(a.owner for r in plan.recommendations for a in r.actions)}
     return [p for p in PEOPLE if p not in inside]
 
 
@@ -130,6 +179,8 @@ def stored(council: dict) -> FakeUnitOfWork:
         for document in council["documents"]:
             bind_meetings(document, meetings)
             uow.documents.save(document)
+        for plan in council["plans"]:
+            uow.plans.save(plan)
         uow.commit()
     return uow
 
@@ -159,21 +210,27 @@ def public_outputs(uow: FakeUnitOfWork, council: dict, tmp: Path) -> dict[str, s
     for report in written:
         outputs[f"report {report.key} artifact"] = report.markdown
         outputs[f"report {report.key} files"] = " ".join(str(p.relative_to(tmp)) for p in report.files)
-        if report.kind == "board":
+        if report.kind in ("board", "plan"):
             for path in report.files:
-                outputs[str(path.relative_to(tmp))] = path.read_text(encoding="utf-8")
+                if path.suffix != ".xlsx":  # the workbook holds what the CSV holds, compressed
+                    outputs[str(path.relative_to(tmp))] = path.read_text(encoding="utf-8")
     outputs["files left in the reports folder"] = " ".join(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
     outputs["reports folder index"] = (tmp / "index.json").read_text(encoding="utf-8")
     for body in snapshot.bodies:  # every Report to Board as `govflow serve` renders it on request
         served = report_writing.public_report(uow, "board", body.code, LAST_NIGHT)
         if served is not None:
             outputs[f"served report {body.code}"] = b"\n".join(served.render().values()).decode("utf-8")
+    for plan in snapshot.plans:  # every plan's report as `govflow serve` renders it (/reports/plan, /plans)
+        served = report_writing.public_report(uow, "plan", plan.key, LAST_NIGHT)
+        if served is not None:
+            files = served.render()
+            outputs[f"served plan {plan.key}"] = plan.key + b"\n".join(v for k, v in files.items() if k != ".xlsx").decode("utf-8")
     outputs["nightly summary artifact"] = summary_markdown(update, snapshot)
     outputs["nightly result"] = json.dumps(public_summary(update, snapshot))
 
-    everyone = outsiders(snapshot.bodies, snapshot.documents)
+    everyone = outsiders(snapshot.bodies, snapshot.documents, snapshot.plans)
     feeds = build_feeds(bodies=snapshot.bodies, documents=snapshot.documents, forecasts=update.forecasts,
-                        people=snapshot.people, tokens={p: f"token-{p}" for p in PEOPLE})
+                        plans=snapshot.plans, people=snapshot.people, tokens={p: f"token-{p}" for p in PEOPLE})
     for feed in feeds:
         if feed.public or feed.key in everyone:
             outputs[f"feed {feed.path}"] = json.dumps([feed.title, feed.description, [dataclasses.asdict(e) for e in feed.events]], default=str)

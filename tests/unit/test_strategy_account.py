@@ -23,7 +23,8 @@ from governance_model.strategy import (
     Thread,
     follow_up_plan_key,
 )
-from governance_model.strategy_account import account_for_strategy
+from governance_model.publication import EXEMPT_ITEM
+from governance_model.strategy_account import SharedActions, account_for_strategy
 from governance_model.when import read_when
 
 LONDON = ZoneInfo("Europe/London")
@@ -209,3 +210,49 @@ def test_links_name_the_document_govflow_holds_only_when_it_is_public():
 def test_a_document_without_a_framework_is_refused():
     with pytest.raises(ModelError, match="no strategy framework"):
         account_for_strategy(Document("plain", "Plain"), [], [], AS_OF)
+
+
+def test_the_plan_of_the_actions_answers_led_to_is_listed_under_its_meeting_not_as_delivering_the_strategy():
+    # As the setup file's questions make it: the follow-up plan names the strategy it is about.
+    follow_up = follow_ups()
+    follow_up.strategy = "send-strategy"
+
+    result = account(plans=[delivery_plan(), follow_up])
+    alone = account(plans=[follow_up])
+
+    assert [p.key for p in result.plans] == ["delivery"]
+    assert alone.plans == ()  # the report says no plan delivers the strategy yet
+    assert [f.plan_key for f in alone.meetings[0].questions[0].follow_ups] == [follow_up_plan_key(SCRUTINY_MEETING)]
+
+
+def test_a_link_to_an_exempt_document_is_named_as_a_part_ii_item():
+    secret = Document("sufficiency", "Secret sufficiency paper", exempt=True)
+
+    by_key = account(documents=[secret]).links[0]
+    by_title = account_for_strategy(
+        Document("s", "S", framework=StrategyFramework(links=[StrategyLink(LinkKind.DEPENDS_ON, "Secret sufficiency paper")])),
+        [], [], AS_OF, documents=[secret],
+    ).links[0]
+
+    assert (by_key.title, by_key.held_title) == (EXEMPT_ITEM, None)
+    assert by_title.title == EXEMPT_ITEM
+    assert [l.title for l in account().links] == ["Essex SEND Sufficiency Strategy", "Inclusion Framework"]
+
+
+def test_a_merged_recommendation_without_actions_serves_through_its_partners_actions_and_says_so():
+    plan = delivery_plan()
+    plan.recommendations.append(
+        Recommendation("6", "Also identify need", merged_with=["1"], serves=Serves(findings=("joint-commissioning",), threads=("equity",)))
+    )
+
+    result = account(plans=[plan, follow_ups()])
+
+    joint = result.findings[2]
+    assert not joint.rollup.gap
+    assert [(a.recommendation, a.position) for a in joint.actions] == [("1", 1), ("1", 2)]
+    assert joint.shared == (SharedActions("SEND Strategy delivery plan", "6", "1"),)
+    # Recommendation 1's actions serve equity already: counted once, and the sharing said.
+    equity = result.threads[0]
+    assert [(a.recommendation, a.position) for a in equity.actions] == [("1", 1), ("1", 2)]
+    assert equity.shared == (SharedActions("SEND Strategy delivery plan", "6", "1"),)
+    assert result.findings[0].shared == ()
