@@ -19,6 +19,9 @@ What a reading changes, meeting by meeting:
   both given), that the reading does not list: kept, flagged missing_from_source, never deleted.
   A reading that does not say which days it covers finds nothing missing.
 - LISTED AGAIN: a flagged meeting the source lists again is unflagged.
+- PAPERS: the source lists papers for the meeting (an agenda pack, reports) that are not stored
+  with it: they are stored, so a step on it whose papers are among them is no longer chased
+  (meeting_sources.papers_for). Papers are only ever added: one the source stops listing stays.
 - KEPT: the source differs about a meeting already past (its day before `as_of`) or held: a sync
   never moves, cancels or confirms it — the record of what happened stays; the difference is told,
   for a person to change by hand (`govflow meeting move|cancel|confirm`) if the record is wrong.
@@ -36,7 +39,7 @@ from enum import Enum
 
 from governance_model.errors import ModelError
 from governance_model.limits import KEY_LENGTH
-from governance_model.meeting_sources import SourceProblem, SourceReading, SourcedMeeting
+from governance_model.meeting_sources import PublishedPaper, SourceProblem, SourceReading, SourcedMeeting
 from governance_model.model import Body, Meeting, MeetingStatus
 from governance_model.reason_words import day_words
 from governance_model.repository_rules import LONDON
@@ -52,6 +55,7 @@ class ChangeKind(str, Enum):
     CONFIRMED = "confirmed"
     DISAPPEARED = "disappeared"
     LISTED_AGAIN = "listed again"
+    PAPERS = "papers published"
     KEPT = "kept as recorded"
 
 
@@ -68,6 +72,7 @@ class MeetingChange:
     was: dt.datetime | None = None
     to: dt.datetime | None = None
     meeting: Meeting | None = None
+    papers: tuple[PublishedPaper, ...] = ()  # PAPERS: the meeting's papers once the new ones are added
 
 
 @dataclass
@@ -90,7 +95,7 @@ class SyncPlan:
 
 # Changes that only record what the source says of a meeting (its id there, the missing flag) or
 # add one: stored together. The rest go through the route changes, one by one (they re-forecast).
-RECORDED = (ChangeKind.MATCHED, ChangeKind.NEW, ChangeKind.DISAPPEARED, ChangeKind.LISTED_AGAIN)
+RECORDED = (ChangeKind.MATCHED, ChangeKind.NEW, ChangeKind.DISAPPEARED, ChangeKind.LISTED_AGAIN, ChangeKind.PAPERS)
 ROUTE_CHANGES = (ChangeKind.MOVED, ChangeKind.CANCELLED, ChangeKind.CONFIRMED)
 _ORDER = {kind: i for i, kind in enumerate((*RECORDED, *ROUTE_CHANGES, ChangeKind.KEPT))}
 
@@ -118,7 +123,7 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
             if not sourced.cancelled:
                 meeting = Meeting(
                     key=keys.new(sourced.day), body_code=body.code, starts_at=sourced.starts_at.astimezone(LONDON),
-                    location=sourced.location, source_id=sourced.source_id,
+                    location=sourced.location, source_id=sourced.source_id, papers=sourced.papers,
                 )
                 words = f"{label}: meeting {sourced.source_id} added as {meeting.key}, {_moment(sourced.starts_at)}"
                 plan.changes.append(MeetingChange(ChangeKind.NEW, meeting.key, sourced.source_id, words, None, meeting.starts_at, meeting))
@@ -126,6 +131,13 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
         if stored.missing_from_source:
             words = f"{label}: meeting {sourced.source_id} is listed again"
             plan.changes.append(MeetingChange(ChangeKind.LISTED_AGAIN, stored.key, sourced.source_id, words, stored.starts_at, stored.starts_at))
+        new_papers = [p for p in sourced.papers if (p.title, p.url) not in {(q.title, q.url) for q in stored.papers}]
+        if new_papers:
+            titles = "; ".join(f"{p.title} ({p.url})" for p in new_papers)
+            words = f"{label}: meeting {sourced.source_id} ({stored.key}) has papers published: {titles}"
+            plan.changes.append(
+                MeetingChange(ChangeKind.PAPERS, stored.key, sourced.source_id, words, stored.starts_at, stored.starts_at, papers=(*stored.papers, *new_papers))
+            )
         change = _difference(stored, sourced, label, as_of)
         if change is not None:
             plan.changes.append(change)
@@ -263,11 +275,13 @@ def _from_to(was: dt.datetime | None, to: dt.datetime) -> str:
 
 
 def with_source_fields(meeting: Meeting, change: MeetingChange) -> Meeting:
-    """`meeting` as a recorded change leaves its source fields (MATCHED, DISAPPEARED, LISTED AGAIN)."""
+    """`meeting` as a recorded change leaves its source fields (MATCHED, DISAPPEARED, LISTED AGAIN, PAPERS)."""
     if change.kind is ChangeKind.MATCHED:
         return replace(meeting, source_id=change.source_id)
     if change.kind is ChangeKind.DISAPPEARED:
         return replace(meeting, missing_from_source=True)
     if change.kind is ChangeKind.LISTED_AGAIN:
         return replace(meeting, missing_from_source=False)
+    if change.kind is ChangeKind.PAPERS:
+        return replace(meeting, papers=change.papers)
     return meeting

@@ -27,7 +27,3 @@ class DatabaseError(Error):
     """The database answered but cannot be used as it is: it has no govflow tables yet (never
     `govflow init`-ed), or another command held it longer than govflow waits. Never shows a password."""
 
-
-class SourceUnreadable(Error):
-    """A body's meeting source cannot be read (by this build, or as it answered): its meetings are
-    left as they were."""

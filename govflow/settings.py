@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
     max_file_bytes: int = 5_000_000
     max_rows: int = 20_000
+    # What one answer from a body's meeting source (a committee system, a calendar) may hold, and how
+    # long govflow waits for it: beyond either, the source is reported unreadable and nothing changes.
+    source_max_bytes: int = 10_000_000
+    source_timeout_seconds: int = 60
     # How many councils' nights one nightly run has going at once (in process or on workers).
     councils_at_once: int = 2
     # On workers: how many councils' nights one run (one process on a worker) goes through at most.
@@ -109,7 +113,7 @@ class Settings(BaseSettings):
             )
         return value.strip().rstrip("/")
 
-    @field_validator("max_file_bytes", "max_rows", "councils_at_once", "councils_per_run")
+    @field_validator("max_file_bytes", "max_rows", "councils_at_once", "councils_per_run", "source_max_bytes", "source_timeout_seconds")
     @classmethod
     def _a_positive_count(cls, value: int) -> int:
         if value < 1:

@@ -19,7 +19,7 @@ from governance_model.storage import night_lock as night_locks
 from governance_model.storage.database import make_engine, make_session_factory, migrate, parse_database_url
 from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
-from govflow.errors import DatabaseError, SettingsError, SourceUnreadable
+from govflow.errors import DatabaseError, SettingsError
 from govflow.settings import Settings, variable
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
@@ -129,12 +129,15 @@ def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
 
 
 def meeting_source_reader(settings: Settings) -> Callable[[MeetingSource, dt.date, dt.date], SourceReading]:
-    """How `govflow meetings sync` reads a body's source: the committee_systems readers (ModernGov,
-    CMIS, .ics), fetched with the settings' limits. Until they are wired in here, every source is
-    reported as unreadable and nothing is changed."""
+    """How `govflow meetings sync` and the nightly read a body's source: the committee_systems readers
+    (ModernGov, CMIS, .ics), each answer held to GOVFLOW_SOURCE_MAX_BYTES and
+    GOVFLOW_SOURCE_TIMEOUT_SECONDS."""
+    from committee_systems.reading import read_source
 
     def read(source: MeetingSource, first_day: dt.date, last_day: dt.date) -> SourceReading:
-        raise SourceUnreadable(f"{source.name}: this build of govflow has no reader for {source.kind.label} sources yet")
+        return read_source(
+            source, first_day=first_day, last_day=last_day, max_bytes=settings.source_max_bytes, timeout=settings.source_timeout_seconds
+        )
 
     return read
 

@@ -151,6 +151,8 @@ class MeetingRow(OrganisationOwned, Base):
     # Its id at the body's source, and whether the source's last reading left it out (migration 0016).
     source_id: Mapped[Optional[str]] = mapped_column(String(SOURCE_ID_LENGTH))
     missing_from_source: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    # The papers its source lists: [{"title", "url", "published_on"}]; NULL: none (0016).
+    papers: Mapped[Optional[list[dict[str, Any]]]] = mapped_column(JSON(none_as_null=True))
 
     body: Mapped[BodyRow] = relationship(back_populates="meetings")
 

@@ -33,6 +33,7 @@ _AUDIT_KINDS = {
     ChangeKind.MATCHED: "meeting.matched",
     ChangeKind.DISAPPEARED: "meeting.missing_from_source",
     ChangeKind.LISTED_AGAIN: "meeting.listed_again",
+    ChangeKind.PAPERS: "meeting.papers_published",
 }
 
 

@@ -198,8 +198,8 @@ def record_source_meetings(
     uow: AbstractUnitOfWork, body_code: str, added: list[tuple[Meeting, str]], changed: list[tuple[Meeting, str, str]], *, actor: str, as_of: dt.date, now: dt.datetime
 ) -> ChangeResult:
     """Store, in one transaction, what a body's meeting source says that moves no stored date: the
-    meetings it `added` (meeting, reason), and the `changed` meetings' ids there and
-    missing-from-source flags (meeting, audit kind, reason); each kept as an audit event. A meeting added can take a step sooner
+    meetings it `added` (meeting, reason), and the `changed` meetings' ids there, missing-from-source
+    flags and papers published (meeting, audit kind, reason); each kept as an audit event. A meeting added can take a step sooner
     than the meeting it waited for, so the routes are re-forecast as after a move."""
     with uow:
         body = uow.bodies.get(body_code)
@@ -216,7 +216,9 @@ def record_source_meetings(
             if now_stored is None or now_stored.body_code != body_code:
                 raise ModelError(f"no meeting {meeting.key!r} of body {body_code!r}")
             # Only the source fields: the rest of the meeting may have changed since it was read.
-            uow.bodies.save_meeting(replace(now_stored, source_id=meeting.source_id, missing_from_source=meeting.missing_from_source))
+            uow.bodies.save_meeting(
+                replace(now_stored, source_id=meeting.source_id, missing_from_source=meeting.missing_from_source, papers=meeting.papers)
+            )
             _audit(uow, now, actor, kind, meeting.key, reason, {"source_id": meeting.source_id, "missing_from_source": meeting.missing_from_source})
         for meeting, reason in added:
             _audit(uow, now, actor, "meeting.added", meeting.key, reason,

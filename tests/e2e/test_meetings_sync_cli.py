@@ -88,4 +88,4 @@ def test_the_installed_command_says_a_source_could_not_be_read_and_exits_1(tmp_p
     )
     assert result.returncode == 1, result.stderr
     assert result.stdout == "SSPB (ModernGov committee 142), as of 6 October 2021: could not be read; its meetings are as they were\n"
-    assert result.stderr.startswith("  SSPB: ModernGov committee 142: ") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("  SSPB: http://127.0.0.1:") and "the server answered HTTP 404" in result.stderr and "Traceback" not in result.stderr

@@ -65,8 +65,18 @@ def test_a_body_synced_from_moderngov_over_http(council_server: CouncilServer, u
     serve(council_server, "GetMeetings-derived-first.xml")
     first = sync_body(uow_factory, "Audit", read, as_of=AS_OF, now=NOW)
     assert first.ok and first.problems == []
-    assert [(c.kind.value, c.meeting_key) for c in first.done] == [("matched", "Audit-2026-02-10"), ("new", "Audit-2026-03-10")]
-    assert meetings(uow_factory)["Audit-2026-02-10"].source_id == "4967"  # typed by hand: matched, not duplicated
+    assert [(c.kind.value, c.meeting_key) for c in first.done] == [
+        ("matched", "Audit-2026-02-10"), ("new", "Audit-2026-03-10"), ("papers published", "Audit-2026-02-10"),
+    ]
+    matched = meetings(uow_factory)["Audit-2026-02-10"]
+    assert matched.source_id == "4967"  # typed by hand: matched, not duplicated
+    # The papers ModernGov lists for the meeting are kept with it, each with its address.
+    titles = {p.title: p.url for p in matched.papers}
+    assert titles.pop("Agenda").endswith("/ieListDocuments.aspx?CId=144&MId=4967")  # agendapublished: True
+    assert titles and all(url.startswith("https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=") for url in titles.values())
+    with uow_factory() as uow:
+        (published,) = uow.audit.list(subject="Audit-2026-02-10", kind="meeting.papers_published")
+    assert published.actor == "ModernGov" and matched.papers[0].title in published.reason
     run_nightly(uow_factory, AS_OF, NOW)
 
     serve(council_server, "GetMeetings-derived-second.xml")

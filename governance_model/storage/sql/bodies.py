@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from governance_model.errors import ModelError
-from governance_model.meeting_sources import MeetingSource, SourceKind
+from governance_model.meeting_sources import MeetingSource, PublishedPaper, SourceKind
 from governance_model.model import Body, Meeting, MeetingStatus
 from governance_model.repository_rules import (
     LONDON,
@@ -130,6 +130,9 @@ def _store_meeting(row: MeetingRow, meeting: Meeting) -> None:
     row.sequence = meeting.sequence
     row.source_id = meeting.source_id
     row.missing_from_source = meeting.missing_from_source
+    row.papers = [
+        {"title": p.title, "url": p.url, "published_on": p.published_on.isoformat() if p.published_on else None} for p in meeting.papers
+    ] or None
     store_when(row, meeting.when)
 
 
@@ -140,6 +143,13 @@ def _stored_meeting(session: Session, row: MeetingRow) -> Meeting | None:
         return None
     (meeting,) = (m for _, m in _load_meetings(session, MeetingRow.id == row.id))
     return meeting
+
+
+def _papers_of(stored: list[dict[str, Any]] | None) -> tuple[PublishedPaper, ...]:
+    return tuple(
+        PublishedPaper(p["title"], p["url"], dt.date.fromisoformat(p["published_on"]) if p.get("published_on") else None)
+        for p in stored or ()
+    )
 
 
 def _store_source(row: BodyRow, source: MeetingSource | None) -> None:
@@ -167,24 +177,26 @@ def _load_meetings(session: Session, where: ColumnElement[bool] | None = None) -
         MeetingRow.sequence,
         MeetingRow.source_id,
         MeetingRow.missing_from_source,
+        json_text(MeetingRow.papers),
         *when_of(MeetingRow),
     ).select_from(MeetingRow).join(BodyRow, MeetingRow.body_id == BodyRow.id)
     if where is not None:
         query = query.where(where)
-    statuses, whens, in_london = _MEETING_STATUSES, Whens(), _InLondon()
+    statuses, whens, in_london, texts = _MEETING_STATUSES, Whens(), _InLondon(), JsonTexts()
     meetings = []
     for row in plain_rows(session, query):
-        body_id, body_code, key, starts_at, status, location, sequence, source_id, missing = row[:9]
+        body_id, body_code, key, starts_at, status, location, sequence, source_id, missing, papers = row[:10]
         meeting = Meeting(
             key=key,
             body_code=body_code,
             starts_at=in_london[starts_at],
-            when=whens[row[9:]],
+            when=whens[row[10:]],
             status=statuses[status],
             location=location,
             sequence=sequence,
             source_id=source_id,
             missing_from_source=bool(missing),
+            papers=_papers_of(texts[papers]),
         )
         meetings.append((body_id, meeting))
     return meetings
