@@ -14,3 +14,8 @@ class SourceError(Error):
     answer in time, an HTTP error, too large, not the XML/HTML/calendar it should be, or hostile.
     The message names the address (without any user:password) and says why; the meetings stored
     from this source are to be left as they were."""
+
+
+class SourceUnreachable(SourceError):
+    """The source did not answer, or answered with a server error (HTTP 5xx), or too slowly: worth
+    asking again later (the nightly retries it), unlike an answer that cannot be read."""

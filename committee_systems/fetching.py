@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from governance_model.meeting_sources import MeetingSource, SourceKind
 
-from .errors import SourceError
+from .errors import SourceError, SourceUnreachable
 
 ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # a year of one committee's meetings is kilobytes; a council's whole .ics rarely 1 MB
@@ -109,13 +109,14 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFA
     except SourceError:
         raise
     except urllib.error.HTTPError as exc:
-        raise SourceError(f"{shown}: the server answered HTTP {exc.code} {exc.reason}") from None
+        error = SourceUnreachable if exc.code >= 500 or exc.code == 429 else SourceError
+        raise error(f"{shown}: the server answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise SourceError(f"{shown}: no answer within {timeout:g} seconds") from None
-        raise SourceError(f"{shown}: could not be reached ({exc.reason})") from None
+            raise SourceUnreachable(f"{shown}: no answer within {timeout:g} seconds") from None
+        raise SourceUnreachable(f"{shown}: could not be reached ({exc.reason})") from None
     except (TimeoutError, socket.timeout):
-        raise SourceError(f"{shown}: no answer within {timeout:g} seconds") from None
+        raise SourceUnreachable(f"{shown}: no answer within {timeout:g} seconds") from None
     except (http.client.HTTPException, OSError, ValueError) as exc:
         raise SourceError(f"{shown}: the answer could not be read ({type(exc).__name__}: {exc})") from None
 
@@ -130,7 +131,7 @@ def _read_capped(response, shown: str, *, max_bytes: int, deadline: float, timeo
     size = 0
     while size <= max_bytes:
         if time.monotonic() > deadline:
-            raise SourceError(f"{shown}: the answer took longer than {timeout:g} seconds")
+            raise SourceUnreachable(f"{shown}: the answer took longer than {timeout:g} seconds")
         chunk = response.read1(min(CHUNK, max_bytes + 1 - size))
         if not chunk:
             return b"".join(chunks)

@@ -33,6 +33,7 @@ from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.reminders import Reminder
 from govflow import wiring
 from govflow.clock import Clock, london_day
+from govflow.services import meeting_sync
 from govflow.services import night_planning as service
 from govflow.services import report_writing as reports_service
 from govflow.services.night_planning import RouteUpdate, SavedNight, Snapshot
@@ -88,7 +89,7 @@ def run_as_subflow(params: CouncilNightParameters) -> State:
 def skipped_summary(as_of: dt.date, why: str) -> dict:
     return {"as_of": as_of.isoformat(), SKIPPED: why, "nights": [], "documents_moved": [], "steps_moved": 0,
             "steps_overdue": 0, "dates_reforecast": 0, "failed": [], "replanned": [], "reminders_owed": 0,
-            "digests_sent": 0, "sends_failed": 0, "reports_written": []}
+            "digests_sent": 0, "sends_failed": 0, "reports_written": [], "meetings_synced": []}
 
 
 def night(settings: Settings, as_of: dt.date) -> dict | State:
@@ -97,6 +98,7 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
     get_run_logger().info(
         "govflow night of %s for %s on %s", settings.organisation, as_of.isoformat(), scrub_urls(settings.database_url.get_secret_value())
     )
+    synced = sync_meeting_sources(settings, as_of, clock)  # first: the night plans on the meetings as published
     snapshot = load_snapshot(settings)
     nights = work_out_nights(snapshot.last_run, as_of)
     update = bring_routes_up_to_date(opaque(snapshot), nights)
@@ -122,6 +124,7 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
         "digests_sent": sent.sent,
         "sends_failed": sent.failed,
         "reports_written": [str(path) for path in reports_service.report_paths(reports)],
+        "meetings_synced": synced,
     }
     if update.failures:
         # Everything else ran; the run still ends Failed so the UI (and `govflow nightly`) say so.
@@ -129,6 +132,57 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
             get_run_logger().error("%s", found)
         return Failed(message="left out: " + "; ".join(summary["failed"]), data=summary)
     return summary
+
+
+class SourceStillUnreachable(Exception):
+    """A body's source did not answer (or answered with a server error): the task is tried again."""
+
+
+def _only_when_unreachable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn
+    """Retry a sync only when its source did not answer: an answer that cannot be read is not retried."""
+    try:
+        state.result()
+    except SourceStillUnreachable:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@batch_task(retries=2, retry_delay_seconds=30, retry_condition_fn=_only_when_unreachable)
+def sync_source(settings: Settings, body_code: str, as_of: dt.date, clock: Clock) -> meeting_sync.SyncResult:
+    """Read one body's meeting source and bring its stored meetings in line (moves re-forecast)."""
+    result = meeting_sync.sync_body(
+        wiring.unit_of_work_factory(settings), body_code, wiring.meeting_source_reader(settings), as_of=as_of, now=clock.now()
+    )
+    if result.failure and result.unreachable:
+        raise SourceStillUnreachable(result.failure)
+    return result
+
+
+def sync_meeting_sources(settings: Settings, as_of: dt.date, clock: Clock) -> list[dict]:
+    """Every body linked to a source, synced one after another, each a task of its own: a source that
+    fails (after its retries) leaves that body's meetings as they were and is said in the summary;
+    the night goes on."""
+    uow_factory = wiring.unit_of_work_factory(settings)
+    codes = meeting_sync.linked_bodies(uow_factory)
+    if not codes:
+        return []
+    # A source is a few requests (a page per meeting): the task gets ten of the reader's time-outs. It
+    # is asked again twice when it did not answer, after as long as one answer may take (30 s at most).
+    options = dict(timeout_seconds=10 * settings.source_timeout_seconds, retry_delay_seconds=min(30, settings.source_timeout_seconds))
+    results = []
+    for code in codes:
+        state = sync_source.with_options(**options, task_run_name=f"sync-{code}")(settings, code, as_of, clock, return_state=True)
+        try:
+            results.append(state.result())
+        except Exception as error:  # unreachable after its retries, timed out, or broke: nothing changed
+            why = str(error) or type(error).__name__
+            get_run_logger().warning("%s: meetings not synced: %s", code, scrub_urls(why))
+            results.append(meeting_sync.SyncResult(code, "", failure=scrub_urls(why)))
+    with uow_factory() as uow:
+        exempt = {b.code for b in uow.bodies.list() if b.exempt}
+    return meeting_sync.night_summary(results, exempt)
 
 
 @batch_task(retries=2, retry_delay_seconds=10)

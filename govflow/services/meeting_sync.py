@@ -14,11 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from committee_systems.errors import SourceUnreachable
 from governance_model.errors import Error, ModelError
 from governance_model.meeting_sources import MeetingSource, SourceProblem, SourceReading
 from governance_model.meeting_sync import ChangeKind, MeetingChange, SyncPlan, plan_sync, with_source_fields
 from governance_model.model import ForecastChange
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.publication import EXEMPT_ITEM
 from govflow.services import route_changes
 
 Read = Callable[[MeetingSource, dt.date, dt.date], SourceReading]
@@ -47,6 +49,7 @@ class SyncResult:
     dry_run: bool = False
     plan: SyncPlan | None = None
     failure: str | None = None  # the source could not be read: nothing was changed
+    unreachable: bool = False  # with `failure`: it did not answer (or a server error): worth asking again
     done: list[MeetingChange] = field(default_factory=list)
     failed: list[tuple[MeetingChange, str]] = field(default_factory=list)
     outcomes: list[route_changes.ChangeResult] = field(default_factory=list)  # each stored change's, with the dates it moved
@@ -92,6 +95,7 @@ def sync_body(
         reading = read(body.source, as_of - dt.timedelta(days=DAYS_BEFORE), as_of + dt.timedelta(days=DAYS_AFTER))
     except Error as error:
         result.failure = str(error)
+        result.unreachable = isinstance(error, SourceUnreachable)
         return result
     actor = body.source.kind.label
     with uow_factory() as uow:  # planned against the meetings as they are now, not as before the read
@@ -160,3 +164,25 @@ def sync_bodies(
     stop the others."""
     codes = [body_code] if body_code is not None else linked_bodies(uow_factory)
     return [sync_body(uow_factory, code, read, as_of=as_of, now=now, dry_run=dry_run) for code in codes]
+
+
+def night_summary(results: list[SyncResult], exempt_bodies: set[str]) -> list[dict]:
+    """What the night's summary (a Prefect artifact, `govflow nightly --json`) says of each body's
+    sync: its source, the changes and problems in words, or why the source could not be read. An
+    exempt body's sync is only counted, as the Part II placeholder: its meetings are not public."""
+    lines = []
+    for result in results:
+        if result.body_code in exempt_bodies:
+            lines.append({"body": EXEMPT_ITEM, "changes": len(result.done), "failed": result.failure is not None})
+            continue
+        lines.append(
+            {
+                "body": result.body_code,
+                "source": result.source,
+                "changes": [c.words for c in result.done],
+                "refused": [f"{c.words}: {why}" for c, why in result.failed],
+                "problems": [f"{p.where}: {p.reason}" for p in result.problems],
+                "failure": result.failure,
+            }
+        )
+    return lines
