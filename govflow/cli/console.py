@@ -153,6 +153,7 @@ def print_nightly_summary(summary: dict) -> None:
         return
     ran = f"{nights[0]}" if len(nights) == 1 else f"{len(nights)} nights, {nights[0]} to {nights[-1]} (caught up)"
     out.print(f"nightly run for {summary['as_of']}: ran {ran}", highlight=False)
+    print_meetings_synced(summary.get("meetings_synced") or [])
     moved = summary["documents_moved"]
     out.print(f"  documents moved: {len(moved)}{' (' + ', '.join(moved) + ')' if moved else ''}", highlight=False)
     out.print(
@@ -173,3 +174,17 @@ def print_nightly_summary(summary: dict) -> None:
     if summary.get("reports_written"):
         folder = Path(summary["reports_written"][0]).parent.parent
         out.print(f"  reports written: {len(summary['reports_written'])} files in {folder}", highlight=False, soft_wrap=True)
+
+
+def print_meetings_synced(synced: list[dict]) -> None:
+    """What the night's sync of each linked body did: its changes in words, or why it could not be read."""
+    for line in synced:
+        if "source" not in line:  # an exempt body: only counted
+            out.print(f"  meetings synced: {line['body']} ({line['changes']} change(s))", highlight=False, soft_wrap=True)
+            continue
+        if line.get("failure"):
+            out.print(f"  meetings of {line['body']} not synced ({line['source']}): {line['failure']}", highlight=False, soft_wrap=True, markup=False)
+            continue
+        out.print(f"  meetings of {line['body']} synced from {line['source']}: {len(line['changes'])} change(s)", highlight=False, markup=False)
+        for words in [*line["changes"], *line.get("refused", []), *line.get("problems", [])]:
+            out.print(f"    {words}", highlight=False, soft_wrap=True, markup=False)

@@ -1,6 +1,7 @@
 """`govflow meetings sync [BODY] [--dry-run] [--as-of DATE]`: read each linked body's meeting source
 and make its stored meetings agree, printing per body what changed in words; exit 1 when a source
-could not be read or a change could not be made (like `govflow send`), 0 otherwise."""
+could not be read or a change could not be made (like `govflow send`), 0 otherwise.
+`govflow meetings committees SITE`: the committees a ModernGov site lists, with the ids that link a body."""
 from __future__ import annotations
 
 from typing import Annotated, Optional
@@ -60,11 +61,29 @@ def _print(result: meeting_sync.SyncResult, day) -> None:
         out.print(line, highlight=False, markup=False, soft_wrap=True)
     if plan.nothing_changed:
         out.print("  nothing changed", highlight=False)
-    for problem in plan.problems:
-        out.print(f"  {'problem':<{width}}  {problem.where}: {problem.reason} (text: {problem.text!r})", highlight=False, markup=False, soft_wrap=True)
+    for problem in plan.problems:  # a warning: the meeting was still read; a problem: it was left out
+        label = "warning" if problem.kept else "problem"
+        out.print(f"  {label:<{width}}  {problem.where}: {problem.reason} (text: {problem.text!r})", highlight=False, markup=False, soft_wrap=True)
     for outcome in result.outcomes:
         if outcome.reforecast:
             print_moved_dates(outcome, indent="  ")
+
+
+@meetings_app.command("committees")
+def committees(site: Annotated[str, typer.Argument(help="the ModernGov site, e.g. https://democracy.example.gov.uk")]) -> None:
+    """The committees a ModernGov site lists (expired and deleted ones left out), each with the id a
+    body's `source: {moderngov: SITE, committee: ID}` takes."""
+    from committee_systems.fetching import fetch, moderngov_service
+    from committee_systems.moderngov import read_committees
+
+    settings = Settings()
+    address = f"{moderngov_service(site)}/GetCommittees"
+    found = read_committees(fetch(address, max_bytes=settings.source_max_bytes, timeout=settings.source_timeout_seconds), address=address)
+    if not found:
+        out.print("the site lists no current committees", highlight=False)
+    for committee in found:
+        category = f"  ({committee.category})" if committee.category else ""
+        out.print(f"{committee.committee_id:>6}  {committee.title}{category}", highlight=False, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -45,6 +45,7 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], set[str]]] = {
     ("meeting", "cancel"): (["SSPB-2022-03-01"], EVERY | {DATABASE}),
     ("meeting", "confirm"): (["SSPB-2022-03-01"], EVERY | {DATABASE}),
     ("meetings", "sync"): (["--as-of", "2021-10-06"], EVERY | {DATABASE}),
+    ("meetings", "committees"): (["http://127.0.0.1:9"], EVERY),
     ("step", "done"): (["send-strategy-2021-24", "share-sspb", "--on", "2021-10-06"], EVERY | {DATABASE}),
     ("condition", "met"): (["DfE", "--on", "2022-03-01"], EVERY | {DATABASE}),
     ("send",): ([], EVERY | {DATABASE, SMTP}),

@@ -89,3 +89,17 @@ def test_the_installed_command_says_a_source_could_not_be_read_and_exits_1(tmp_p
     assert result.returncode == 1, result.stderr
     assert result.stdout == "SSPB (ModernGov committee 142), as of 6 October 2021: could not be read; its meetings are as they were\n"
     assert result.stderr.startswith("  SSPB: http://127.0.0.1:") and "the server answered HTTP 404" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_committees_lists_a_moderngov_sites_committees_with_the_ids_that_link_a_body(council_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from tests.committee_sources.conftest import answer, recording
+
+    monkeypatch.setenv("GOVFLOW_DATA_DIR", str(tmp_path / "data"))
+    council_server.serve("/mgWebService.asmx/GetCommittees", answer(recording("moderngov/GetCommittees.xml")))
+    result = CliRunner().invoke(app, ["meetings", "committees", council_server.url], env=ENV)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines and all(line.split()[0].isdigit() for line in lines)  # "   144  Audit Committee"
+    assert any(line.split(None, 1)[1].startswith("Audit Committee") for line in lines)
+    missing = CliRunner().invoke(app, ["meetings", "committees", council_server.url + "/nowhere"], env=ENV)
+    assert missing.exit_code == 2 and "HTTP 404" in missing.output and "Traceback" not in missing.output
