@@ -17,6 +17,7 @@ import abc
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol
 
+from governance_model.answer_link_uses import AnswerLinkUse
 from governance_model.audit import AuditEvent
 from governance_model.feed_state import FeedEventState, FeedToken
 from governance_model.model import (
@@ -153,6 +154,17 @@ class FeedRepository(Protocol):
     def set_token(self, initials: str, token: str, at: dt.datetime) -> FeedToken: ...
 
 
+class AnswerLinkRepository(Protocol):
+    """The uses of answer links, by token id (a hash of the token; never the token)."""
+
+    def get(self, token_id: str) -> AnswerLinkUse | None: ...
+    def count_use(self, token_id: str, initials: str, item_key: str, at: dt.datetime) -> AnswerLinkUse:
+        """One more use of the link (its first makes its record), counted atomically: two POSTs at
+        once are two uses."""
+        ...
+    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> None: ...
+
+
 class AuditRepository(Protocol):
     """The audit trail: events are only ever added."""
 
@@ -193,6 +205,7 @@ class AbstractUnitOfWork(abc.ABC):
     term_dates: TermDateRepository
     outbox: OutboxRepository
     feeds: FeedRepository
+    answer_links: AnswerLinkRepository
     audit: AuditRepository
 
     def __enter__(self) -> AbstractUnitOfWork:

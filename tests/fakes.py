@@ -31,16 +31,10 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
-from governance_model.outbox_message import (
-    PENDING,
-    SENT,
-    OutboxMessage,
-    check_message_pending,
-    retry_delay,
-    unique_reminders,
-)
+from governance_model.outbox_message import PENDING, SENT, OutboxMessage, check_message_pending, retry_delay, unique_reminders
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.school_terms import AcademicYear, SchoolTerms
+from tests.fake_answer_links import FakeAnswerLinkRepository
 from governance_model.strategy import MeetingQuestion
 from governance_model.repository_rules import (
     check_questions,
@@ -96,6 +90,7 @@ class FakeStore:
         self.last_message_id = 0
         self.feed_events: dict[str, FeedEventState] = {}  # by UID
         self.feed_tokens: dict[str, FeedToken] = {}  # by initials
+        self.answer_link_uses: dict[str, Any] = {}  # AnswerLinkUse by token id (tests/fake_answer_links.py)
 
 
 class _FakeRepository:
@@ -569,6 +564,7 @@ _REPOSITORIES = {
     "term_dates": FakeTermDateRepository,
     "outbox": FakeOutboxRepository,
     "feeds": FakeFeedRepository,
+    "answer_links": FakeAnswerLinkRepository,
     "audit": FakeAuditRepository,
 }
 

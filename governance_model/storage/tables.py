@@ -600,3 +600,20 @@ class FeedTokenRow(OrganisationOwned, Base):
     token: Mapped[str] = mapped_column(String(KEY), unique=True)
     created_at: Mapped[dt.datetime]
     rotated_at: Mapped[Optional[dt.datetime]]
+
+
+class AnswerLinkUseRow(OrganisationOwned, Base):
+    """How often one answer link was posted to, and when its item was answered through it (never the
+    link's token: `token_id` is a hash of it)."""
+
+    __tablename__ = "answer_link_uses"
+    __table_args__ = (PrimaryKeyConstraint("organisation", "token_id"),)
+
+    token_id: Mapped[str] = mapped_column(String(64))
+    initials: Mapped[str] = mapped_column(String(KEY))
+    item_key: Mapped[str] = mapped_column(Text)
+    uses: Mapped[int] = mapped_column(Integer)
+    first_used_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime]
+    answered_at: Mapped[Optional[dt.datetime]]
+    answer: Mapped[Optional[str]] = mapped_column(String(ENUM))

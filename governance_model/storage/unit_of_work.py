@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from governance_model.organisation import CURRENT_ORGANISATION, DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
+from governance_model.storage.sql.answer_links import SqlAnswerLinkRepository
 from governance_model.storage.sql.audit import SqlAuditRepository
 from governance_model.storage.sql.bodies import SqlBodyRepository
 from governance_model.storage.sql.conditions import SqlConditionRepository
@@ -45,6 +46,7 @@ _REPOSITORIES = {
     "term_dates": SqlTermDateRepository,
     "outbox": SqlOutboxRepository,
     "feeds": SqlFeedRepository,
+    "answer_links": SqlAnswerLinkRepository,
     "audit": SqlAuditRepository,
 }
 
