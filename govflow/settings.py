@@ -19,6 +19,7 @@ from notifications.redaction import scrub_urls, shown_url
 
 ENV_PREFIX = "GOVFLOW_"
 PUBLIC_URL = "http://127.0.0.1:8000"
+MIN_ANSWER_KEY_LENGTH = 32
 MAX_SMTP_CONNECTIONS = 15  # SQLAlchemy's default pool: 5 connections and 10 more when busy
 
 
@@ -51,6 +52,12 @@ class Settings(BaseSettings):
     reports_dir: Path
     # The address people reach govflow at: each calendar event links back to a page under it.
     public_url: str = PUBLIC_URL
+    # The key that signs the Done / Add an update / It will be late links in each digest item
+    # (notifications.answer_links): any long random text, kept secret and never stored in the
+    # database. None: digests carry no such links and the answer pages say they are off.
+    answer_key: SecretStr | None = None
+    # How many days a digest's answer links work, counted from the night the digest goes out for.
+    answer_link_days: int = 14
     # The most one file given to `govflow load` or `govflow update --file` may hold: bytes, and rows
     # (lines of a text file, rows of a workbook's sheet). A larger file is refused before it is read.
     max_file_bytes: int = 5_000_000
@@ -113,11 +120,19 @@ class Settings(BaseSettings):
             )
         return value.strip().rstrip("/")
 
-    @field_validator("max_file_bytes", "max_rows", "councils_at_once", "councils_per_run", "source_max_bytes", "source_timeout_seconds")
+    @field_validator("max_file_bytes", "max_rows", "councils_at_once", "councils_per_run", "source_max_bytes", "source_timeout_seconds", "answer_link_days")
     @classmethod
     def _a_positive_count(cls, value: int) -> int:
         if value < 1:
             raise PydanticCustomError("not_positive", "must be a whole number, 1 or more", {})
+        return value
+
+    @field_validator("answer_key")
+    @classmethod
+    def _a_long_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short key can be guessed from one signed link; 32 characters of random text cannot.
+        if value is not None and len(value.get_secret_value().strip()) < MIN_ANSWER_KEY_LENGTH:
+            raise PydanticCustomError("short_key", "must be at least {least} characters of random text", {"least": MIN_ANSWER_KEY_LENGTH})
         return value
 
     @field_validator("smtp_connections")

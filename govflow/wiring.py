@@ -21,6 +21,7 @@ from governance_model.storage.unit_of_work import SqlUnitOfWork
 from govflow.clock import Clock
 from govflow.errors import DatabaseError, SettingsError
 from govflow.settings import Settings, variable
+from notifications.answer_links import AnswerSigner, DigestLinks
 from notifications.delivery import Sender, make_sender
 from notifications.outbox import SendReport, send_pending
 from notifications.redaction import scrub_urls
@@ -119,13 +120,24 @@ def check(settings: Settings, clock: Clock) -> None:
 
 def send_pending_reminders(settings: Settings, clock: Clock) -> SendReport:
     """Send every digest waiting in the outbox that is due now, GOVFLOW_SMTP_CONNECTIONS at once;
-    each ends with its recipient's own calendar address (under GOVFLOW_PUBLIC_URL)."""
+    each ends with its recipient's own calendar address (under GOVFLOW_PUBLIC_URL), and each item
+    carries its answer links when GOVFLOW_ANSWER_KEY is set."""
     from govflow.services.directory import feed_links_of
 
+    signer = answer_signer(settings)
     return send_pending(
         unit_of_work_factory(settings), sender(settings, clock), clock.now(), connections=settings.smtp_connections,
         feed_links=feed_links_of(settings.public_url),
+        answer_links=DigestLinks(signer, settings.organisation, settings.public_url) if signer is not None else None,
     )
+
+
+def answer_signer(settings: Settings) -> AnswerSigner | None:
+    """What signs and reads the digests' answer links (GOVFLOW_ANSWER_KEY, GOVFLOW_ANSWER_LINK_DAYS);
+    None when no key is set: then there are no links."""
+    if settings.answer_key is None:
+        return None
+    return AnswerSigner(settings.answer_key.get_secret_value(), settings.answer_link_days)
 
 
 def meeting_source_reader(settings: Settings) -> Callable[[MeetingSource, dt.date, dt.date], SourceReading]:

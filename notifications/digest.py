@@ -16,6 +16,10 @@ the run that caught up with them (`Reminder.caught_up_on`). A reminder owed on a
 night the nightly missed, or a send that failed) is late, and the digest says so: how many and from
 when at the top, and on each item the day each of its late reminders was owed.
 
+With answer links (GOVFLOW_ANSWER_KEY set), each item ends with its signed links: Done, Add an
+update, It will be late (a papers item has no Done link), opening pages of `govflow serve` where the
+owner answers in one click (notifications.answer_links, govflow.web.answers).
+
 The message ends with the address of the person's own private calendar (`FeedLinks`, when they have
 one): the one place a person is told it, so each digest carries theirs and no one else's.
 """
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import jinja2
 
 from governance_model.model import Person
+from notifications.answer_links import AnswerLink, DigestLinks
 from notifications.errors import Error
 
 if TYPE_CHECKING:
@@ -115,6 +120,9 @@ class DigestItem:
     late_words: str = ""
     # Why its date is what it is, when it moved: "moved to SSPB on 8 March 2022 because …"; "" if not.
     why_words: str = ""
+    # Done / Add an update / It will be late, each a signed link to a page of `govflow serve`
+    # (notifications.answer_links); () when the links are off (no GOVFLOW_ANSWER_KEY).
+    answers: tuple[AnswerLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,9 @@ class Digest:
     items: tuple[DigestItem, ...]
     reminder_keys: tuple[str, ...]  # every reminder shown: the outbox marks exactly these sent
     key: str = ""  # the outbox message it renders ("message-12"); names the .eml file
+    # The HTML an email's text part is converted from: `html` with each answer link's address
+    # written out (a conversion to text keeps no address); "" when it is `html` itself.
+    html_for_text: str = ""
 
     def message_id(self, domain: str) -> str:
         """The Message-ID of this digest's email, `<message-12.3f9a…@govflow.council.example.org>`:
@@ -174,9 +185,11 @@ def build_digest(
     key: str = "",
     app_name: str = "govflow",
     feed: FeedLinks | None = None,
+    answer_links: DigestLinks | None = None,
 ) -> Digest:
     """The digest of `reminders` (all for `person`) as of the latest night among them; `feed`,
-    the address of the person's own calendar, goes at its foot.
+    the address of the person's own calendar, goes at its foot; with `answer_links`, each item
+    carries its signed Done / Add an update / It will be late links, for `person`.
 
     An item reminded of more than once (a failed send joined by the next night's reminder) shows
     once, with its latest reminder."""
@@ -199,8 +212,16 @@ def build_digest(
     for reminder in sorted(reminders, key=lambda r: (r.rule != "opens", r.rule)):
         if reminder.night == latest[reminder.item.key].night and reminder.rule not in rules.setdefault(reminder.item.key, []):
             rules[reminder.item.key].append(reminder.rule)
+    def answers(item) -> tuple[AnswerLink, ...]:
+        if answer_links is None:
+            return ()
+        return answer_links.for_item(person.initials, item.kind, item.key, item.deadline, night)
+
     items = sorted(
-        (_item(reminder, night, describe, rules[reminder.item.key], late_words(late, reminder.item.key)) for reminder in latest.values()),
+        (
+            _item(reminder, night, describe, rules[reminder.item.key], late_words(late, reminder.item.key), answers(reminder.item))
+            for reminder in latest.values()
+        ),
         key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
     )
     overdue = [i for i in items if i.overdue]
@@ -218,6 +239,7 @@ def build_digest(
         "late_count": len(late),
         "late_since": long_date(late[0][0]) if late else "",
         "feed": feed,
+        "spell_out_links": False,
     }
     return Digest(
         recipient=person.initials,
@@ -230,6 +252,7 @@ def build_digest(
         items=tuple(items),
         reminder_keys=tuple(r.key for r in reminders),
         key=key,
+        html_for_text=_render("digest.html.j2", {**context, "spell_out_links": True}) if answer_links is not None else "",
     )
 
 
@@ -242,7 +265,9 @@ def late_words(late: list[tuple[dt.date, str, str, str]], item_key: str) -> str:
     return "owed " + (owed[0] if len(owed) == 1 else ", ".join(owed[:-1]) + " and " + owed[-1])
 
 
-def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[str], late: str = "") -> DigestItem:
+def _item(
+    reminder: Reminder, night: dt.date, describe: Describe, rules: list[str], late: str = "", answers: tuple[AnswerLink, ...] = ()
+) -> DigestItem:
     item = reminder.item
     return DigestItem(
         kind=item.kind,
@@ -261,6 +286,7 @@ def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[st
         window_words=window_words(item.opens, item.deadline, night) if item.opens is not None else "",
         late_words=late,
         why_words=item.why,
+        answers=answers,
     )
 
 

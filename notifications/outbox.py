@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from governance_model.model import Person
 from governance_model.outbox_message import OutboxMessage
 from governance_model.ports import AbstractUnitOfWork
+from notifications.answer_links import DigestLinks
 from notifications.delivery import Sender
 from notifications.digest import Describe, FeedLinks, build_digest, working_day_describer
 from notifications.errors import DeliveryError
@@ -117,10 +118,12 @@ def send_pending(
     marks_per_commit: int = MARKS_PER_COMMIT,
     seconds_per_commit: float = SECONDS_PER_COMMIT,
     feed_links: FeedLinksOf | None = None,
+    answer_links: DigestLinks | None = None,
 ) -> SendReport:
     """Send every pending message due at `now` (at most `limit`) through `connections` senders at
     once, recording outcomes in batches (see the module's docstring); closes `sender` at the end.
-    With `feed_links`, each digest ends with its recipient's own calendar address.
+    With `feed_links`, each digest ends with its recipient's own calendar address; with
+    `answer_links`, each item carries its recipient's signed answer links.
 
     `uow_factory` makes a fresh unit of work (SQL or fake). An error other than a failed send (the
     database gone, say) stops every sender: each records what it had sent, and the error is raised."""
@@ -131,7 +134,7 @@ def send_pending(
     describe = describe or working_day_describer()
     redact = getattr(sender, "redact", scrub_urls)
     run = _Run(limit)
-    batches = _Batches(uow_factory, sender, now, describe, redact, run, marks_per_commit, seconds_per_commit, feed_links)
+    batches = _Batches(uow_factory, sender, now, describe, redact, run, marks_per_commit, seconds_per_commit, feed_links, answer_links)
     try:
         if connections == 1:
             batches.run()  # in the caller's thread: all a fake unit of work or in-memory SQLite can see
@@ -163,11 +166,12 @@ def _side_by_side(batches: _Batches, connections: int) -> None:
 class _Batches:
     """One sender's loop: batch after batch, each in its own transaction, until nothing is due."""
 
-    def __init__(self, uow_factory, sender, now, describe, redact, run: _Run, most: int, seconds: float, feed_links=None):
+    def __init__(self, uow_factory, sender, now, describe, redact, run: _Run, most: int, seconds: float, feed_links=None, answer_links=None):
         self.uow_factory, self.sender, self.now = uow_factory, sender, now
         self.describe, self.redact, self.run_state = describe, redact, run
         self.most, self.seconds = most, seconds
         self.feed_links: FeedLinksOf | None = feed_links
+        self.answer_links: DigestLinks | None = answer_links
 
     def run(self) -> None:
         try:
@@ -219,7 +223,7 @@ class _Batches:
         person = uow.people.get(message.recipient) or Person(initials=message.recipient)
         try:
             feed = self.feed_links(uow, message.recipient) if self.feed_links is not None else None
-            digest = build_digest(person, message.reminders, self.describe, key=f"message-{message.id}", feed=feed)
+            digest = build_digest(person, message.reminders, self.describe, key=f"message-{message.id}", feed=feed, answer_links=self.answer_links)
             self.sender.send(person, digest)
         except Exception as error:  # noqa: BLE001 - any failure leaves the message pending, recorded
             reason = self.redact(str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}")

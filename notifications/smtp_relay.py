@@ -75,7 +75,8 @@ class Relay:
 
 
 def digest_email(relay: Relay, person: Person, digest: Digest, *, now: dt.datetime | None = None) -> EmailMessage:
-    """The email of `digest` to `person.email`: our HTML and apprise's text reading of it."""
+    """The email of `digest` to `person.email`: our HTML and apprise's text reading of it (of the
+    HTML with the answer links' addresses written out, when it has them)."""
     from apprise import NotifyFormat
     from apprise.conversion import convert_between
 
@@ -87,7 +88,7 @@ def digest_email(relay: Relay, person: Person, digest: Digest, *, now: dt.dateti
     message["Date"] = format_datetime(now or dt.datetime.now(dt.timezone.utc))
     message["Message-ID"] = digest.message_id(relay.domain)
     message["X-Application"] = APP_ID
-    message.set_content(convert_between(NotifyFormat.HTML, NotifyFormat.TEXT, digest.html))
+    message.set_content(convert_between(NotifyFormat.HTML, NotifyFormat.TEXT, digest.html_for_text or digest.html))
     message.add_alternative(digest.html, subtype="html")
     return message
 

@@ -29,6 +29,7 @@ from calendars.feed_folder import FeedCatalog, SubscribePage, redact_path
 from governance_model.errors import Error
 from governance_model.organisation import DEFAULT_ORGANISATION, check_organisation
 from govflow.settings import Settings
+from govflow.web.answers import AnswerRoutes, redact_answer_path
 from govflow.web.feeds import FeedRoutes, plain_text
 from govflow.web.pages import PageRoutes
 from govflow.web.reports import ReportRoutes, report_routes
@@ -45,16 +46,21 @@ MAX_HEADER_BYTES = 16 * 1024  # every header line together, as sent
 
 
 class RedactFeedTokens(logging.Filter):
-    """Replaces person-feed tokens in a record's message and arguments before any handler sees it."""
+    """Replaces person-feed and answer-link tokens in a record's message and arguments before any
+    handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = redact_path(record.msg)
+            record.msg = _redacted(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(_redacted(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, Mapping):
-            record.args = {k: redact_path(v) if isinstance(v, str) else v for k, v in record.args.items()}
+            record.args = {k: _redacted(v) if isinstance(v, str) else v for k, v in record.args.items()}
         return True
+
+
+def _redacted(text: str) -> str:
+    return redact_answer_path(redact_path(text))
 
 
 def redact_uvicorn_logs() -> None:
@@ -105,7 +111,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _govflow_error(request: Request, exc: Exception) -> Response:
-    log.error("%s %s: %s", request.method, redact_path(request.url.path), exc)
+    log.error("%s %s: %s", request.method, _redacted(request.url.path), exc)
     return plain_text(500, f"{exc}\n")
 
 
@@ -130,7 +136,8 @@ def create_app(
         for key in council_folders(feeds_dir)
     ]
     app = Starlette(
-        routes=[*feeds.routes(), *(reports.routes() if reports else ()), *(PageRoutes(reports).routes() if reports else ()), *councils],
+        routes=[*feeds.routes(), *(reports.routes() if reports else ()), *(PageRoutes(reports).routes() if reports else ()),
+                *(AnswerRoutes(reports).routes() if reports else ()), *councils],
         middleware=[Middleware(RequestLimits)],
         exception_handlers={HTTPException: _http_error, Error: _govflow_error},
     )

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.ports import AbstractUnitOfWork
 from govflow import wiring
 from govflow.services import report_writing
@@ -33,6 +34,7 @@ from govflow.services.report_writing import RequestedReport
 from govflow.services.strategy_reports import STRATEGY_FORMATS
 from govflow.settings import Settings
 from govflow.web.feeds import plain_text
+from notifications.answer_links import AnswerSigner
 from reports.errors import ReportError
 from reports.manifest import WrittenEntry, manifest_path, read_manifest
 
@@ -100,8 +102,15 @@ class ReportRoutes:
     def __init__(
         self, uow_factory: Callable[[], AbstractUnitOfWork], reports_dir: Path | str, today: Callable[[], dt.date],
         *, cache_bytes: int = DEFAULT_CACHE_BYTES,
+        answer_signer: AnswerSigner | None = None, organisation: str = DEFAULT_ORGANISATION,
+        now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        # What the answer pages (govflow.web.answers) share with the reports: the council's records,
+        # its key, the signer of its digests' links (None: links are off) and the time of an answer.
+        self.answer_signer = answer_signer
+        self.organisation = organisation
+        self.now = now or (lambda: wiring.clock().now())
         self.reports_dir = Path(reports_dir)
         self.today = today  # the day a report is for: today in Europe/London
         self.cache = RenderedCache(cache_bytes)
@@ -162,7 +171,10 @@ class ReportRoutes:
 def report_routes(settings: Settings) -> ReportRoutes:
     """The report routes over GOVFLOW_DATABASE_URL and GOVFLOW_REPORTS_DIR (the database is first
     opened by the first request), for the day GOVFLOW_SERVE_AS_OF names, else for today in
-    Europe/London at each request."""
+    Europe/London at each request; the answer pages' signer from GOVFLOW_ANSWER_KEY."""
     as_of = settings.serve_as_of
     today = (lambda: as_of) if as_of is not None else (lambda: wiring.clock().today())
-    return ReportRoutes(wiring.unit_of_work_factory(settings), settings.reports_dir, today)
+    return ReportRoutes(
+        wiring.unit_of_work_factory(settings), settings.reports_dir, today,
+        answer_signer=wiring.answer_signer(settings), organisation=settings.organisation,
+    )
