@@ -125,3 +125,15 @@ def test_every_digest_item_carries_its_own_links_in_both_parts_and_papers_have_n
 def test_without_a_key_a_digest_has_no_links() -> None:
     digest = build_digest(Person("GB"), [_reminder("step", "step:doc/share")])
     assert digest.items[0].answers == () and "/answer/" not in digest.text + digest.html and digest.html_for_text == ""
+
+
+def test_the_server_log_never_shows_a_link_s_token() -> None:
+    import logging
+
+    from govflow.web.app import RedactFeedTokens
+
+    token = AnswerSigner(KEY).sign(CLAIM)
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", f"/southend/answer/{token}?do=done", "1.1", 200), None)
+    RedactFeedTokens().filter(record)
+    assert token not in record.getMessage() and "/southend/answer/<redacted " in record.getMessage()
