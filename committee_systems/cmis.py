@@ -144,15 +144,15 @@ def read_month_page(
             try:
                 day = _read_day(day_text, first)
             except ValueError as exc:
-                reading.problems.append(SourceProblem(f"{where} (row {row_number})", day_text, f"its day cannot be read: {exc}"))
+                reading.problems.append(SourceProblem(f"{where} (row {row_number})", day_text, f"its day cannot be read: {exc}", source_id=meeting_id))
                 continue
             match = LINK_TEXT.match(text)
             if not match or not match.group("title").strip():
-                reading.problems.append(SourceProblem(where, text, "the link names no committee"))
+                reading.problems.append(SourceProblem(where, text, "the link names no committee", source_id=meeting_id))
                 continue
             hour, minute = int(match.group("hour") or 0), int(match.group("minute") or 0)
             if hour > 23 or minute > 59:
-                reading.problems.append(SourceProblem(where, text, "its time is not a time of day"))
+                reading.problems.append(SourceProblem(where, text, "its time is not a time of day", source_id=meeting_id))
                 continue
             if meeting_id in seen:
                 continue  # a meeting linked twice (title and icon) is one meeting
@@ -160,6 +160,7 @@ def read_month_page(
             reading.meetings.append(SourcedMeeting(
                 source_id=meeting_id,
                 starts_at=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON),
+                time_known=match.group("hour") is not None,  # a link with no time: the day only
                 title=match.group("title").strip(),
                 address=urljoin(address, href) if address.startswith(("http://", "https://")) else href,
             ))
@@ -246,6 +247,8 @@ def read_meeting_page(data: bytes, *, address: str = "the meeting page") -> Meet
     papers = []
     for href, title in parser.documents:
         url = urljoin(address, href) if address.startswith(("http://", "https://")) else href
+        if not url.lower().startswith(("http://", "https://")):
+            continue  # a javascript:, mailto: or file: link is no paper anyone can open
         if href and title and PublishedPaper(title, url) not in papers:
             papers.append(PublishedPaper(title, url))
     return MeetingPage(parser.values.get("status", ""), parser.values.get("venue", ""), tuple(papers))

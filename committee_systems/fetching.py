@@ -8,6 +8,7 @@ import http.client
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -47,7 +48,9 @@ def check_scheme(url: str) -> None:
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects only to http(s) addresses, and says so when refusing one."""
+    """Follows redirects only to http(s) addresses on the same site (http to https included), and
+    says so when refusing one: a council's site must not send govflow (or the password in its
+    address, sent as a header) to another host, an internal address included."""
 
     def http_error_302(self, req, fp, code, msg, headers):  # noqa: ANN001 (urllib's signature)
         location = headers.get("Location") or headers.get("URI")
@@ -58,18 +61,89 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
                 raise SourceError(
                     f"{redacted(req.full_url)}: redirected to {redacted(target)}, which is not an http or https address"
                 )
+            if (urlsplit(target).hostname or "").lower() != (urlsplit(req.full_url).hostname or "").lower():
+                fp.close()
+                raise SourceError(
+                    f"{redacted(req.full_url)}: redirected to another site, {redacted(target)}: "
+                    "if the council has moved its committee system there, link the body to that address"
+                )
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener() -> urllib.request.OpenerDirector:
+class _Deadline:
+    """Shuts every connection of one fetch when its time is up, wherever the reading is: a server
+    that sends its status line and headers a byte at a time never trips a per-read time-out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
+def _watched(connection_class: type[http.client.HTTPConnection], deadline: _Deadline) -> type[http.client.HTTPConnection]:
+    class Watched(connection_class):  # type: ignore[valid-type, misc]
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Watched
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req):  # noqa: ANN001, ANN201 (urllib's signature)
+        return self.do_open(_watched(http.client.HTTPConnection, self.deadline), req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__(context=ssl.create_default_context())  # certificates checked, always
+        self.deadline = deadline
+
+    def https_open(self, req):  # noqa: ANN001, ANN201 (urllib's signature)
+        return self.do_open(_watched(http.client.HTTPSConnection, self.deadline), req, context=self._context)
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     # Built by hand, not with build_opener: no file:, ftp: or data: handlers at all.
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),  # the machine's http(s)_proxy and no_proxy, as councils' networks need
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(context=ssl.create_default_context()),  # certificates checked, always
+        _WatchedHTTPHandler(deadline),
+        _WatchedHTTPSHandler(deadline),
         _HttpOnlyRedirects(),
         urllib.request.HTTPErrorProcessor(),
         urllib.request.HTTPDefaultErrorHandler(),
@@ -100,24 +174,33 @@ def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFA
     check_scheme(url)
     shown = redacted(url)
     deadline = time.monotonic() + timeout
+    too_slow = f"{shown}: the answer took longer than {timeout:g} seconds"
+    watchdog = _Deadline(timeout)
     try:
-        with _opener().open(_request(url), timeout=timeout) as response:
+        with watchdog, _opener(watchdog).open(_request(url), timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.strip().isdigit() and int(declared) > max_bytes:
                 raise SourceError(f"{shown}: the answer is {int(declared)} bytes, more than the {max_bytes} bytes allowed")
-            return _read_capped(response, shown, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+            body = _read_capped(response, shown, max_bytes=max_bytes, deadline=deadline, timeout=timeout)
+        if watchdog.expired:  # the connection was shut under the reader: what came is not all of it
+            raise SourceUnreachable(too_slow)
+        return body
     except SourceError:
+        if watchdog.expired:
+            raise SourceUnreachable(too_slow) from None
         raise
     except urllib.error.HTTPError as exc:
         error = SourceUnreachable if exc.code >= 500 or exc.code == 429 else SourceError
         raise error(f"{shown}: the server answered HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-            raise SourceUnreachable(f"{shown}: no answer within {timeout:g} seconds") from None
+        if watchdog.expired or isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise SourceUnreachable(too_slow) from None
         raise SourceUnreachable(f"{shown}: could not be reached ({exc.reason})") from None
     except (TimeoutError, socket.timeout):
-        raise SourceUnreachable(f"{shown}: no answer within {timeout:g} seconds") from None
+        raise SourceUnreachable(too_slow) from None
     except (http.client.HTTPException, OSError, ValueError) as exc:
+        if watchdog.expired:  # whatever the shut connection raised, it is the time-out
+            raise SourceUnreachable(too_slow) from None
         raise SourceError(f"{shown}: the answer could not be read ({type(exc).__name__}: {exc})") from None
 
 

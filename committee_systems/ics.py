@@ -98,7 +98,7 @@ def read_calendar(
         try:
             starts_at = _start(event)
         except ValueError as exc:
-            reading.problems.append(SourceProblem(where, _as_written(event, "DTSTART"), f"its start cannot be read: {exc}"))
+            reading.problems.append(SourceProblem(where, _as_written(event, "DTSTART"), f"its start cannot be read: {exc}", source_id=uid))
             continue
         if first_day and starts_at.date() < first_day or last_day and starts_at.date() > last_day:
             continue
@@ -110,6 +110,7 @@ def read_calendar(
         reading.meetings.append(SourcedMeeting(
             source_id=uid,
             starts_at=starts_at,
+            time_known=_has_time(event),  # an all-day event: the day only
             cancelled=status.upper() == "CANCELLED" or bool(marker),
             status=status or marker,
             location=str(event.get("LOCATION", "")).strip(),
@@ -117,6 +118,12 @@ def read_calendar(
             address=str(event.get("URL", "")).strip(),
         ))
     return reading
+
+
+def _has_time(event) -> bool:  # noqa: ANN001 - an icalendar Event
+    """Whether the event's start has a time of day (an all-day event, VALUE=DATE, has none)."""
+    start = event.get("DTSTART")
+    return start is not None and isinstance(start.dt, dt.datetime)
 
 
 def _parse(data: bytes, address: str) -> Calendar:

@@ -66,10 +66,14 @@ def parse_xml(data: bytes, *, what: str, address: str, root: str) -> ElementTree
         element = SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden:
         raise SourceError(
-            f"{address}: the {what} answer declares a DTD (an HTML error page, or XML govflow refuses to expand)"
+            f"{address}: the {what} answer declares a DTD (an HTML error page, or XML govflow refuses to expand): "
+            "open the address in a browser, and check it with the council's web team"
         ) from None
     except defusedxml.DefusedXmlException as exc:
-        raise SourceError(f"{address}: the {what} answer is refused as hostile XML ({type(exc).__name__})") from None
+        raise SourceError(
+            f"{address}: the {what} answer holds XML entities or external references, which govflow refuses to "
+            f"read ({type(exc).__name__}): check the address with the council's web team"
+        ) from None
     except ElementTree.ParseError as exc:
         raise SourceError(f"{address}: the {what} answer is not well-formed XML ({exc})") from None
     if local_name(element.tag) != root:
@@ -202,12 +206,12 @@ def _read_meeting(
     try:
         day = read_date(date_text)
     except ValueError as exc:
-        problems.append(SourceProblem(where, date_text, f"its date cannot be read: {exc}"))
+        problems.append(SourceProblem(where, date_text, f"its date cannot be read: {exc}", source_id=meeting_id))
         return None
     try:
         time = read_time(time_text)
     except ValueError as exc:
-        problems.append(SourceProblem(where, time_text, f"its time cannot be read: {exc}"))
+        problems.append(SourceProblem(where, time_text, f"its time cannot be read: {exc}", source_id=meeting_id))
         return None
     status = text_of(element, "meetingstatus")
     cancelled = KNOWN_STATUSES.get(status.lower(), False)
@@ -215,10 +219,12 @@ def _read_meeting(
         problems.append(SourceProblem(
             where, status,
             "a status govflow does not know (Confirmed, Cancelled): the meeting is read as not cancelled",
+            kept=True, source_id=meeting_id,
         ))
     return SourcedMeeting(
         source_id=meeting_id,
         starts_at=london(day, time),
+        time_known=not TIME_TBC.match(" ".join(time_text.split())),  # blank or TBC: the day only
         cancelled=cancelled,
         status=status,
         location=text_of(element, "meetinglocation"),

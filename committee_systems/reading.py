@@ -16,6 +16,11 @@ from governance_model.meeting_sources import MeetingSource, SourceKind, SourcePr
 
 from . import cmis, ics, moderngov
 from .errors import SourceError
+
+# The most meeting pages (ModernGov's GetMeeting, CMIS's meeting page) one reading asks for: a year of
+# a committee's meetings is a dozen or two; an answer listing thousands must not mean thousands of
+# requests (each up to the time-out). The meetings beyond are still read, without their papers.
+MAX_MEETING_PAGES = 100
 from .fetching import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
@@ -68,11 +73,15 @@ def _read_moderngov(source: MeetingSource, first_day: dt.date, last_day: dt.date
         first_day=first_day, last_day=last_day,
     )
     failed: str | None = None
+    asked = 0
     for index, meeting in enumerate(reading.meetings):
         if meeting.cancelled:
             continue  # a cancelled meeting has no papers to wait for
+        if asked == MAX_MEETING_PAGES and not failed:
+            failed = f"the source lists more than {MAX_MEETING_PAGES} meetings going ahead: the papers of the first {MAX_MEETING_PAGES} were asked for"
+        asked += 1
         if failed:
-            reading.problems.append(SourceProblem(f"meeting {meeting.source_id}", "", f"its papers were not asked for: {failed}"))
+            reading.problems.append(SourceProblem(f"meeting {meeting.source_id}", "", f"its papers were not asked for: {failed}", kept=True, source_id=meeting.source_id))
             continue
         meeting_url = moderngov_meeting_url(source, meeting.source_id)
         try:
@@ -81,7 +90,7 @@ def _read_moderngov(source: MeetingSource, first_day: dt.date, last_day: dt.date
             )
         except SourceError as exc:
             failed = f"the site failed on meeting {meeting.source_id} ({exc})"
-            reading.problems.append(SourceProblem(f"meeting {meeting.source_id}", "", f"its papers could not be read: {exc}"))
+            reading.problems.append(SourceProblem(f"meeting {meeting.source_id}", "", f"its papers could not be read: {exc}", kept=True, source_id=meeting.source_id))
             continue
         reading.problems.extend(details.problems)
         reading.meetings[index] = replace(meeting, location=meeting.location or details.location, papers=details.papers)
@@ -99,21 +108,25 @@ def _read_cmis(source: MeetingSource, first_day: dt.date, last_day: dt.date, ask
             if first_day <= meeting.day <= last_day and meeting.source_id not in known
         )
     failed: str | None = None
+    asked = 0
     for index, meeting in enumerate(reading.meetings):
         where = f"meeting {meeting.source_id}"
         if not meeting.address:
             continue
         if not same_site(meeting.address, source.url):
-            reading.problems.append(SourceProblem(where, meeting.address, "its page is on another site: not asked"))
+            reading.problems.append(SourceProblem(where, meeting.address, "its page is on another site: not asked", kept=True, source_id=meeting.source_id))
             continue
+        if asked == MAX_MEETING_PAGES and not failed:
+            failed = f"the calendar lists more than {MAX_MEETING_PAGES} meetings: the pages of the first {MAX_MEETING_PAGES} were asked for"
+        asked += 1
         if failed:
-            reading.problems.append(SourceProblem(where, "", f"its page was not asked for: {failed}"))
+            reading.problems.append(SourceProblem(where, "", f"its page was not asked for: {failed}", kept=True, source_id=meeting.source_id))
             continue
         try:
             page = cmis.read_meeting_page(ask(meeting.address), address=meeting.address)
         except SourceError as exc:
             failed = f"the site failed on meeting {meeting.source_id} ({exc})"
-            reading.problems.append(SourceProblem(where, "", f"its status, venue and papers could not be read: {exc}"))
+            reading.problems.append(SourceProblem(where, "", f"its status, venue and papers could not be read: {exc}", kept=True, source_id=meeting.source_id))
             continue
         reading.meetings[index], problems = cmis.with_page(meeting, page)
         reading.problems.extend(problems)

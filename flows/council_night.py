@@ -28,6 +28,7 @@ from prefect.utilities.annotations import opaque
 from pydantic import BaseModel
 
 from flows import night_guard
+from committee_systems.errors import SourceUnreachable
 from governance_model.model import NightlyRun
 from governance_model.organisation import DEFAULT_ORGANISATION
 from governance_model.reminders import Reminder
@@ -98,8 +99,13 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
     get_run_logger().info(
         "govflow night of %s for %s on %s", settings.organisation, as_of.isoformat(), scrub_urls(settings.database_url.get_secret_value())
     )
-    synced = sync_meeting_sources(settings, as_of, clock)  # first: the night plans on the meetings as published
     snapshot = load_snapshot(settings)
+    synced: list[dict] = []
+    linked = [b.code for b in snapshot.bodies if b.source is not None]
+    if linked:  # first: the night plans on the meetings as the council publishes them
+        synced, changed = sync_meeting_sources(settings, as_of, clock, linked, {b.code for b in snapshot.bodies if b.exempt})
+        if changed:
+            snapshot = load_snapshot(settings)
     nights = work_out_nights(snapshot.last_run, as_of)
     update = bring_routes_up_to_date(opaque(snapshot), nights)
     reminders = owed_reminders(opaque(snapshot), opaque(update))
@@ -134,15 +140,11 @@ def night(settings: Settings, as_of: dt.date) -> dict | State:
     return summary
 
 
-class SourceStillUnreachable(Exception):
-    """A body's source did not answer (or answered with a server error): the task is tried again."""
-
-
 def _only_when_unreachable(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn
     """Retry a sync only when its source did not answer: an answer that cannot be read is not retried."""
     try:
         state.result()
-    except SourceStillUnreachable:
+    except SourceUnreachable:  # raised again by sync_source: the source did not answer
         return True
     except Exception:
         return False
@@ -156,33 +158,33 @@ def sync_source(settings: Settings, body_code: str, as_of: dt.date, clock: Clock
         wiring.unit_of_work_factory(settings), body_code, wiring.meeting_source_reader(settings), as_of=as_of, now=clock.now()
     )
     if result.failure and result.unreachable:
-        raise SourceStillUnreachable(result.failure)
+        raise SourceUnreachable(result.failure)  # so that Prefect asks again
     return result
 
 
-def sync_meeting_sources(settings: Settings, as_of: dt.date, clock: Clock) -> list[dict]:
-    """Every body linked to a source, synced one after another, each a task of its own: a source that
-    fails (after its retries) leaves that body's meetings as they were and is said in the summary;
-    the night goes on."""
-    uow_factory = wiring.unit_of_work_factory(settings)
-    codes = meeting_sync.linked_bodies(uow_factory)
-    if not codes:
-        return []
-    # A source is a few requests (a page per meeting): the task gets ten of the reader's time-outs. It
-    # is asked again twice when it did not answer, after as long as one answer may take (30 s at most).
-    options = dict(timeout_seconds=10 * settings.source_timeout_seconds, retry_delay_seconds=min(30, settings.source_timeout_seconds))
+def sync_meeting_sources(
+    settings: Settings, as_of: dt.date, clock: Clock, codes: list[str], exempt: set[str]
+) -> tuple[list[dict], bool]:
+    """The bodies linked to a source (`codes`), synced one after another, each a task of its own: a
+    source that fails (after its retries) leaves that body's meetings as they were and is said in the
+    summary; the night goes on. Returns the summary's lines, and whether anything was stored."""
+    # A source is a few requests (its list, then a page per meeting, at most 100): the task gets thirty
+    # of the reader's time-outs (30 minutes by default). It is asked again twice when it did not answer,
+    # after as long as one answer may take (30 s at most).
+    options = dict(timeout_seconds=30 * settings.source_timeout_seconds, retry_delay_seconds=min(30, settings.source_timeout_seconds))
     results = []
-    for code in codes:
-        state = sync_source.with_options(**options, task_run_name=f"sync-{code}")(settings, code, as_of, clock, return_state=True)
+    for number, code in enumerate(codes, start=1):
+        # The Prefect UI and logs are no place for an exempt body's name: it is a numbered Part II item.
+        shown = f"Part II body {number}" if code in exempt else code
+        run_name = f"sync-part-ii-{number}" if code in exempt else f"sync-{code}"
+        state = sync_source.with_options(**options, task_run_name=run_name)(settings, code, as_of, clock, return_state=True)
         try:
             results.append(state.result())
         except Exception as error:  # unreachable after its retries, timed out, or broke: nothing changed
             why = str(error) or type(error).__name__
-            get_run_logger().warning("%s: meetings not synced: %s", code, scrub_urls(why))
+            get_run_logger().warning("%s: meetings not synced%s", shown, "" if code in exempt else f": {scrub_urls(why)}")
             results.append(meeting_sync.SyncResult(code, "", failure=scrub_urls(why)))
-    with uow_factory() as uow:
-        exempt = {b.code for b in uow.bodies.list() if b.exempt}
-    return meeting_sync.night_summary(results, exempt)
+    return meeting_sync.night_summary(results, exempt), any(result.done for result in results)
 
 
 @batch_task(retries=2, retry_delay_seconds=10)

@@ -80,6 +80,7 @@ class SourceProblem:
     text: str  # the text it could not read, as sent
     reason: str
     kept: bool = False  # the meeting is still in the reading (a warning: an unknown status, papers not read)
+    source_id: str | None = None  # the meeting's id at the source, when the problem is one meeting's
 
 
 @dataclass
@@ -94,9 +95,14 @@ class SourceReading:
     last_day: dt.date | None = None
 
 
-# The whole pack of a meeting's papers, as committee systems title it ("Agenda frontsheet", "Public
-# reports pack", "Agenda and reports"): once it is out, every paper for the meeting is.
-_PACK = re.compile(r"\b(agenda(\s+(pack|frontsheet|and\s+reports?|reports\s+pack))?|(public\s+)?reports?\s+pack)\b", re.I)
+# The whole pack of a meeting's papers, as committee systems title it ("Agenda", "Agenda frontsheet
+# 10/03/2022 Cabinet", "Public reports pack", "Agenda and reports"): the title is that and nothing
+# but a date or the committee after it — "Agenda for Change pay award" or "Supplementary agenda -
+# item 7" are papers of their own, not the pack.
+_PACK = re.compile(
+    r"^(?:agenda(?: frontsheet| pack| and reports?| reports pack| document pack)?|(?:public )?reports? pack)"
+    r"(?: (?:\d.*|for (?:the )?meeting.*))?$"
+)
 _WORDS = re.compile(r"[^\w]+")
 
 
@@ -106,15 +112,16 @@ def _words(text: str) -> str:
 
 def is_agenda_pack(paper: PublishedPaper) -> bool:
     """Whether `paper` is the meeting's whole pack of papers (its agenda, or the reports pack)."""
-    return bool(_PACK.search(paper.title)) and "minute" not in paper.title.casefold()
+    return bool(_PACK.match(_words(paper.title)))
 
 
 def papers_for(document_title: str, papers: tuple[PublishedPaper, ...] | list[PublishedPaper]) -> PublishedPaper | None:
     """The published paper that carries a document's papers to a meeting: a report whose title holds
-    the document's title (word for word, whatever the case and punctuation), else the meeting's
-    agenda pack; None when neither is published. Minutes are not papers for the meeting."""
+    the document's title as whole words (whatever the case and punctuation: "Care" is not in
+    "Careers strategy"), else the meeting's agenda pack; None when neither is published. Minutes
+    are not papers for the meeting."""
     wanted = _words(document_title)
     for paper in papers:
-        if wanted and wanted in _words(paper.title) and "minute" not in paper.title.casefold():
+        if wanted and f" {wanted} " in f" {_words(paper.title)} " and "minute" not in paper.title.casefold():
             return paper
     return next((paper for paper in papers if is_agenda_pack(paper)), None)

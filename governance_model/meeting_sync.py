@@ -9,12 +9,15 @@ What a reading changes, meeting by meeting:
   there is nothing to take to it (it is added if the source lists it again, going ahead).
 - MATCHED: a meeting typed by hand (no source id) of the same body on the same day is the source's
   meeting: it takes the source id, keeps its key, and from then on follows the source. Of two typed
-  on that day, the one at the source's time is taken first, else the earlier.
+  on that day, the one at the source's time is taken first, else the earlier. So is a stored meeting
+  whose id the source no longer lists, on the same day (the source made the meeting again under a
+  new id, or the body was linked to another source): it takes the new id instead of a duplicate.
 - MOVED: the source has the meeting (same source id) at another day or time (a source that gives
   no time moves only the day: the stored time of day is kept).
 - CANCELLED: the source says cancelled, the stored meeting is not.
-- CONFIRMED: the stored meeting is cancelled or tentative and the source lists it as going ahead
-  (reinstated): it is confirmed at the source's time.
+- CONFIRMED: the stored meeting is tentative and the source lists it as going ahead: it is confirmed
+  at the source's time. A meeting cancelled here is never reinstated by a sync (a person may have
+  cancelled it): the difference is told (KEPT), for `govflow meeting confirm` if it does go ahead.
 - DISAPPEARED: a stored meeting with a source id, on a day the reading covers (first_day…last_day,
   both given), that the reading does not list: kept, flagged missing_from_source, never deleted.
   A reading that does not say which days it covers finds nothing missing.
@@ -22,14 +25,16 @@ What a reading changes, meeting by meeting:
 - PAPERS: the source lists papers for the meeting (an agenda pack, reports) that are not stored
   with it: they are stored, so a step on it whose papers are among them is no longer chased
   (meeting_sources.papers_for). Papers are only ever added: one the source stops listing stays.
-- KEPT: the source differs about a meeting already past (its day before `as_of`) or held: a sync
-  never moves, cancels or confirms it — the record of what happened stays; the difference is told,
+- KEPT: the source differs about a meeting already past (its day before `as_of`) or held, would
+  move a meeting into the past, or lists one cancelled here as going ahead: a sync never moves,
+  cancels or confirms it — the record of what happened stays; the difference is told,
   for a person to change by hand (`govflow meeting move|cancel|confirm`) if the record is wrong.
   Taking a source id (MATCHED) and the missing flag are not changes to the record and apply to
   past meetings too.
 
 The problems the reader met (meetings it could not read) are carried through, with any meeting
-the source listed twice (the first is taken). Only the body's own meetings are looked at."""
+the source listed twice (the first is taken) or under an id govflow cannot keep (empty, or longer
+than SOURCE_ID_LENGTH). A meeting the reader could not read is not taken as gone from the source. Only the body's own meetings are looked at."""
 from __future__ import annotations
 
 import datetime as dt
@@ -38,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from governance_model.errors import ModelError
-from governance_model.limits import KEY_LENGTH
+from governance_model.limits import KEY_LENGTH, SOURCE_ID_LENGTH
 from governance_model.meeting_sources import PublishedPaper, SourceProblem, SourceReading, SourcedMeeting
 from governance_model.model import Body, Meeting, MeetingStatus
 from governance_model.reason_words import day_words
@@ -108,8 +113,13 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
     label = body.source.kind.label
     plan = SyncPlan(body.code, problems=list(reading.problems))
     listed = _first_of_each(reading.meetings, plan.problems)
+    unread = {p.source_id for p in plan.problems if p.source_id is not None and not p.kept}
     by_source_id = {m.source_id: m for m in body.meetings if m.source_id is not None}
-    typed = [m for m in body.meetings if m.source_id is None and _day_of(m) is not None]
+    # Meetings the source may be listing under a new id: typed by hand, or no longer listed under theirs.
+    typed = [
+        m for m in body.meetings
+        if _day_of(m) is not None and (m.source_id is None or (m.source_id not in listed and m.source_id not in unread))
+    ]
     keys = _Keys(body, taken_keys)
     for sourced in sorted(listed.values(), key=lambda s: (s.starts_at, s.source_id)):
         stored = by_source_id.get(sourced.source_id)
@@ -117,8 +127,10 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
             stored = _typed_by_hand(typed, sourced)
             if stored is not None:
                 typed.remove(stored)
-                words = f"{label}: meeting {sourced.source_id} is {stored.key} ({day_words(sourced.day)}), typed by hand"
+                how = "typed by hand" if stored.source_id is None else f"listed before as meeting {stored.source_id}"
+                words = f"{label}: meeting {sourced.source_id} is {stored.key} ({day_words(sourced.day)}), {how}"
                 plan.changes.append(MeetingChange(ChangeKind.MATCHED, stored.key, sourced.source_id, words, stored.starts_at, stored.starts_at))
+                stored = replace(stored, source_id=sourced.source_id, missing_from_source=False)
         if stored is None:
             if not sourced.cancelled:
                 meeting = Meeting(
@@ -141,9 +153,12 @@ def plan_sync(body: Body, reading: SourceReading, as_of: dt.date, taken_keys: Co
         change = _difference(stored, sourced, label, as_of)
         if change is not None:
             plan.changes.append(change)
+    matched = {c.meeting_key for c in plan.changes if c.kind is ChangeKind.MATCHED}
     for stored in body.meetings:
         if stored.source_id is None or stored.source_id in listed or stored.missing_from_source:
             continue
+        if stored.source_id in unread or stored.key in matched:
+            continue  # not read this time (a problem said why), or listed now under a new id
         if _covers(reading, _day_of(stored)):
             words = (
                 f"{label}: meeting {stored.source_id} on {_moment_of(stored)} is no longer listed; "
@@ -159,12 +174,25 @@ def _difference(stored: Meeting, sourced: SourcedMeeting, label: str, as_of: dt.
     status = stored.status
     starts_at = _source_start(stored, sourced)
     cancelled = sourced.cancelled and status is not MeetingStatus.CANCELLED
-    confirmed = not sourced.cancelled and status in (MeetingStatus.CANCELLED, MeetingStatus.TENTATIVE)
+    reinstated = not sourced.cancelled and status is MeetingStatus.CANCELLED
+    confirmed = not sourced.cancelled and status is MeetingStatus.TENTATIVE
     moved = not sourced.cancelled and stored.starts_at != starts_at
-    if not (cancelled or confirmed or moved):
+    if not (cancelled or reinstated or confirmed or moved):
         return None
     name = f"{label}: meeting {sourced.source_id}"
     day = _day_of(stored)
+    if reinstated:
+        words = (
+            f"{name} goes ahead on {_moment(starts_at)}, but it is cancelled here: kept cancelled "
+            f"(`govflow meeting confirm {stored.key}` if it does go ahead)"
+        )
+        return MeetingChange(ChangeKind.KEPT, stored.key, sourced.source_id, words, stored.starts_at, starts_at)
+    if moved and starts_at.astimezone(LONDON).date() < as_of and not (day is not None and day < as_of):
+        words = (
+            f"{name} on {_moment_of(stored)} is now listed on {_moment(starts_at)}, which has passed: "
+            "the meeting is kept as it was (move it by hand if the source is right)"
+        )
+        return MeetingChange(ChangeKind.KEPT, stored.key, sourced.source_id, words, stored.starts_at, starts_at)
     if status is MeetingStatus.HELD or (day is not None and day < as_of):
         now_says = "cancelled" if sourced.cancelled else _moment(starts_at)
         words = (
@@ -195,6 +223,12 @@ def _first_of_each(meetings: list[SourcedMeeting], problems: list[SourceProblem]
     """The source's meetings by id; one listed twice is taken once (the first) and told."""
     listed: dict[str, SourcedMeeting] = {}
     for meeting in meetings:
+        if not meeting.source_id.strip() or len(meeting.source_id) > SOURCE_ID_LENGTH:
+            problems.append(SourceProblem(
+                f"meeting on {_moment(meeting.starts_at)}", meeting.source_id[:80],
+                f"its id at the source is empty or longer than {SOURCE_ID_LENGTH} characters, so govflow cannot keep it: left out",
+            ))
+            continue
         if meeting.source_id in listed:
             problems.append(SourceProblem(f"meeting {meeting.source_id}", _moment(meeting.starts_at), "listed more than once: the first is taken"))
             continue

@@ -73,12 +73,13 @@ def _print(result: meeting_sync.SyncResult, day) -> None:
 def committees(site: Annotated[str, typer.Argument(help="the ModernGov site, e.g. https://democracy.example.gov.uk")]) -> None:
     """The committees a ModernGov site lists (expired and deleted ones left out), each with the id a
     body's `source: {moderngov: SITE, committee: ID}` takes."""
-    from committee_systems.fetching import fetch, moderngov_service
+    from committee_systems.fetching import fetch, moderngov_service, redacted
     from committee_systems.moderngov import read_committees
 
     settings = Settings()
     address = f"{moderngov_service(site)}/GetCommittees"
-    found = read_committees(fetch(address, max_bytes=settings.source_max_bytes, timeout=settings.source_timeout_seconds), address=address)
+    answer = fetch(address, max_bytes=settings.source_max_bytes, timeout=settings.source_timeout_seconds)
+    found = read_committees(answer, address=redacted(address))  # its messages never show a password
     if not found:
         out.print("the site lists no current committees", highlight=False)
     for committee in found:

@@ -81,10 +81,10 @@ def test_rows_that_cannot_be_read_are_reported_and_the_rest_read() -> None:
         ("15034", dt.datetime(2026, 6, 11, 0, tzinfo=LONDON)),
     ]
     assert reading.problems == [
-        SourceProblem("meeting 15031 (row 2)", "Tuesday, 8 June", "its day cannot be read: 08 June 2026 is a Monday, not a Tuesday"),
-        SourceProblem("meeting 15032 (row 3)", "Someday", 'its day cannot be read: not a day written like "Monday, 8 June"'),
-        SourceProblem("meeting 15033", "25:00 Licensing Sub-Committee A", "its time is not a time of day"),
-        SourceProblem("meeting 15035 (row 6)", "Friday, 31 June", "its day cannot be read: no such day in 2026 (day is out of range for month)"),
+        SourceProblem("meeting 15031 (row 2)", "Tuesday, 8 June", "its day cannot be read: 08 June 2026 is a Monday, not a Tuesday", source_id="15031"),
+        SourceProblem("meeting 15032 (row 3)", "Someday", 'its day cannot be read: not a day written like "Monday, 8 June"', source_id="15032"),
+        SourceProblem("meeting 15033", "25:00 Licensing Sub-Committee A", "its time is not a time of day", source_id="15033"),
+        SourceProblem("meeting 15035 (row 6)", "Friday, 31 June", "its day cannot be read: no such day in 2026 (day is out of range for month)", source_id="15035"),
     ]
 
 
@@ -117,3 +117,13 @@ def test_a_page_that_is_not_a_month_calendar_is_a_source_error_not_an_empty_mont
     # Read as "no meetings", it would flag every stored meeting as gone from the source.
     with pytest.raises(SourceError):
         read_month_page(body, month=dt.date(2026, 6, 1), address=PAGE)
+
+
+def test_a_meeting_pages_links_that_are_not_web_addresses_are_no_papers() -> None:
+    page = read_meeting_page(
+        b'<a class="TitleLink" href="Document.ashx?id=1">Agenda frontsheet</a>'
+        b'<a class="TitleLink" href="javascript:alert(1)">Report pack</a>'
+        b'<a class="TitleLink" href="file:///etc/passwd">Minutes</a>',
+        address="https://cmis.example.gov.uk/cmis5/Meetings/Meeting/1/Default.aspx",
+    )
+    assert [(p.title, p.url) for p in page.papers] == [("Agenda frontsheet", "https://cmis.example.gov.uk/cmis5/Meetings/Meeting/1/Document.ashx?id=1")]

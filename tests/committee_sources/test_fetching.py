@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from committee_systems.errors import Error, SourceError
+from committee_systems.errors import Error, SourceError, SourceUnreachable
 from committee_systems.fetching import fetch, redacted, source_urls
 from governance_model.errors import Error as RootError
 from governance_model.meeting_sources import MeetingSource, SourceKind
@@ -39,7 +39,7 @@ def test_a_refusal_of_automated_clients_is_a_source_error(council_server: Counci
 def test_an_answer_slower_than_the_time_out_is_a_source_error(council_server: CouncilServer) -> None:
     url = council_server.serve("/slow", slow(3))
     started = time.monotonic()
-    with pytest.raises(SourceError, match="no answer within 0.5 seconds"):
+    with pytest.raises(SourceError, match="took longer than 0.5 seconds"):
         fetch(url, max_bytes=1000, timeout=0.5)
     assert time.monotonic() - started < 2.5
 
@@ -149,3 +149,29 @@ def test_cmis_is_asked_for_each_month_the_days_touch_across_the_new_year() -> No
 def test_a_calendar_is_asked_at_its_address() -> None:
     source = MeetingSource(SourceKind.ICS, "https://www.iserlohn.sitzung-online.de/public/ics/SiKalAbo.ics")
     assert source_urls(source, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == [source.url]
+
+
+def test_headers_sent_a_line_at_a_time_are_cut_off_at_the_time_out(council_server) -> None:
+    def headers_trickling(handler) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for number in range(40):
+            handler.wfile.write(f"X-Line-{number}: slowly\r\n".encode())
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    url = council_server.serve("/trickling-headers", headers_trickling)
+    started = time.monotonic()
+    with pytest.raises(SourceUnreachable, match="took longer than 1 seconds"):
+        fetch(url, timeout=1)
+    assert time.monotonic() - started < 3  # not 8 s of headers
+
+
+def test_a_redirect_to_another_site_is_refused_and_the_password_never_goes_there(council_server) -> None:
+    elsewhere = council_server.url.replace("127.0.0.1", "localhost") + "/elsewhere"
+    url = council_server.serve("/moved", answer(b"", status=302, headers={"Location": elsewhere}))
+    council_server.serve("/elsewhere", answer(b"<getmeetings/>"))
+    with_password = url.replace("http://", "http://clerk:S3cretPw@")
+    with pytest.raises(SourceError, match="redirected to another site") as caught:
+        fetch(with_password, timeout=5)
+    assert "S3cretPw" not in str(caught.value)
+    assert "/elsewhere" not in council_server.asked  # never asked, so no Authorization header went there

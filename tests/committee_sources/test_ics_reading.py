@@ -68,9 +68,10 @@ def test_a_uk_calendars_forms_are_read_and_what_cannot_be_read_is_reported() -> 
                       "Strategic Safeguarding Partnership Board extra sitting",
                       "it has no UID, so a move could not be told from a new meeting"),
         SourceProblem("event sspb-2026-09-01@example.gov.uk", "2026-09-01 14:00",
-                      "its start cannot be read: Wrong datetime format: 2026-09-01 14:00"),
+                      "its start cannot be read: Wrong datetime format: 2026-09-01 14:00", source_id="sspb-2026-09-01@example.gov.uk"),
         SourceProblem("event sspb-2026-10-06@example.gov.uk", "20261006T140000",
-                      "its start cannot be read: its time zone 'Eastern Atlantic Council Time' is not one govflow knows"),
+                      "its start cannot be read: its time zone 'Eastern Atlantic Council Time' is not one govflow knows",
+                      source_id="sspb-2026-10-06@example.gov.uk"),
     ]
 
 
@@ -105,3 +106,10 @@ def test_title_cancellation_markers(summary: str, title: str, marker: str) -> No
 def test_an_answer_that_is_not_a_calendar_is_a_source_error(body: bytes) -> None:
     with pytest.raises(SourceError, match="https://example.gov.uk/boards.ics: the answer"):
         read_calendar(body, address="https://example.gov.uk/boards.ics")
+
+
+def test_an_all_day_event_gives_the_day_only_not_midnight() -> None:
+    reading = read_calendar(recording("ics/made-by-us-uk-boards.ics"), match="Strategic Safeguarding Partnership Board")
+    by_id = {m.source_id: m for m in reading.meetings}
+    assert by_id["sspb-away-day-2026@example.gov.uk"].time_known is False  # VALUE=DATE: a sync keeps a stored time
+    assert by_id["sspb-2026-06-02@example.gov.uk"].time_known is True

@@ -117,12 +117,13 @@ def test_what_cannot_be_read_is_reported_per_meeting_and_the_rest_is_read() -> N
     assert read["5007"].location == "Children's Centre, Rooms 3 & 4"  # double-encoded entity unescaped once more
     assert read["5008"].location == ""  # whitespace only
     assert reading.problems == [
-        SourceProblem("meeting 5001", "31/02/2026", "its date cannot be read: no such day (day is out of range for month)"),
-        SourceProblem("meeting 5002", "2026-03-03", "its date cannot be read: not a date written dd/mm/yyyy"),
+        SourceProblem("meeting 5001", "31/02/2026", "its date cannot be read: no such day (day is out of range for month)", source_id="5001"),
+        SourceProblem("meeting 5002", "2026-03-03", "its date cannot be read: not a date written dd/mm/yyyy", source_id="5002"),
         SourceProblem("meeting 5003", "half ten",
-                      'its time cannot be read: not a time written like "10.00 am", "2.00 pm" or "14:00"'),
+                      'its time cannot be read: not a time written like "10.00 am", "2.00 pm" or "14:00"', source_id="5003"),
         SourceProblem("meeting 5006", "Postponed",
-                      "a status govflow does not know (Confirmed, Cancelled): the meeting is read as not cancelled"),
+                      "a status govflow does not know (Confirmed, Cancelled): the meeting is read as not cancelled",
+                      kept=True, source_id="5006"),
     ]
 
 
@@ -176,3 +177,17 @@ def test_the_other_calls_refuse_hostile_answers_too() -> None:
     for reader in (read_meeting_details, read_committees):
         with pytest.raises(SourceError, match="declares a DTD"):
             reader(recording("hostile/billion-laughs.xml"))
+
+
+def test_a_blank_or_tbc_time_gives_the_day_only_not_midnight() -> None:
+    from committee_systems.moderngov import read_meetings
+
+    def meeting(meeting_id: str, time: str) -> str:
+        return (f"<meeting><meetingid>{meeting_id}</meetingid><meetingdate>03/03/2026</meetingdate>"
+                f"<meetingstatus>Confirmed</meetingstatus><meetingtime>{time}</meetingtime></meeting>")
+
+    xml = ("<?xml version='1.0' encoding='utf-8'?><getmeetings><committee><committeeid>142</committeeid>"
+           f"<committeemeetings>{meeting('1', 'TBC')}{meeting('2', '  ')}{meeting('3', '2.00 pm')}</committeemeetings>"
+           "</committee></getmeetings>").encode()
+    known = {m.source_id: m.time_known for m in read_meetings(xml, committee="142").meetings}
+    assert known == {"1": False, "2": False, "3": True}

@@ -80,7 +80,7 @@ def test_a_meeting_moved_at_the_source_is_moved_and_keeps_its_key() -> None:
     assert time.words == "ModernGov: meeting 17356 moved from 10:00 to 14:30 on 7 April 2022"
 
 
-def test_cancelled_at_the_source_is_cancelled_and_a_reinstated_one_confirmed() -> None:
+def test_cancelled_at_the_source_is_cancelled_a_tentative_one_confirmed_and_one_cancelled_here_kept() -> None:
     plan = plan_sync(
         body(
             stored("SSPB-2022-03-03", "2022-03-03", source_id="17355"),
@@ -96,10 +96,13 @@ def test_cancelled_at_the_source_is_cancelled_and_a_reinstated_one_confirmed() -
         ),
         AS_OF,
     )
-    assert kinds(plan) == [("cancelled", "SSPB-2022-03-03"), ("confirmed", "SSPB-2022-04-07"), ("confirmed", "SSPB-2022-05-05")]
+    # A meeting cancelled here (perhaps by its secretary) is never reinstated by a sync: it is told.
+    assert kinds(plan) == [("cancelled", "SSPB-2022-03-03"), ("confirmed", "SSPB-2022-05-05"), ("kept as recorded", "SSPB-2022-04-07")]
     assert plan.changes[0].words == "ModernGov: meeting 17355 on 3 March 2022 at 10:00 cancelled"
-    assert plan.changes[1].words == "ModernGov: meeting 17356 goes ahead on 7 April 2022 at 14:00 (it was cancelled)"
-    assert plan.changes[1].to == at("2022-04-07", "14:00")
+    assert plan.changes[2].words == (
+        "ModernGov: meeting 17356 goes ahead on 7 April 2022 at 14:00, but it is cancelled here: kept cancelled "
+        "(`govflow meeting confirm SSPB-2022-04-07` if it does go ahead)"
+    )
 
 
 def test_a_meeting_no_longer_listed_is_flagged_only_on_the_days_the_reading_covers() -> None:
@@ -206,3 +209,32 @@ def test_a_source_that_gives_no_time_moves_only_the_day() -> None:
     assert kinds(plan) == [("moved", "SSPB-2022-04-07")]
     assert plan.changes[0].to == at("2022-04-14", "14:00")
     assert plan.changes[0].words == "ModernGov: meeting 17356 moved from 7 April 2022 to 14 April 2022"
+
+
+def test_a_meeting_the_source_made_again_under_a_new_id_is_matched_not_duplicated() -> None:
+    plan = plan_sync(
+        body(stored("SSPB-2022-04-07", "2022-04-07", source_id="17356")),
+        reading(sourced("20001", "2022-04-07", "14:00")),
+        AS_OF,
+    )
+    assert kinds(plan) == [("matched", "SSPB-2022-04-07"), ("moved", "SSPB-2022-04-07")]
+    assert plan.changes[0].words == "ModernGov: meeting 20001 is SSPB-2022-04-07 (7 April 2022), listed before as meeting 17356"
+
+
+def test_a_meeting_the_reader_could_not_read_is_not_taken_as_gone_and_an_id_govflow_cannot_keep_is_a_problem() -> None:
+    from governance_model.meeting_sources import SourceProblem
+
+    unread = SourceProblem("meeting 17356", "31/04/2022", "its date cannot be read", source_id="17356")
+    plan = plan_sync(
+        body(stored("SSPB-2022-04-07", "2022-04-07", source_id="17356")),
+        reading(sourced("x" * 300, "2022-05-05"), sourced("17400", "2022-06-02"), problems=[unread]),
+        AS_OF,
+    )
+    assert kinds(plan) == [("new", "SSPB-2022-06-02")]  # nothing flagged, the long id left out
+    assert any("longer than 255" in p.reason for p in plan.problems)
+
+
+def test_a_future_meeting_is_never_moved_into_the_past() -> None:
+    plan = plan_sync(body(stored("SSPB-2022-03-03", "2022-03-03", source_id="17355")), reading(sourced("17355", "2021-09-01")), AS_OF)
+    assert kinds(plan) == [("kept as recorded", "SSPB-2022-03-03")]
+    assert "which has passed" in plan.changes[0].words

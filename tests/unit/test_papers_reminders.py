@@ -107,3 +107,20 @@ def test_papers_the_committee_system_has_published_are_not_chased():
     # The whole agenda pack is out: nobody is.
     pack = PublishedPaper("Public reports pack 06/01/2022 SEND Strategic Partnership Board", "https://democracy.example.gov.uk/pack.pdf")
     assert owed(world_with((pack,)), "2021-12-01", "2022-01-05") == []
+
+
+def test_only_the_whole_pack_or_a_report_named_with_the_documents_whole_title_counts_as_its_papers():
+    from governance_model.meeting_sources import PublishedPaper, is_agenda_pack, papers_for
+
+    def paper(title: str) -> PublishedPaper:
+        return PublishedPaper(title, "https://democracy.example.gov.uk/doc.pdf")
+
+    for pack in ("Agenda", "Agenda frontsheet 10/03/2022 Cabinet", "Public reports pack 10/03/2022 Cabinet", "Agenda and reports"):
+        assert is_agenda_pack(paper(pack)), pack
+    # Papers of their own that happen to start with the word (an NHS pay paper, a supplementary agenda).
+    for not_pack in ("Agenda for Change pay award 2022/23", "Supplementary agenda - item 7 Budget", "Agenda item 5: Appendix 2 - Budget"):
+        assert not is_agenda_pack(paper(not_pack)), not_pack
+    # A document's title as whole words: "Care" is not in "Careers strategy", "Plan" not in "Planning".
+    assert papers_for("Care", [paper("Careers strategy")]) is None
+    assert papers_for("Plan", [paper("Planning Applications Update")]) is None
+    assert papers_for("SEND Strategy", [paper("Item 5 - SEND strategy: final draft")]) is not None
