@@ -17,20 +17,9 @@ from governance_model.audit import AuditEvent, check_audit_time
 from governance_model.errors import ModelError
 from governance_model.feed_state import FeedEventState, FeedToken, check_feed_event_state
 from governance_model.model import (
-    ActionPlan,
-    Body,
-    Condition,
-    Decision,
-    Document,
-    ForecastChange,
-    Glossary,
-    Meeting,
-    NightlyRun,
-    Person,
-    ProgressUpdate,
-    StepForecast,
-    StepState,
-)
+    ActionPlan, Body, Condition, Decision, Document, ForecastChange, Glossary, Meeting, NightlyRun, Person, ProgressUpdate,
+    StepForecast, StepState,
+)  # fmt: skip
 from governance_model.outbox_message import (
     PENDING,
     SENT,
@@ -40,6 +29,7 @@ from governance_model.outbox_message import (
     unique_reminders,
 )
 from governance_model.ports import AbstractUnitOfWork
+from tests.fake_answers import FakeOwnerAnswerRepository
 from governance_model.school_terms import AcademicYear, SchoolTerms
 from governance_model.strategy import MeetingQuestion
 from governance_model.repository_rules import (
@@ -570,6 +560,7 @@ _REPOSITORIES = {
     "outbox": FakeOutboxRepository,
     "feeds": FakeFeedRepository,
     "audit": FakeAuditRepository,
+    "answers": FakeOwnerAnswerRepository,
 }
 
 
