@@ -16,6 +16,9 @@ the run that caught up with them (`Reminder.caught_up_on`). A reminder owed on a
 night the nightly missed, or a send that failed) is late, and the digest says so: how many and from
 when at the top, and on each item the day each of its late reminders was owed.
 
+A board secretary's digest lists first the "done" answers owners gave that wait for their
+confirmation (section "Answers awaiting your confirmation", governance_model.answer_reminders).
+
 The message ends with the address of the person's own private calendar (`FeedLinks`, when they have
 one): the one place a person is told it, so each digest carries theirs and no one else's.
 """
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
     from governance_model.working_days import WorkingCalendar
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+ANSWER = "answer"  # an item that is an owner's answer awaiting the reader's confirmation (governance_model.answer_reminders)
+ANSWERS_SECTION = "Answers awaiting your confirmation"
 
 Describe = Callable[[dt.date, dt.date], str]  # (deadline, night) → "in 3 working days", "2 working days overdue"
 
@@ -87,6 +93,8 @@ def describe_rule(rule: str) -> str:
         return f"{describe_rule(f'before-{match.group(1)}')} of the papers deadline"
     if match := re.fullmatch(r"overdue-(\d+)", rule):
         return "overdue" if match.group(1) == "1" else f"overdue, reminder {match.group(1)}"
+    if rule == "awaiting-confirmation":
+        return "its owner answered it done: it waits for your confirmation"
     if rule.startswith("escalation"):
         return "escalated to you: overdue and not yet done"
     return rule.replace("-", " ")
@@ -96,7 +104,7 @@ def describe_rule(rule: str) -> str:
 class DigestItem:
     """One thing owed, as the message shows it."""
 
-    kind: str  # "step" | "action" | "papers"
+    kind: str  # "step" | "action" | "papers" | "answer"
     key: str
     title: str  # the step or action
     context: str  # the document or plan (and recommendation)
@@ -203,9 +211,10 @@ def build_digest(
         (_item(reminder, night, describe, rules[reminder.item.key], late_words(late, reminder.item.key)) for reminder in latest.values()),
         key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
     )
+    answers = [i for i in items if i.kind == ANSWER]
     overdue = [i for i in items if i.overdue]
-    upcoming = [i for i in items if not i.overdue]
-    subject = _subject(app_name, person.initials, items, overdue, upcoming, len(late))
+    upcoming = [i for i in items if not i.overdue and i.kind != ANSWER]
+    subject = _subject(app_name, person.initials, items, overdue, upcoming, len(late), len(answers))
     context = {
         "app_name": app_name,
         "person": person,
@@ -214,7 +223,9 @@ def build_digest(
         "subject": subject,
         "items": items,
         "count": len(items),
-        "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
+        "sections": [
+            (title, group) for title, group in ((ANSWERS_SECTION, answers), ("Overdue", overdue), ("Coming up", upcoming)) if group
+        ],
         "late_count": len(late),
         "late_since": long_date(late[0][0]) if late else "",
         "feed": feed,
@@ -254,7 +265,7 @@ def _item(reminder: Reminder, night: dt.date, describe: Describe, rules: list[st
         deadline_long=long_date(item.deadline),
         deadline_words=describe(item.deadline, night),
         when_text=item.when_text,
-        overdue=item.deadline < night,
+        overdue=item.deadline < night and item.kind != ANSWER,  # an answer's day is when it came, not a deadline
         rule=reminder.rule,
         rule_words="; ".join(describe_rule(rule) for rule in rules),
         opens=item.opens,
@@ -273,11 +284,11 @@ def window_words(opens: dt.date, closes: dt.date, night: dt.date) -> str:
     )
 
 
-def _subject(app_name: str, initials: str, items, overdue, upcoming, late: int = 0) -> str:
+def _subject(app_name: str, initials: str, items, overdue, upcoming, late: int = 0, answers: int = 0) -> str:
     """"govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022" (", 2 reminders late" when some
-    were owed on earlier nights)."""
+    were owed on earlier nights; "1 answer to confirm" first for a secretary)."""
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-    details = []
+    details = [f"{answers} answer{'s' if answers != 1 else ''} to confirm"] if answers else []
     if overdue:
         details.append(f"{len(overdue)} overdue")
     if upcoming:
