@@ -117,6 +117,9 @@ class Body:
     # consultation event), not a board; its meetings have no papers deadline (papers_lead_days 0).
     papers: bool = True
     source: MeetingSource | None = None  # where its meetings are read from (None: typed by hand)
+    # True: a "done" an owner answers from a reminder waits for the body's secretary to confirm it
+    # (governance_model.owner_answers) before the step counts as done.
+    confirm_done: bool = False
 
 
 @dataclass
@@ -124,6 +127,29 @@ class DocumentVersion:
     number: int
     label: str = ""  # "Version 11"
     dated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ExpectedDate:
+    """An owner's word that an item of theirs will be late: the When they now expect it by (as they
+    wrote it, read with the day they said it as context), who said it, when, and their note. Kept
+    apart from the setup (governance_model.owner_answers), so loading the setup again keeps it."""
+
+    item_key: str  # "step:DOC/STEP" or "action:PLAN/REC/POS", as reminders name it
+    when: When
+    by: str  # the person's initials
+    said_on: dt.date
+    note: str = ""
+    recorded_at: dt.datetime | None = None  # aware
+
+    @property
+    def day(self) -> dt.date | None:
+        return self.when.end
+
+    @property
+    def reason(self) -> str:
+        """"expected late by GB: the data is not in yet" (the audit's and the planner's text)."""
+        return f"expected late by {self.by}: {self.note}" if self.note else f"expected late by {self.by}"
 
 
 @dataclass
@@ -143,6 +169,7 @@ class Step:
     # An input that does not block: a consultee, a "for information" share, an advisory board. It is
     # chased and shown, but the steps after it never wait for it.
     advisory: bool = False
+    expected: ExpectedDate | None = None  # its owner says it will be late: planned then when later
 
     @property
     def deadline(self) -> dt.date | None:
@@ -259,6 +286,7 @@ class Action:
     owner: str | None = None
     done_on: dt.date | None = None
     serves: Serves = field(default_factory=Serves)  # of the plan's strategy, beyond its recommendation's
+    expected: ExpectedDate | None = None  # its owner says it will be late: due then when later
 
 
 @dataclass

@@ -26,6 +26,7 @@ from governance_model.model import (
     Condition,
     Decision,
     Document,
+    ExpectedDate,
     ForecastChange,
     Glossary,
     Meeting,
@@ -35,6 +36,7 @@ from governance_model.model import (
     StepForecast,
 )
 from governance_model.organisation import DEFAULT_ORGANISATION
+from governance_model.owner_answers import AwaitingAnswer
 from governance_model.outbox_message import OutboxMessage
 from governance_model.school_terms import SchoolTerms
 from governance_model.strategy import MeetingQuestion
@@ -189,6 +191,18 @@ class AuditRepository(Protocol):
     ) -> list[AuditEvent]: ...
 
 
+class OwnerAnswerRepository(Protocol):
+    """What owners answer from a reminder: the dates they now expect items by (the latest said, by
+    item key; the documents' and plans' reads attach them), and "done" answers awaiting confirmation."""
+
+    def save_expected(self, expected: ExpectedDate) -> None: ...
+    def expected(self, prefix: str = "") -> dict[str, ExpectedDate]: ...
+    def add_awaiting(self, answer: AwaitingAnswer) -> AwaitingAnswer: ...
+    def get_answer(self, answer_id: int) -> AwaitingAnswer | None: ...
+    def answers(self, *, awaiting: bool = True, item_key: str | None = None) -> list[AwaitingAnswer]: ...
+    def mark_confirmed(self, answer_id: int, by: str, at: dt.datetime) -> bool: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     """The interface services depend on: the repositories of one transaction, and commit/rollback.
     A unit of work reads and writes one council's records (`organisation`), set before it opens."""
@@ -207,6 +221,7 @@ class AbstractUnitOfWork(abc.ABC):
     feeds: FeedRepository
     answer_links: AnswerLinkRepository
     audit: AuditRepository
+    answers: OwnerAnswerRepository
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

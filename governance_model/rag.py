@@ -5,7 +5,8 @@ conditions met and the working calendar are passed in.
 The rule, for an action on day D (tolerances per plan, see `RagTolerances`):
 
 1. **Complete** — it was recorded done on or before D (a progress update marking it complete, or
-   the Status column of a plan file).
+   the Status column of a plan file). Its owner expecting it late (`Action.expected`, later than
+   its When) makes that day its deadline below, and the reason says so.
 2. **On hold** — its When is contingent ("DfE contingent") and the condition has not been recorded
    as met by D. Once met, it is due `CONTINGENT_DUE_AFTER` working days later (the reminder rule)
    and judged as a dated action. A dated When that also waits for something ("March 2022 (subject
@@ -45,6 +46,7 @@ from governance_model.model import (
     RagTolerances,
     Recommendation,
 )
+from governance_model.owner_answers import action_deadline
 from governance_model.reason_words import short_day
 from governance_model.reminders import ReminderPolicy
 from governance_model.when import When, add_duration
@@ -228,6 +230,9 @@ class _Judge:
 
         if done_on is not None and done_on <= self.as_of:
             return judged(Rag.COMPLETE, f"completed on {short_day(done_on)}", None, done_on)
+        late = action_deadline(action)
+        if late is not None:  # its owner said it will be late: judged against the day they expect
+            return self.dated(judged, late[0], updates, late[1])
         when = action.when
         if when is None:
             return judged(Rag.NO_UPDATE, "no date given for it: set a When to judge it")

@@ -134,6 +134,10 @@ def _body_words(why: Reason, titles: Titles) -> str:  # noqa: C901 - one branch 
             f"the {body} meeting of {_on(why, 'was')} comes too soon: {step_words(why.get('step'), titles)} "
             f"finishes on {_on(why, 'day')}{_papers(why)}{_meeting(why)}"
         )
+    if kind == "expected_late":
+        note = f": {why.get('note')}" if why.get("note") else ""
+        meets = f", and {body} meets next on {_on(why, 'meeting_on')}" if body and why.get("meeting_on") else _meeting(why)
+        return f"expected late by {why.get('by')}{note}; now expected by {_on(why, 'day')} (“{why.get('when')}”){meets}"
     if kind == "on_meeting":
         return f"it is on the {body} meeting of {_on(why, 'day')}"
     if kind == "amendments":
@@ -153,6 +157,9 @@ def _change_words(why: Reason, titles: Titles) -> str:
     if kind == "change_decision":
         outcome = str(why.get("outcome", "decided")).replace("_", " ")
         return f"{why.get('body')} {outcome} {step_words(why.get('step'), titles)} on {_on(why, 'day')}"
+    if kind == "change_expected_late":
+        note = f": {why.get('note')}" if why.get("note") else ""
+        return f"expected late by {why.get('by')}{note} ({step_words(why.get('step'), titles)} now expected by {_on(why, 'day')})"
     if kind == "change_step_done":
         return f"{step_words(why.get('step'), titles)} was done on {_on(why, 'day')}"
     meeting = f"the {why.get('body')} meeting of {_on(why, 'was')}" if why.day("was") else f"the {why.get('body')} meeting"
@@ -185,7 +192,7 @@ def reason_words(why: Reason | None, titles: Titles = {}) -> str:  # noqa: B006 
 
 # The planner's reasons that only repeat the change a person made ("the meeting moved; so it is on
 # the meeting"): after a change, they add nothing.
-_SAID_BY_THE_CHANGE = frozenset({"on_meeting", "deferred", "decided", "done", "rejected", "referred_back", "amendments", "exempt"})
+_SAID_BY_THE_CHANGE = frozenset({"expected_late", "on_meeting", "deferred", "decided", "done", "rejected", "referred_back", "amendments", "exempt"})
 
 
 def risk_words(forecast: StepForecast, titles: Titles = {}) -> str:  # noqa: B006 - read only

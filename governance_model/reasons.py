@@ -14,7 +14,8 @@ changes nothing stores nothing.
 Kinds (the facts each has are in `governance_model.reason_words`, which renders every one):
 done, decided, rejected, waits_undated, anchor_missing, anchor_undated, counted_from, in_time_for,
 followers_undated, after, own_date, slipped, deferred, meeting_cancelled, meeting_not_fixed,
-to_be_confirmed, first_meeting_after, first_meeting_from, too_soon, on_meeting; the re-openings
+to_be_confirmed, first_meeting_after, first_meeting_from, too_soon, on_meeting, expected_late (its
+owner said it will be late: by, note, when, day, was); the re-openings
 (`cause`) amendments and referred_back; and the changes people make (`change_*`), which name the
 planner's reason as `then`.
 """

@@ -94,6 +94,7 @@ from governance_model.model import (
     StepForecast,
     StepState,
 )
+from governance_model.owner_answers import action_deadline
 from governance_model.publication import Publication
 from governance_model.reminder_why import all_titles, latest_changes, why_this_date
 from governance_model.status import next_occurrence
@@ -126,7 +127,7 @@ class ReminderItem:
     # A window's first working day (it opens), before `deadline` (it closes); None: not a window.
     opens: dt.date | None = None
     # A route step whose date moved: why, in words ("moved to SSPB on 8 March 2022 because …",
-    # governance_model.reminder_why); "" when it did not (and for actions and papers).
+    # governance_model.reminder_why); an action its owner expects late: that, in words; else "".
     why: str = ""
 
 
@@ -534,7 +535,7 @@ def _action_tracks(
     owner = action.owner or rec.owner or plan.owner
     days = _reminder_days(plan.reminder_days) if plan.reminder_days is not None else inputs.default_days
 
-    def item(deadline: dt.date, span: ItemSpan | None = None) -> ReminderItem:
+    def item(deadline: dt.date, span: ItemSpan | None = None, why: str = "") -> ReminderItem:
         due = inputs.days.falls_due(deadline)
         return ReminderItem(
             kind="action",
@@ -545,8 +546,13 @@ def _action_tracks(
             deadline=due,
             when_text=when.shown,
             opens=inputs.days.opens(span, due),
+            why=why,
         )
 
+    late = action_deadline(action)  # its owner expects it later than its When: due then, and why
+    if late is not None:
+        yield _Track(item(late[0], why=late[1]), owner, days, (plan.owner,), done_on=action.done_on)
+        return
     if when.kind == "recurring":
         # Each occurrence is its own deadline; a recurring action is never overdue as a whole.
         for occurrence in _occurrences_between(when, first, last, days, inputs.days):

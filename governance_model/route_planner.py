@@ -19,25 +19,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from governance_model.model import (
-    Body,
-    Decision,
-    DecisionOutcome,
-    Document,
-    Meeting,
-    MeetingStatus,
-    Route,
-    Step,
-    StepForecast,
-    StepKind,
-    StepState,
-)
+    Body, Decision, DecisionOutcome, Document, Meeting, MeetingStatus, Route, Step, StepForecast, StepKind, StepState,
+)  # fmt: skip
 from governance_model.reasons import Reason
 from governance_model.when import add_duration
 from governance_model.working_days import WorkingCalendar
 
-ONWARD = frozenset(
-    {DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_AMENDMENTS, DecisionOutcome.ENDORSED, DecisionOutcome.NOTED}
-)
+ONWARD = frozenset({DecisionOutcome.APPROVED, DecisionOutcome.APPROVED_WITH_AMENDMENTS, DecisionOutcome.ENDORSED, DecisionOutcome.NOTED})
 FINISHED = frozenset({StepState.DONE, StepState.SKIPPED})
 FINISHED_OR_STOPPED = FINISHED | {StepState.STOPPED}
 
@@ -216,11 +204,12 @@ def plan_route(
             times.open_through(step.key, waits, as_of)
             by_followers.append((step, waits))
             continue
-        forecast = _forecast(step, h, waits, times, meetings, calendar, as_of)
+        forecast = _expected_late(step, _forecast(step, h, waits, times, meetings, calendar, as_of), meetings)
         ready = all(k in done_keys for k in waits)
         out[step.key] = _stated(document.key, step, forecast, ready, as_of, h)
-        # An open step finishes no earlier than today: what waits for it is re-planned from there.
-        times.open(step.key, forecast.date, _known_earliest(step, h, waits, times, forecast, meetings, calendar, as_of), as_of)
+        # An open step finishes no earlier than today, nor than its owner expects: what waits for it is re-planned from there.
+        earliest = _known_earliest(step, h, waits, times, forecast, meetings, calendar, as_of)
+        times.open(step.key, forecast.date, max(earliest, forecast.date or earliest) if forecast.expected else earliest, as_of)
     for step, waits in reversed(by_followers):
         unknown = times.unknown_among(waits)
         if unknown:
@@ -249,6 +238,21 @@ class _Forecast:
     firm: bool = False  # the date is fixed (a dated meeting it is tied to), not the planner's guess
     at_risk: bool = False
     why: Reason | None = None  # `reason` as facts
+    expected: bool = False  # on the day its owner now expects, later than planned
+
+
+def _expected_late(step: Step, forecast: _Forecast, meetings: MeetingIndex) -> _Forecast:
+    """A step its owner says will be late (`Step.expected`) is planned on the day they expect, when
+    that is later than its date: a step at a body on that body's first meeting from then."""
+    expected, day = step.expected, step.expected.day if step.expected else None
+    if expected is None or day is None or forecast.date is None or day <= forecast.date:
+        return forecast
+    why = Reason.of("expected_late", by=expected.by, note=expected.note or None, when=expected.when.text, day=day, was=forecast.date)
+    reason = f"{expected.reason} (“{expected.when.text}”, {day.isoformat()})"
+    if step.body_code is None:
+        return _Forecast(day, None, reason, False, why=why, expected=True)
+    placed = _at(meetings.first_on_or_after(step.body_code, day), f"{reason}: next {step.body_code} meeting", step, why=why.with_facts(body=step.body_code))
+    return replace(placed, expected=True)
 
 
 def _undated(unknown: list[str]) -> _Forecast:

@@ -20,6 +20,9 @@ With answer links (GOVFLOW_ANSWER_KEY set), each item ends with its signed links
 update, It will be late (a papers item has no Done link), opening pages of `govflow serve` where the
 owner answers in one click (notifications.answer_links, govflow.web.answers).
 
+A board secretary's digest lists first the "done" answers owners gave that wait for their
+confirmation (section "Answers awaiting your confirmation", governance_model.answer_reminders).
+
 The message ends with the address of the person's own private calendar (`FeedLinks`, when they have
 one): the one place a person is told it, so each digest carries theirs and no one else's.
 """
@@ -44,6 +47,9 @@ if TYPE_CHECKING:
     from governance_model.working_days import WorkingCalendar
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+ANSWER = "answer"  # an item that is an owner's answer awaiting the reader's confirmation (governance_model.answer_reminders)
+ANSWERS_SECTION = "Answers awaiting your confirmation"
 
 Describe = Callable[[dt.date, dt.date], str]  # (deadline, night) → "in 3 working days", "2 working days overdue"
 
@@ -92,6 +98,8 @@ def describe_rule(rule: str) -> str:
         return f"{describe_rule(f'before-{match.group(1)}')} of the papers deadline"
     if match := re.fullmatch(r"overdue-(\d+)", rule):
         return "overdue" if match.group(1) == "1" else f"overdue, reminder {match.group(1)}"
+    if rule == "awaiting-confirmation":
+        return "its owner answered it done: it waits for your confirmation"
     if rule.startswith("escalation"):
         return "escalated to you: overdue and not yet done"
     return rule.replace("-", " ")
@@ -101,7 +109,7 @@ def describe_rule(rule: str) -> str:
 class DigestItem:
     """One thing owed, as the message shows it."""
 
-    kind: str  # "step" | "action" | "papers"
+    kind: str  # "step" | "action" | "papers" | "answer"
     key: str
     title: str  # the step or action
     context: str  # the document or plan (and recommendation)
@@ -224,9 +232,10 @@ def build_digest(
         ),
         key=lambda i: (not i.overdue, i.deadline, i.context, i.title, i.key),
     )
+    awaiting = [i for i in items if i.kind == ANSWER]
     overdue = [i for i in items if i.overdue]
-    upcoming = [i for i in items if not i.overdue]
-    subject = _subject(app_name, person.initials, items, overdue, upcoming, len(late))
+    upcoming = [i for i in items if not i.overdue and i.kind != ANSWER]
+    subject = _subject(app_name, person.initials, items, overdue, upcoming, len(late), len(awaiting))
     context = {
         "app_name": app_name,
         "person": person,
@@ -235,7 +244,9 @@ def build_digest(
         "subject": subject,
         "items": items,
         "count": len(items),
-        "sections": [(title, group) for title, group in (("Overdue", overdue), ("Coming up", upcoming)) if group],
+        "sections": [
+            (title, group) for title, group in ((ANSWERS_SECTION, awaiting), ("Overdue", overdue), ("Coming up", upcoming)) if group
+        ],
         "late_count": len(late),
         "late_since": long_date(late[0][0]) if late else "",
         "feed": feed,
@@ -279,7 +290,7 @@ def _item(
         deadline_long=long_date(item.deadline),
         deadline_words=describe(item.deadline, night),
         when_text=item.when_text,
-        overdue=item.deadline < night,
+        overdue=item.deadline < night and item.kind != ANSWER,  # an answer's day is when it came, not a deadline
         rule=reminder.rule,
         rule_words="; ".join(describe_rule(rule) for rule in rules),
         opens=item.opens,
@@ -299,11 +310,11 @@ def window_words(opens: dt.date, closes: dt.date, night: dt.date) -> str:
     )
 
 
-def _subject(app_name: str, initials: str, items, overdue, upcoming, late: int = 0) -> str:
+def _subject(app_name: str, initials: str, items, overdue, upcoming, late: int = 0, answers: int = 0) -> str:
     """"govflow: 3 items for GB — 1 overdue, next due 15 Mar 2022" (", 2 reminders late" when some
-    were owed on earlier nights)."""
+    were owed on earlier nights; "1 answer to confirm" first for a secretary)."""
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
-    details = []
+    details = [f"{answers} answer{'s' if answers != 1 else ''} to confirm"] if answers else []
     if overdue:
         details.append(f"{len(overdue)} overdue")
     if upcoming:

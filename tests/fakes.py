@@ -17,22 +17,19 @@ from governance_model.audit import AuditEvent, check_audit_time
 from governance_model.errors import ModelError
 from governance_model.feed_state import FeedEventState, FeedToken, check_feed_event_state
 from governance_model.model import (
-    ActionPlan,
-    Body,
-    Condition,
-    Decision,
-    Document,
-    ForecastChange,
-    Glossary,
-    Meeting,
-    NightlyRun,
-    Person,
-    ProgressUpdate,
-    StepForecast,
-    StepState,
+    ActionPlan, Body, Condition, Decision, Document, ForecastChange, Glossary, Meeting, NightlyRun, Person, ProgressUpdate,
+    StepForecast, StepState,
+)  # fmt: skip
+from governance_model.outbox_message import (
+    PENDING,
+    SENT,
+    OutboxMessage,
+    check_message_pending,
+    retry_delay,
+    unique_reminders,
 )
-from governance_model.outbox_message import PENDING, SENT, OutboxMessage, check_message_pending, retry_delay, unique_reminders
 from governance_model.ports import AbstractUnitOfWork
+from tests.fake_answers import FakeOwnerAnswerRepository
 from governance_model.school_terms import AcademicYear, SchoolTerms
 from tests.fake_answer_links import FakeAnswerLinkRepository
 from governance_model.strategy import MeetingQuestion
@@ -566,6 +563,7 @@ _REPOSITORIES = {
     "feeds": FakeFeedRepository,
     "answer_links": FakeAnswerLinkRepository,
     "audit": FakeAuditRepository,
+    "answers": FakeOwnerAnswerRepository,
 }
 
 

@@ -170,7 +170,8 @@ class _Reader:
 
     def body(self, node: Any, parent: _Node) -> Body:
         node = self.mapping(
-            node, "body", {"code", "name", "secretary", "papers", "papers_lead_days", "meetings", "exempt", "reminder_days", "source"}, {"code", "name"}, parent
+            node, "body", {"code", "name", "secretary", "papers", "papers_lead_days", "meetings", "exempt", "reminder_days", "source", "confirm_done"},
+            {"code", "name"}, parent,
         )
         code = self.key(node, "code")
         body = Body(
@@ -182,7 +183,10 @@ class _Reader:
             reminder_days=self.reminder_days(node),
             papers=node.get("papers") is not False,
             source=None if node.get("source") is None else read_meeting_source(node["source"], self.source, node.line),
+            confirm_done=fields.flag(node.get("confirm_done", False), self.place(node, "confirm_done")),
         )
+        if body.confirm_done and body.secretary is None:
+            raise self.fail(node, "'confirm_done: true' needs the body's secretary, who confirms what owners answer as done", "confirm_done", True)
         meetings = node.get("meetings") or _Node()
         meetings = self.mapping(meetings, f"meetings of {code}", {"rule", "from", "until", "dates"}, parent=node)
         if meetings.get("rule"):

@@ -110,6 +110,7 @@ class BodyRow(OrganisationOwned, Base):
     reminder_days: Mapped[Optional[list[int]]] = mapped_column(JSON(none_as_null=True))
     # False: a gathering that takes no papers (a conference, a workshop), not a board (migration 0012).
     papers: Mapped[bool] = mapped_column(server_default=true(), default=True)
+    confirm_done: Mapped[bool] = mapped_column(server_default=false(), default=False)  # migration 0017
     # Where its meetings are read from (governance_model.meeting_sources.MeetingSource); all NULL:
     # typed by hand (migration 0016).
     source_kind: Mapped[Optional[str]] = mapped_column(String(ENUM))

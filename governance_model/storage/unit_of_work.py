@@ -24,6 +24,7 @@ from governance_model.storage.sql.feeds import SqlFeedRepository
 from governance_model.storage.sql.glossary import SqlGlossaryRepository
 from governance_model.storage.sql.nightly_runs import SqlNightlyRunRepository
 from governance_model.storage.sql.outbox import SqlOutboxRepository
+from governance_model.storage.sql.owner_answers import SqlOwnerAnswerRepository
 from governance_model.storage.sql.people import SqlPersonRepository
 from governance_model.storage.sql.plans import SqlPlanRepository
 from governance_model.storage.sql.questions import SqlQuestionRepository
@@ -48,6 +49,7 @@ _REPOSITORIES = {
     "feeds": SqlFeedRepository,
     "answer_links": SqlAnswerLinkRepository,
     "audit": SqlAuditRepository,
+    "answers": SqlOwnerAnswerRepository,
 }
 
 

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from governance_model.errors import Error
-from govflow.cli import basics, directory, feeds, meeting_sources, nightly, reminders, reports, routes, serve, updates
+from govflow.cli import answers, basics, directory, feeds, meeting_sources, nightly, reminders, reports, routes, serve, updates
 from govflow.cli.console import print_error
 
 
@@ -37,6 +37,7 @@ basics.register(app)  # init, load, when, status, demo
 serve.register(app)  # serve
 feeds.register(app)  # feeds build, feeds show, feeds token rotate
 routes.register(app)  # decide, meeting list|move|cancel|confirm, step done, condition met
+answers.register(app)  # step late, action late, answers list|confirm
 directory.register(app)  # people, documents (and meeting list, in the meeting group)
 meeting_sources.register(app)  # meetings sync
 reminders.register(app)  # send

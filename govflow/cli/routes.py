@@ -21,7 +21,7 @@ from govflow.settings import Settings
 OUTCOMES = ", ".join(o.value for o in DecisionOutcome)
 
 meeting_app = typer.Typer(no_args_is_help=True, help="List meetings and their keys; move, cancel or confirm one (it keeps its identity).")
-step_app = typer.Typer(no_args_is_help=True, help="Record a step of a route as done.")
+step_app = typer.Typer(no_args_is_help=True, help="Record a step of a route as done, or that it will be late.")
 condition_app = typer.Typer(no_args_is_help=True, help="Record that what contingent actions wait for has happened.")
 
 By = Annotated[Optional[str], typer.Option("--by", help="who is making the change (default: your login name)")]

@@ -35,7 +35,9 @@ from governance_model.publication import Publication
 from governance_model.school_terms import terms_for_reading
 from governance_model.when import When, read_when
 from govflow.errors import Error
-from govflow.services import progress_recording, route_changes
+
+from govflow.services import progress_recording
+from govflow.services.done_answers import DONE, record_done_answer
 from notifications.answer_links import AnswerClaim, LinkRefused
 
 UPDATE_PARTS = (  # seed 001's four parts: (field, heading)
@@ -187,8 +189,11 @@ def answer_done(
     who, reason = claim.initials, reason_words(claim.initials, "done", note)
     if item.kind == "step":
         assert item.document_key and item.step_key
-        result = route_changes.mark_step_done(uow_factory(), item.document_key, item.step_key, as_of, actor=who, reason=reason, as_of=as_of, now=now)
-        said = result.description
+        # As `govflow step done` does, unless the step's body asks its secretary to confirm first.
+        outcome = record_done_answer(uow_factory(), item.key, by=who, note=note, as_of=as_of, now=now, reason=reason)
+        said = f"{item.title}: done on {as_of.isoformat()}" if outcome == DONE else (
+            f"{item.title}: done on {as_of.isoformat()}, awaiting the confirmation of the board's secretary"
+        )
     else:
         assert item.plan_key and item.recommendation and item.position is not None
         update = ProgressUpdate(

@@ -22,6 +22,8 @@ from governance_model.model import (
     StepState,
     link_document,
 )
+from governance_model.answer_reminders import confirmation_reminders
+from governance_model.owner_answers import AwaitingAnswer
 from governance_model.ports import AbstractUnitOfWork
 from governance_model.publication import EXEMPT_ITEM, Publication
 from governance_model.reminders import Reminder, ReminderSource, caught_up, reminders_owed_over, sort_key
@@ -49,6 +51,8 @@ class Snapshot:
     # save as a revision that moved (see save_night).
     revisions: dict[str, int] = field(default_factory=dict)
     plan_revisions: dict[str, int] = field(default_factory=dict)
+    # The "done" answers awaiting a secretary's confirmation: each secretary is reminded of theirs.
+    awaiting: list[AwaitingAnswer] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ def snapshot_from(uow: AbstractUnitOfWork) -> Snapshot:
         people=uow.people.list(),
         conditions=uow.conditions.list(),
         changes=uow.documents.list_forecast_changes(),
+        awaiting=uow.answers.answers(),
     )
 
 
@@ -213,7 +218,8 @@ def owed_reminders(snapshot: Snapshot, update: RouteUpdate, calendar: WorkingCal
         on_error=reminders_failed,
         changes=[*snapshot.changes, *update.reforecast],  # tonight's moves are not stored yet
     )
-    return caught_up(owed, update.as_of)
+    owed += confirmation_reminders(snapshot.awaiting, snapshot.documents, snapshot.bodies, update.nights)
+    return caught_up(sorted(owed, key=sort_key), update.as_of)
 
 
 @dataclass

@@ -237,19 +237,28 @@ def record_source_meetings(
 def mark_step_done(uow: AbstractUnitOfWork, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:
     """Record that a step without a decision (a share, a consultation, a revision) is done."""
     with uow:
-        document = uow.documents.get(document_key)
-        if document is None:
-            raise ModelError(f"no document {document_key!r}")
-        if step_key not in {s.key for s in document.route.steps}:
-            raise ModelError(f"document {document_key!r} has no step {step_key!r}")
-        before = snapshot_from(uow)
-        uow.documents.set_step_done(document_key, step_key, done_on)
-        _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat()})
-        title = next(s.title for s in document.route.steps if s.key == step_key)
-        changes = _reforecast(uow, before, as_of, f"{step_key} done on {done_on.isoformat()}", Reason.of("change_step_done", step=step_key, document=document_key, day=done_on))
-        result = _named(ChangeResult(f"{document.title}: {title} — done on {day_words(done_on)}", changes), uow)
+        result = step_done_in(uow, document_key, step_key, done_on, actor=actor, reason=reason, as_of=as_of, now=now)
         uow.commit()
     return result
+
+
+def step_done_in(
+    uow: AbstractUnitOfWork, document_key: str, step_key: str, done_on: dt.date, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime,
+    details: dict | None = None,
+) -> ChangeResult:
+    """`mark_step_done` inside a unit of work the caller has open (and commits): with what else it
+    records in the same transaction (a confirmed answer, govflow.services.done_answers)."""
+    document = uow.documents.get(document_key)
+    if document is None:
+        raise ModelError(f"no document {document_key!r}")
+    if step_key not in {s.key for s in document.route.steps}:
+        raise ModelError(f"document {document_key!r} has no step {step_key!r}")
+    before = snapshot_from(uow)
+    uow.documents.set_step_done(document_key, step_key, done_on)
+    _audit(uow, now, actor, "step.done", f"{document_key}/{step_key}", reason, {"done_on": done_on.isoformat(), **(details or {})})
+    title = next(s.title for s in document.route.steps if s.key == step_key)
+    changes = _reforecast(uow, before, as_of, f"{step_key} done on {done_on.isoformat()}", Reason.of("change_step_done", step=step_key, document=document_key, day=done_on))
+    return _named(ChangeResult(f"{document.title}: {title} — done on {day_words(done_on)}", changes), uow)
 
 
 def record_condition(uow: AbstractUnitOfWork, condition: Condition, *, actor: str, reason: str, as_of: dt.date, now: dt.datetime) -> ChangeResult:

@@ -36,6 +36,7 @@ from governance_model.errors import Error as RootError
 from governance_model.errors import WhenError
 from governance_model.publication import EXEMPT_ITEM
 from govflow.services import link_answers
+from govflow.services.expected_dates import expect_late
 from govflow.services.link_answers import AlreadyAnswered, LinkedItem, TooManyAnswers
 from govflow.web.reports import ReportRoutes
 from notifications.answer_links import LABELS, AnswerClaim, AnswerSigner, LinkRefused, token_id
@@ -59,15 +60,6 @@ _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def redact_answer_path(text: str) -> str:
     """`text` with any answer-link token replaced by a short, irreversible tag (for the logs)."""
     return _ANSWER_PATH.sub(lambda m: f"{m.group(1)}<redacted {hashlib.sha256(m.group(2).encode()).hexdigest()[:8]}>", text)
-
-
-def _expect_late():
-    """`expected_dates.expect_late` (another part of issue 17), or None while it is not there."""
-    try:
-        from govflow.services.expected_dates import expect_late
-    except ImportError:
-        return None
-    return expect_late
 
 
 class AnswerRoutes:
@@ -120,9 +112,6 @@ class AnswerRoutes:
                 context.update(reading=reading, reading_words=_reading_words(reading))
             except WhenError as error:
                 message, problem = f"That date cannot be used: {error.reason}. Write it another way.", True
-        if form == "late" and _expect_late() is None:
-            form, message, problem = "", "New expected dates cannot be recorded from a link yet: tell the board's secretary.", True
-            context["form"] = ""
         response = self._page(200, "Answer a reminder", message, item=item, who=claim.initials, problem=problem, **context)
         response.set_cookie(COOKIE, nonce, httponly=True, samesite="lax", secure=https, path="/")
         return response
@@ -168,9 +157,6 @@ class AnswerRoutes:
         if answer == "update":
             parts = {name: fields[name].splitlines() for name, _ in link_answers.UPDATE_PARTS}
             return link_answers.answer_update(uow_factory, item, claim, parts, as_of=today, now=now)
-        expect_late = _expect_late()
-        if expect_late is None:
-            raise link_answers.Error("new expected dates cannot be recorded from a link yet")
         reading = link_answers.read_new_date(uow_factory(), fields["when"], today)
         note = link_answers.reason_words(claim.initials, "expected late", fields["note"])
         expect_late(uow_factory(), item.key, reading.text, note, actor=claim.initials, as_of=today, now=now)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import types
 from html import unescape
 from pathlib import Path
 
@@ -194,23 +192,22 @@ def test_an_update_is_stored_in_seed_001_s_four_parts(browser, uow_factory):
     assert "already answered" not in text(browser.get(link(ACTION, "BM")))  # an update does not close the link
 
 
-def test_it_will_be_late_reads_the_date_back_before_it_is_saved(browser, uow_factory, monkeypatch):
-    calls = []
-    stub = types.ModuleType("govflow.services.expected_dates")  # the service another part of issue 17 builds
-    stub.expect_late = lambda uow, item_key, when_text, note, **who: calls.append((item_key, when_text, note, who))
-    monkeypatch.setitem(sys.modules, "govflow.services.expected_dates", stub)
-
+def test_it_will_be_late_reads_the_date_back_before_it_is_saved_and_then_re_forecasts(browser, uow_factory):
     preview = browser.get(f"{link(STEP)}?do=late&when=end+of+March&note=waiting+for+the+JCB")
     assert preview.status_code == 200 and "Thursday 31 March 2022" in text(preview)
-    assert calls == []  # shown back, not saved
+    with uow_factory() as uow:
+        assert uow.audit.list(kind="step.expected_late") == []  # shown back, not saved
     unreadable = browser.get(f"{link(STEP)}?do=late&when=soonish")
     assert "That date cannot be used" in text(unreadable) and 'method="post"' not in unreadable.text
 
     saved = browser.post(link(STEP), data={"answer": "late", "csrf": csrf(preview), "when": "end of March", "note": "waiting for the JCB"})
 
     assert saved.status_code == 200, saved.text
-    assert calls == [(STEP, "end of March", "expected late, via GB's reminder link: waiting for the JCB",
-                      {"actor": "GB", "as_of": TODAY, "now": NOW})]
+    with uow_factory() as uow:
+        (event,) = uow.audit.list(kind="step.expected_late")
+        forecast = next(f for f in uow.documents.list_forecasts(STRATEGY) if f.step_key == "share-sspb")
+    assert event.actor == "GB" and "via GB's reminder link: waiting for the JCB" in event.reason
+    assert forecast.date >= D("2022-03-31")  # planned on the day its owner now expects
 
 
 def test_an_exempt_item_s_page_names_nothing_but_its_due_date(browser, uow_factory):
@@ -228,10 +225,7 @@ def test_an_exempt_item_s_page_names_nothing_but_its_due_date(browser, uow_facto
         assert secret not in text(page), secret
 
 
-def test_the_pages_pass_the_accessibility_check(browser, served, axe, monkeypatch):
-    stub = types.ModuleType("govflow.services.expected_dates")
-    stub.expect_late = lambda *args, **kwargs: None
-    monkeypatch.setitem(sys.modules, "govflow.services.expected_dates", stub)
+def test_the_pages_pass_the_accessibility_check(browser, served, axe):
     for path in (f"{link(STEP)}?do=done", f"{link(STEP)}?do=update", f"{link(STEP)}?do=late",
                  f"{link(STEP)}?do=late&when=end+of+March", link(STEP, expires="2022-03-01")):
         violations = axe(browser.get(path).text, base_url=f"{served}{path}")

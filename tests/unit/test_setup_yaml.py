@@ -241,3 +241,14 @@ def test_a_term_file_reference_must_be_one_file_name(value):
     with pytest.raises(LoadError, match="term-dates file"):
         read_setup(text, "setup.yaml")
     assert read_terms_reference("people: []\n", "setup.yaml") is None
+
+
+def test_a_body_may_ask_its_secretary_to_confirm_what_owners_answer_as_done():
+    """Issue 17: `confirm_done: true` keeps an owner's "done" for the secretary to confirm; it needs one."""
+    assert read_setup(BASE, "council.yaml").bodies[0].confirm_done is False
+    asking = BASE.replace("    name: SEND Strategic Partnership Board\n", "    name: SEND Strategic Partnership Board\n    confirm_done: true\n")
+    error = error_for(asking)
+    assert error.column == "confirm_done" and "needs the body's secretary" in str(error)
+    setup = read_setup(asking.replace("    confirm_done: true\n", "    confirm_done: true\n    secretary: GB\n"), "council.yaml")
+    assert setup.bodies[0].confirm_done is True
+    assert "must be true or false" in str(error_for(asking.replace("confirm_done: true", "confirm_done: yes please")))

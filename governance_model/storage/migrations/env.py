@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from governance_model.storage import answer_tables  # noqa: F401 - its tables are in Base.metadata
 from governance_model.storage.tables import Base
 
 config = context.config

@@ -53,6 +53,7 @@ class SqlBodyRepository(SqlRepository):
         row.meeting_rule = body.meeting_rule
         row.exempt = body.exempt
         row.papers = body.papers
+        row.confirm_done = body.confirm_done
         reminder_days = stored_reminder_days(body.reminder_days, f"body {body.code!r}")
         row.reminder_days = list(reminder_days) if reminder_days is not None else None
         _store_source(row, body.source)
@@ -229,6 +230,7 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
         BodyRow.exempt,
         json_text(BodyRow.reminder_days),
         BodyRow.papers,
+        BodyRow.confirm_done,
         BodyRow.source_kind,
         BodyRow.source_url,
         BodyRow.source_committee,
@@ -247,9 +249,10 @@ def _load_bodies(session: Session, where: ColumnElement[bool] | None = None) -> 
             exempt=exempt,
             reminder_days=tuple_or_none(texts[reminder_days]),
             papers=papers,
+            confirm_done=bool(confirm_done),
             source=_source_of(*source),
         )
-        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days, papers, *source in plain_rows(
+        for id_, code, name, secretary, papers_lead_days, meeting_rule, exempt, reminder_days, papers, confirm_done, *source in plain_rows(
             session, query
         )
     }

@@ -43,6 +43,7 @@ from governance_model.storage.sql.common import (
     when_of,
 )
 from governance_model.storage.sql.frameworks import framework_json, framework_of
+from governance_model.storage.sql.owner_answers import expected_dates
 from governance_model.storage.tables import (
     DecisionRow,
     DocumentRow,
@@ -424,6 +425,9 @@ def _load_documents(session: Session, where: ColumnElement[bool] | None = None) 
                     advisory=bool(advisory),
                 )
             )
+    expected = expected_dates(session, "step:")  # what owners said since: kept apart, so a reload keeps it
     for document in documents.values():
         document.route.steps.sort(key=step_order)
+        for step in document.route.steps if expected else ():
+            step.expected = expected.get(f"step:{document.key}/{step.key}")
     return sorted(documents.values(), key=attrgetter("key"))

@@ -22,6 +22,7 @@ from governance_model.storage.sql.common import (
     tuple_or_none,
     when_of,
 )
+from governance_model.storage.sql.owner_answers import expected_dates
 from governance_model.storage.tables import (
     ActionPlanRow,
     ActionRow,
@@ -251,9 +252,13 @@ def _load_plans(session: Session, where: ColumnElement[bool] | None = None) -> l
                     action_complete=bool(complete),
                 )
             )
+    expected = expected_dates(session, "action:")  # what owners said since: kept apart, so a reload keeps it
     for plan in plans.values():
         if any(update.action_complete for update in plan.updates):  # otherwise every done_on stays as stored
             plan.apply_completions()
+        for rec in plan.recommendations if expected else ():
+            for action in rec.actions:
+                action.expected = expected.get(f"action:{plan.key}/{rec.number}/{action.position}")
     return sorted(plans.values(), key=attrgetter("key"))
 
 
