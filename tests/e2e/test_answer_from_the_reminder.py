@@ -69,3 +69,68 @@ def test_gb_answers_done_from_the_email_and_the_next_night_does_not_chase_it(dat
 
     run_nightly(uow_factory, dt.date(2021, 10, 6), NOW + dt.timedelta(days=2))  # its on-the-day night, had it not been done
     assert reminded(uow_factory, STEP) == [("before-2", NIGHT)]
+
+
+def test_gb_adds_an_update_and_says_it_will_be_late_from_the_email_and_the_route_and_feeds_move(database_url, uow_factory, smtp_server, tmp_path, check_ics):  # noqa: F811
+    from govflow.services.feed_publishing import publish
+
+    file_loading.load_files([SOUTHEND], uow_factory())
+    run_nightly(uow_factory, NIGHT, NOW)
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+
+    def document_feed() -> str:
+        published = publish(uow_factory, feeds, NIGHT, NOW, "https://govflow.example.org")
+        return next(f.file for f in published if f.file.name == f"{STRATEGY}.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+
+    def event(feed: str, step_key: str) -> tuple[str, int]:
+        for block in feed.split("BEGIN:VEVENT")[1:]:
+            uid = re.search(r"^UID:(.*)$", block, re.M).group(1).strip()
+            if uid.startswith("step-") and step_key in uid:
+                sequence = re.search(r"^SEQUENCE:(\d+)", block, re.M)
+                return uid, int(sequence.group(1)) if sequence else 0
+        raise AssertionError(f"no event of step {step_key}")
+
+    def forecast(step_key: str) -> dt.date:
+        with uow_factory() as uow:
+            return next(f.date for f in uow.documents.list_forecasts(STRATEGY) if f.step_key == step_key)
+
+    before = document_feed()
+    uid, sequence = event(before, "share-sspb")
+    follower_before = forecast("final-feedback")
+
+    def settings(url: str, **more) -> Settings:
+        return Settings(data_dir=tmp_path, database_url=database_url, answer_key=KEY, serve_as_of=NIGHT, public_url=url, **more)
+
+    with run_in_thread(lambda url: create_app(feeds, url, report_routes(settings(url)))) as url:
+        report = wiring.send_pending_reminders(settings(url, smtp_url=smtp_server.url()), FixedClock(NOW + dt.timedelta(minutes=5)))
+        assert (report.sent, report.failed) == (1, 0)
+        (email,) = smtp_server.mailbox.received
+        text = email.part("text/plain")
+        (update_link,) = re.findall(r"Add an update: (\S+)", text)
+        (late_link,) = re.findall(r"It will be late: (\S+)", text)
+        with httpx.Client(timeout=30) as browser:
+            page = browser.get(update_link)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+            stored = browser.post(update_link.split("?")[0], data={
+                "answer": "update", "csrf": csrf, "done": "Version 11 circulated", "difference": "", "to_develop": "", "next_steps": "Share at SSPB",
+            })
+            assert stored.status_code == 200, stored.text
+            preview = browser.get(f"{late_link}&when=end+of+October&note=the+board+papers+slipped")
+            assert "Sunday 31 October 2021" in unescape(preview.text)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', preview.text).group(1)
+            late = browser.post(late_link.split("?")[0], data={"answer": "late", "csrf": csrf, "when": "end of October", "note": "the board papers slipped"})
+            assert late.status_code == 200, late.text
+
+    with uow_factory() as uow:
+        (updated,) = uow.audit.list(subject=f"{STRATEGY}/share-sspb", kind="step.updated")
+        (expected,) = uow.audit.list(kind="step.expected_late")
+    assert updated.actor == "GB" and updated.details["done"] == ["Version 11 circulated"]
+    assert expected.actor == "GB" and "via GB's reminder link: the board papers slipped" in expected.reason
+    # The step now waits for the SSPB after 31 October (6 January), and the steps after it move too.
+    assert forecast("share-sspb") == dt.date(2022, 1, 6)
+    assert forecast("final-feedback") > follower_before
+    after = document_feed()
+    moved_uid, moved_sequence = event(after, "share-sspb")
+    assert moved_uid == uid and moved_sequence > sequence  # calendars update the event in place
+    assert check_ics(feeds / "document" / f"{STRATEGY}.ics", "--strict").returncode == 0
