@@ -24,7 +24,7 @@ already done (by any way) is not done again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from governance_model.answer_link_uses import AnswerLinkUse
@@ -37,7 +37,8 @@ from governance_model.when import When, read_when
 from govflow.errors import Error
 
 from govflow.services import progress_recording
-from govflow.services.done_answers import DONE, record_done_answer
+from govflow.services.done_answers import DONE, confirm_answer, record_done_answer
+from governance_model.owner_answers import AWAITING, answer_words
 from notifications.answer_links import AnswerClaim, LinkRefused
 
 UPDATE_PARTS = (  # seed 001's four parts: (field, heading)
@@ -82,9 +83,13 @@ class LinkedItem:
     position: int | None = None
     responsible: frozenset[str] = field(default_factory=frozenset)  # whose reminders it goes to
 
+    answer_id: int | None = None  # kind "answer": the owner's answer the secretary confirms
+
     @property
     def answers(self) -> tuple[str, ...]:
-        """The answers its page offers."""
+        """The answers its page offers (an owner's answer awaiting confirmation: only to confirm it)."""
+        if self.kind == "answer":
+            return () if self.done_on is not None else ("done",)
         done = () if self.kind == "papers" or self.recurring or self.done_on is not None else ("done",)
         return (*done, "update", *(() if self.done_on is not None else ("late",)))
 
@@ -102,6 +107,8 @@ def find_item(uow: AbstractUnitOfWork, claim: AnswerClaim) -> LinkedItem:
             item = _step_item(uow, kind, rest, claim)
         elif kind == "action":
             item = _action_item(uow, rest, claim)
+        elif kind == "answer" and rest.isdigit():
+            item = _answer_item(uow, int(rest), claim)
         else:
             item = None
     if item is None:
@@ -133,6 +140,22 @@ def _step_item(uow: AbstractUnitOfWork, kind: str, rest: str, claim: AnswerClaim
         done_on=step.done_on or (forecast.date if forecast is not None and forecast.state.value == "done" else None),
         document_key=document_key, step_key=step_key,
         responsible=frozenset(p for p in (step.owner or document.owner, document.owner, secretary) if p),
+    )
+
+
+def _answer_item(uow: AbstractUnitOfWork, answer_id: int, claim: AnswerClaim) -> LinkedItem | None:
+    """An owner's "done" awaiting confirmation: the step it is about, for the body's secretary alone."""
+    answer = uow.answers.get_answer(answer_id)
+    if answer is None:
+        return None
+    step_item = _step_item(uow, "step", answer.item_key.partition(":")[2], claim)
+    body = uow.bodies.get(answer.body_code)
+    if step_item is None or body is None:
+        return None
+    return replace(
+        step_item, kind="answer", context=f"{step_item.context}: {answer_words(answer)}", answer_id=answer.id,
+        done_on=answer.confirmed_at.date() if answer.status != AWAITING and answer.confirmed_at else step_item.done_on,
+        responsible=frozenset({body.secretary} if body.secretary else ()),
     )
 
 
@@ -187,7 +210,11 @@ def answer_done(
 ) -> str:
     """Record the item done on `as_of` as the link's person's; what was done, in words."""
     who, reason = claim.initials, reason_words(claim.initials, "done", note)
-    if item.kind == "step":
+    if item.kind == "answer":
+        assert item.answer_id is not None
+        confirm_answer(uow_factory(), item.answer_id, by=who, as_of=as_of, now=now, reason=reason_words(who, "confirmed", note))
+        said = f"{item.title}: confirmed done"
+    elif item.kind == "step":
         assert item.document_key and item.step_key
         # As `govflow step done` does, unless the step's body asks its secretary to confirm first.
         outcome = record_done_answer(uow_factory(), item.key, by=who, note=note, as_of=as_of, now=now, reason=reason)

@@ -134,3 +134,47 @@ def test_gb_adds_an_update_and_says_it_will_be_late_from_the_email_and_the_route
     moved_uid, moved_sequence = event(after, "share-sspb")
     assert moved_uid == uid and moved_sequence > sequence  # calendars update the event in place
     assert check_ics(feeds / "document" / f"{STRATEGY}.ics", "--strict").returncode == 0
+
+
+def test_where_the_board_asks_its_secretary_gbs_done_waits_and_the_secretary_confirms_it_from_their_digest(database_url, uow_factory, smtp_server, tmp_path):  # noqa: F811
+    from tests.integration.test_owner_answers import confirming_setup
+
+    (tmp_path / "setup").mkdir()
+    file_loading.load_files([confirming_setup(tmp_path / "setup")], uow_factory())
+    run_nightly(uow_factory, NIGHT, NOW)
+    (tmp_path / "feeds").mkdir()
+
+    def settings(url: str, **more) -> Settings:
+        return Settings(data_dir=tmp_path, database_url=database_url, answer_key=KEY, serve_as_of=NIGHT, public_url=url, **more)
+
+    def answer(browser, link: str, **fields) -> httpx.Response:
+        page = browser.get(link)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        return browser.post(link.split("?")[0], data={"csrf": csrf, **fields})
+
+    with run_in_thread(lambda url: create_app(tmp_path / "feeds", url, report_routes(settings(url)))) as url, httpx.Client(timeout=30) as browser:
+        sending = settings(url, smtp_url=smtp_server.url())
+        wiring.send_pending_reminders(sending, FixedClock(NOW + dt.timedelta(minutes=5)))
+        (to_gb,) = smtp_server.mailbox.received
+        (done_link,) = re.findall(r"Done: (\S+)", to_gb.part("text/plain"))
+        answered = answer(browser, done_link, answer="done", note="shared with the board")
+        assert answered.status_code == 200 and "awaiting the confirmation of the board's secretary" in unescape(answered.text)
+        with uow_factory() as uow:
+            assert next(s for s in uow.documents.get(STRATEGY).route.steps if s.key == "share-sspb").done_on is None  # not yet
+
+        # The next night the board's secretary (SEC) is asked to confirm it, with a link of their own.
+        run_nightly(uow_factory, dt.date(2021, 10, 5), NOW + dt.timedelta(days=1))
+        wiring.send_pending_reminders(sending, FixedClock(NOW + dt.timedelta(days=1, minutes=5)))
+        to_sec = next(m for m in smtp_server.mailbox.received if "democratic.services@" in m.to)
+        text = to_sec.part("text/plain")
+        assert "Answers awaiting your confirmation" in text
+        (confirm_link,) = re.findall(r"Confirm it is done: (\S+)", text)
+        assert "This is GB's item" not in unescape(browser.get(confirm_link).text)  # the secretary's own link
+        confirmed = answer(browser, confirm_link, answer="done", note="minuted")
+        assert confirmed.status_code == 200, confirmed.text
+
+    with uow_factory() as uow:
+        step = next(s for s in uow.documents.get(STRATEGY).route.steps if s.key == "share-sspb")
+        (event,) = uow.audit.list(kind="answer.confirmed")
+    assert step.done_on == NIGHT  # the day GB said it was done
+    assert event.actor == "SEC" and "via SEC's reminder link" in event.reason
