@@ -1,13 +1,14 @@
-"""The tables of what owners answer from a reminder (issue 17, migration 0017): the dates they now
-expect items by, and the "done" answers that wait for a secretary's confirmation. Kept apart from
-the setup's tables, keyed by the item as reminders name it ("step:DOC/STEP"), so loading a setup
-or plan file again leaves them as they are."""
+"""The tables of questions and answers: the questions put at meetings (issue 15, migration 0015), and
+what owners answer from a reminder (issue 17, migrations 0017 and 0018): the uses of their signed
+links, the dates they now expect items by, and the "done" answers that wait for a secretary's
+confirmation. Kept apart from the setup's tables, keyed by the meeting or by the item as reminders
+name it ("step:DOC/STEP"), so loading a setup or plan file again leaves them as they are."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance_model.storage.tables import ENUM, KEY, Base, OrganisationOwned, UtcDateTime
@@ -54,3 +55,36 @@ class AwaitingAnswerRow(OrganisationOwned, Base):
     status: Mapped[str] = mapped_column(String(ENUM))
     confirmed_by: Mapped[Optional[str]] = mapped_column(String(KEY))
     confirmed_at: Mapped[Optional[dt.datetime]] = mapped_column(UtcDateTime())
+
+
+class MeetingQuestionRow(OrganisationOwned, Base):
+    """A question put at a meeting and its answer (0015). The meeting is named by its natural key, so
+    the questions outlive a setup load that builds the body's meetings again."""
+
+    __tablename__ = "meeting_questions"
+    __table_args__ = (UniqueConstraint("organisation", "meeting_key", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_key: Mapped[str] = mapped_column(String(KEY))
+    number: Mapped[int]
+    asked_by: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    about: Mapped[Optional[str]] = mapped_column(String(KEY), index=True)  # the document it was about
+
+
+class AnswerLinkUseRow(OrganisationOwned, Base):
+    """How often one answer link was posted to, and when its item was answered through it (never the
+    link's token: `token_id` is a hash of it)."""
+
+    __tablename__ = "answer_link_uses"
+    __table_args__ = (PrimaryKeyConstraint("organisation", "token_id"),)
+
+    token_id: Mapped[str] = mapped_column(String(64))
+    initials: Mapped[str] = mapped_column(String(KEY))
+    item_key: Mapped[str] = mapped_column(Text)
+    uses: Mapped[int] = mapped_column(Integer)
+    first_used_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime]
+    answered_at: Mapped[Optional[dt.datetime]]
+    answer: Mapped[Optional[str]] = mapped_column(String(ENUM))

@@ -437,22 +437,6 @@ class ProgressUpdateRow(OrganisationOwned, Base):
     plan: Mapped[ActionPlanRow] = relationship(back_populates="updates")
 
 
-class MeetingQuestionRow(OrganisationOwned, Base):
-    """A question put at a meeting and its answer (0015). The meeting is named by its natural key, so
-    the questions outlive a setup load that builds the body's meetings again."""
-
-    __tablename__ = "meeting_questions"
-    __table_args__ = (UniqueConstraint("organisation", "meeting_key", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_key: Mapped[str] = mapped_column(String(KEY))
-    number: Mapped[int]
-    asked_by: Mapped[str] = mapped_column(Text)
-    question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
-    about: Mapped[Optional[str]] = mapped_column(String(KEY), index=True)  # the document it was about
-
-
 class GlossaryTermRow(OrganisationOwned, Base):
     __tablename__ = "glossary_terms"
     __table_args__ = (UniqueConstraint("organisation", "acronym"),)
@@ -601,20 +585,3 @@ class FeedTokenRow(OrganisationOwned, Base):
     token: Mapped[str] = mapped_column(String(KEY), unique=True)
     created_at: Mapped[dt.datetime]
     rotated_at: Mapped[Optional[dt.datetime]]
-
-
-class AnswerLinkUseRow(OrganisationOwned, Base):
-    """How often one answer link was posted to, and when its item was answered through it (never the
-    link's token: `token_id` is a hash of it)."""
-
-    __tablename__ = "answer_link_uses"
-    __table_args__ = (PrimaryKeyConstraint("organisation", "token_id"),)
-
-    token_id: Mapped[str] = mapped_column(String(64))
-    initials: Mapped[str] = mapped_column(String(KEY))
-    item_key: Mapped[str] = mapped_column(Text)
-    uses: Mapped[int] = mapped_column(Integer)
-    first_used_at: Mapped[dt.datetime]
-    last_used_at: Mapped[dt.datetime]
-    answered_at: Mapped[Optional[dt.datetime]]
-    answer: Mapped[Optional[str]] = mapped_column(String(ENUM))

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from governance_model.answer_link_uses import AnswerLinkUse, check_link_use
 from governance_model.storage.sql.common import SqlRepository
-from governance_model.storage.tables import AnswerLinkUseRow
+from governance_model.storage.answer_tables import AnswerLinkUseRow
 
 
 class SqlAnswerLinkRepository(SqlRepository):

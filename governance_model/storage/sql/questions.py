@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from governance_model.errors import ModelError
 from governance_model.repository_rules import check_questions
 from governance_model.storage.sql.common import SqlRepository, plain_rows
-from governance_model.storage.tables import MeetingQuestionRow
+from governance_model.storage.answer_tables import MeetingQuestionRow
 from governance_model.strategy import MeetingQuestion
 
 
