@@ -164,7 +164,13 @@ class AnswerLinkRepository(Protocol):
         """One more use of the link (its first makes its record), counted atomically: two POSTs at
         once are two uses."""
         ...
-    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> None: ...
+    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> bool:
+        """Claim the link for `answer`: True for the one call that finds it unanswered (of any number
+        at once), False for the others, so an answer is made once."""
+        ...
+    def release(self, token_id: str) -> None:
+        """Unclaim a link whose answer could not be made after all (it may be answered again)."""
+        ...
 
 
 class AuditRepository(Protocol):

@@ -154,9 +154,10 @@ class DigestLinks:
 
     def for_item(self, initials: str, kind: str, item_key: str, deadline: dt.date, night: dt.date) -> tuple[AnswerLink, ...]:
         """The links of one item. A papers item has no Done link: its papers are in when the committee
-        system publishes them (or its step is done), which no owner's click can say. An owner's answer
+        system publishes them (or its step is done), which no owner's click can say; nor a late link: its
+        date is the meeting's papers deadline, which no owner's date moves. An owner's answer
         awaiting the reader's confirmation (kind "answer", in a secretary's digest) has one: to confirm it."""
         links = self.signer.links(self.organisation, initials, item_key, deadline, night, self.public_url)
         if kind == "answer":  # an owner's "done" awaiting the secretary: one link, to confirm it
             return tuple(AnswerLink("done", "Confirm it is done", link.url) for link in links if link.answer == "done")
-        return tuple(link for link in links if not (kind == "papers" and link.answer == "done"))
+        return tuple(link for link in links if not (kind == "papers" and link.answer in ("done", "late")))

@@ -27,8 +27,15 @@ class FakeAnswerLinkRepository:
         self.store.answer_link_uses[token_id] = use
         return use
 
-    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> None:
+    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> bool:
         check_link_use(token_id, at)
         known = self.store.answer_link_uses.get(token_id)
+        if known is None or known.answered_at is not None:
+            return False
+        self.store.answer_link_uses[token_id] = dataclasses.replace(known, answered_at=at.astimezone(dt.timezone.utc), answer=answer)
+        return True
+
+    def release(self, token_id: str) -> None:
+        known = self.store.answer_link_uses.get(token_id)
         if known is not None:
-            self.store.answer_link_uses[token_id] = dataclasses.replace(known, answered_at=at.astimezone(dt.timezone.utc), answer=answer)
+            self.store.answer_link_uses[token_id] = dataclasses.replace(known, answered_at=None, answer=None)

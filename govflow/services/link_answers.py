@@ -39,6 +39,7 @@ from govflow.errors import Error
 from govflow.services import progress_recording
 from govflow.services.done_answers import DONE, confirm_answer, record_done_answer
 from governance_model.owner_answers import AWAITING, answer_words
+from governance_model.reason_words import day_words
 from notifications.answer_links import AnswerClaim, LinkRefused
 
 UPDATE_PARTS = (  # seed 001's four parts: (field, heading)
@@ -91,7 +92,9 @@ class LinkedItem:
         if self.kind == "answer":
             return () if self.done_on is not None else ("done",)
         done = () if self.kind == "papers" or self.recurring or self.done_on is not None else ("done",)
-        return (*done, "update", *(() if self.done_on is not None else ("late",)))
+        # A papers item's date is its meeting's papers deadline: no owner's date can move that.
+        late = () if self.kind == "papers" or self.done_on is not None else ("late",)
+        return (*done, "update", *late)
 
 
 def reason_words(initials: str, what: str, note: str = "") -> str:
@@ -201,38 +204,51 @@ def check_open(use: AnswerLinkUse | None, item: LinkedItem, answer: str) -> None
         raise TooManyAnswers("This link has been used as many times as it may be. Answer from your next reminder, or ask the board's secretary.")
     if answer not in item.answers:
         if item.done_on is not None:
-            raise AlreadyAnswered(f"This item was already done on {item.done_on.isoformat()}: nothing was changed.", item.done_on)
+            raise AlreadyAnswered(f"This item was already done on {day_words(item.done_on)}: nothing was changed.", item.done_on)
         raise Error(f"this item cannot be answered {answer!r} through a link")
 
 
 def answer_done(
     uow_factory: Callable[[], AbstractUnitOfWork], item: LinkedItem, claim: AnswerClaim, token_id: str, note: str, *, as_of: dt.date, now: dt.datetime
 ) -> str:
-    """Record the item done on `as_of` as the link's person's; what was done, in words."""
+    """Record the item done on `as_of` as the link's person's; what was done, in words. The link is
+    claimed first (one atomic UPDATE), so of two POSTs at once only one makes the answer; if the
+    answer then cannot be made, the claim is let go."""
+    with uow_factory() as uow:
+        claimed = uow.answer_links.mark_answered(token_id, "done", now)
+        uow.commit()
+    if not claimed:
+        raise AlreadyAnswered("This item was already answered through this link: nothing more was changed.", as_of)
+    try:
+        return _record_done(uow_factory, item, claim, note, as_of=as_of, now=now)
+    except BaseException:
+        with uow_factory() as uow:
+            uow.answer_links.release(token_id)
+            uow.commit()
+        raise
+
+
+def _record_done(uow_factory: Callable[[], AbstractUnitOfWork], item: LinkedItem, claim: AnswerClaim, note: str, *, as_of: dt.date, now: dt.datetime) -> str:
     who, reason = claim.initials, reason_words(claim.initials, "done", note)
+    day = day_words(as_of)
     if item.kind == "answer":
         assert item.answer_id is not None
         confirm_answer(uow_factory(), item.answer_id, by=who, as_of=as_of, now=now, reason=reason_words(who, "confirmed", note))
-        said = f"{item.title}: confirmed done"
-    elif item.kind == "step":
+        return f"{item.title}: confirmed done"
+    if item.kind == "step":
         assert item.document_key and item.step_key
         # As `govflow step done` does, unless the step's body asks its secretary to confirm first.
         outcome = record_done_answer(uow_factory(), item.key, by=who, note=note, as_of=as_of, now=now, reason=reason)
-        said = f"{item.title}: done on {as_of.isoformat()}" if outcome == DONE else (
-            f"{item.title}: done on {as_of.isoformat()}, awaiting the confirmation of the board's secretary"
+        return f"{item.title}: done on {day}" if outcome == DONE else (
+            f"{item.title}: done on {day}, awaiting the confirmation of the board's secretary"
         )
-    else:
-        assert item.plan_key and item.recommendation and item.position is not None
-        update = ProgressUpdate(
-            recommendation_number=item.recommendation, recorded_on=as_of, done=[note.strip()] if note.strip() else [],
-            action_position=item.position, author=who, action_complete=True,
-        )
-        progress_recording.add_update(uow_factory(), item.plan_key, update, actor=who, now=now, reason=reason)
-        said = f"{item.title}: complete on {as_of.isoformat()}"
-    with uow_factory() as uow:
-        uow.answer_links.mark_answered(token_id, "done", now)
-        uow.commit()
-    return said
+    assert item.plan_key and item.recommendation and item.position is not None
+    update = ProgressUpdate(
+        recommendation_number=item.recommendation, recorded_on=as_of, done=[note.strip()] if note.strip() else [],
+        action_position=item.position, author=who, action_complete=True,
+    )
+    progress_recording.add_update(uow_factory(), item.plan_key, update, actor=who, now=now, reason=reason)
+    return f"{item.title}: complete on {day}"
 
 
 def answer_update(

@@ -145,8 +145,13 @@ class AnswerRoutes:
         except WhenError as error:
             return self._page(400, "That date cannot be used", f"{error.reason}. Nothing was changed: go back and write it another way.", item=item, who=claim.initials, problem=True)
         except RootError as error:
-            log.warning("an answer through %s's link was refused: %s", claim.initials, error)
-            return self._page(400, "This answer cannot be recorded", f"{error}. Nothing was changed.", item=item, who=claim.initials, problem=True)
+            if item.exempt:  # the reason may name what a Part II item is: said to its people elsewhere, not here
+                log.warning("an answer through %s's link to a Part II item was refused", claim.initials)
+                why = "This answer cannot be recorded for this Part II item. Nothing was changed: tell the board's secretary."
+            else:
+                log.warning("an answer through %s's link was refused: %s", claim.initials, error)
+                why = f"{error}. Nothing was changed."
+            return self._page(400, "This answer cannot be recorded", why, item=item, who=claim.initials, problem=True)
         log.info("%s answered %s through their link: %s", claim.initials, answer, claim.item_key)
         return self._page(200, "Thank you: recorded", f"Recorded as {claim.initials}'s answer, via {claim.initials}'s link: {said if not item.exempt else LABELS[answer]}.", item=item, who=claim.initials)
 

@@ -230,3 +230,16 @@ def test_the_pages_pass_the_accessibility_check(browser, served, axe):
                  f"{link(STEP)}?do=late&when=end+of+March", link(STEP, expires="2022-03-01")):
         violations = axe(browser.get(path).text, base_url=f"{served}{path}")
         assert not violations, (path, violations)
+
+
+def test_two_done_answers_at_once_make_one(browser, uow_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    page = browser.get(f"{link(STEP)}?do=done")
+    form = {"answer": "done", "csrf": csrf(page), "note": "twice"}
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: browser.post(link(STEP), data=form), range(4)))
+    assert all(a.status_code in (200, 400) for a in answers)
+    with uow_factory() as uow:
+        events = uow.audit.list(subject=f"{STRATEGY}/share-sspb", kind="step.done")
+    assert len(events) == 1  # one answer recorded, however many clicks arrived together

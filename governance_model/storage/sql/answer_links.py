@@ -33,11 +33,17 @@ class SqlAnswerLinkRepository(SqlRepository):
         self.session.expire_all()
         return self.get(token_id)  # type: ignore[return-value]
 
-    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> None:
+    def mark_answered(self, token_id: str, answer: str, at: dt.datetime) -> bool:
         check_link_use(token_id, at)
-        self.session.execute(
-            update(AnswerLinkUseRow).where(AnswerLinkUseRow.token_id == token_id).values(answered_at=at, answer=answer)
+        claimed = self.session.execute(  # one UPDATE: of two at once, the second finds it answered
+            update(AnswerLinkUseRow)
+            .where(AnswerLinkUseRow.token_id == token_id, AnswerLinkUseRow.answered_at.is_(None))
+            .values(answered_at=at, answer=answer)
         )
+        return claimed.rowcount == 1
+
+    def release(self, token_id: str) -> None:
+        self.session.execute(update(AnswerLinkUseRow).where(AnswerLinkUseRow.token_id == token_id).values(answered_at=None, answer=None))
 
 
 def _use(row: AnswerLinkUseRow) -> AnswerLinkUse:
