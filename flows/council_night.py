@@ -152,13 +152,14 @@ def _only_when_unreachable(task, task_run, state) -> bool:  # noqa: ANN001 - Pre
 
 
 @batch_task(retries=2, retry_delay_seconds=30, retry_condition_fn=_only_when_unreachable)
-def sync_source(settings: Settings, body_code: str, as_of: dt.date, clock: Clock) -> meeting_sync.SyncResult:
+def sync_source(settings: Settings, body_code: str, as_of: dt.date, clock: Clock, exempt: bool = False) -> meeting_sync.SyncResult:
     """Read one body's meeting source and bring its stored meetings in line (moves re-forecast)."""
     result = meeting_sync.sync_body(
         wiring.unit_of_work_factory(settings), body_code, wiring.meeting_source_reader(settings), as_of=as_of, now=clock.now()
     )
     if result.failure and result.unreachable:
-        raise SourceUnreachable(result.failure)  # so that Prefect asks again
+        # So that Prefect asks again; its log shows the message: an exempt body's address is not in it.
+        raise SourceUnreachable("a Part II body's source did not answer" if exempt else result.failure)
     return result
 
 
@@ -177,7 +178,7 @@ def sync_meeting_sources(
         # The Prefect UI and logs are no place for an exempt body's name: it is a numbered Part II item.
         shown = f"Part II body {number}" if code in exempt else code
         run_name = f"sync-part-ii-{number}" if code in exempt else f"sync-{code}"
-        state = sync_source.with_options(**options, task_run_name=run_name)(settings, code, as_of, clock, return_state=True)
+        state = sync_source.with_options(**options, task_run_name=run_name)(settings, code, as_of, clock, code in exempt, return_state=True)
         try:
             results.append(state.result())
         except Exception as error:  # unreachable after its retries, timed out, or broke: nothing changed

@@ -26,10 +26,12 @@ AUDIT_KIND = {"step": "step.expected_late", "action": "action.expected_late"}
 
 
 def expect_late(
-    uow: AbstractUnitOfWork, item_key: str, when_text: str, note: str = "", *, actor: str, as_of: dt.date, now: dt.datetime
+    uow: AbstractUnitOfWork, item_key: str, when_text: str, note: str = "", *, actor: str, as_of: dt.date, now: dt.datetime,
+    dry_run: bool = False,
 ) -> ChangeResult:
     """Record that `actor` now expects the item ("step:DOC/STEP", "action:PLAN/REC/POS") by
-    `when_text` (read with `as_of` as context), and re-forecast from it."""
+    `when_text` (read with `as_of` as context), and re-forecast from it. With `dry_run`, every check
+    is made and nothing is kept (the answer page's preview: a date it would refuse is said before)."""
     ref = ItemRef.parse(item_key)
     note = " ".join(note.split())
     with uow:
@@ -39,7 +41,8 @@ def expect_late(
             result = _step_late(uow, ref, expected, as_of, now)
         else:
             result = _action_late(uow, ref, expected, now)
-        uow.commit()
+        if not dry_run:
+            uow.commit()
     return result
 
 

@@ -109,9 +109,14 @@ class AnswerRoutes:
             context["when_text"] = when[:200]
             try:
                 reading = link_answers.read_new_date(self.reports.uow_factory(), when[:200], self.reports.today())
+                # Every check the answer will meet, nothing kept: a date it would refuse is said now.
+                expect_late(self.reports.uow_factory(), item.key, reading.text, actor=claim.initials, as_of=self.reports.today(), now=self.now(), dry_run=True)
                 context.update(reading=reading, reading_words=_reading_words(reading))
             except WhenError as error:
                 message, problem = f"That date cannot be used: {error.reason}. Write it another way.", True
+            except RootError as error:
+                why = "it cannot be recorded for this Part II item" if item.exempt else str(error)
+                message, problem = f"That date cannot be used: {why}. Write it another way.", True
         response = self._page(200, "Answer a reminder", message, item=item, who=claim.initials, problem=problem, **context)
         response.set_cookie(COOKIE, nonce, httponly=True, samesite="lax", secure=https, path="/")
         return response

@@ -2,7 +2,6 @@
 GOVFLOW_FEEDS_DIR (default <GOVFLOW_DATA_DIR>/feeds). Called as a plain function: no Prefect server."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from govflow import wiring

@@ -16,10 +16,9 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 
 from govflow.services.feed_publishing import publish, publish_feeds, rotate_feed_token
-from tests.calendars.conftest import AS_OF, PUBLIC_URL, STAMP, southend_uow
+from tests.calendars.conftest import AS_OF, PUBLIC_URL, STAMP
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 LATER = STAMP + dt.timedelta(days=1)

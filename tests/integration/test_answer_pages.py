@@ -243,3 +243,15 @@ def test_two_done_answers_at_once_make_one(browser, uow_factory):
     with uow_factory() as uow:
         events = uow.audit.list(subject=f"{STRATEGY}/share-sspb", kind="step.done")
     assert len(events) == 1  # one answer recorded, however many clicks arrived together
+
+
+def test_the_preview_refuses_a_date_the_answer_would_refuse(browser, uow_factory):
+    first = browser.get(f"{link(STEP)}?do=late&when=end+of+March")
+    saved = browser.post(link(STEP), data={"answer": "late", "csrf": csrf(first), "when": "end of March", "note": ""})
+    assert saved.status_code == 200, saved.text  # now planned on the SSPB after 31 March
+    # 25 March is still to come, but not later than the date the step has now.
+    preview = browser.get(f"{link(STEP)}?do=late&when=25+March+2022")
+    assert "That date cannot be used" in text(preview) and "is not later than" in text(preview)
+    assert 'method="post"' not in preview.text  # nothing to confirm
+    with uow_factory() as uow:
+        assert len(uow.audit.list(kind="step.expected_late")) == 1  # the first only

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from governance_model.model import Decision, DecisionOutcome, StepState
+from governance_model.model import Decision, DecisionOutcome
 from govflow.services import file_loading as services
 from govflow.services import route_changes
 from govflow.services.night_planning import run_nightly

@@ -123,7 +123,7 @@ def test_redaction_of_urls_and_known_secrets() -> None:
         f"mailtos://govflow:***@relay.example.org:587?from={FROM}"
     )
     redactor = Redactor()
-    redactor.add_url(f"slack://TokenA1x/TokenB2x/TokenC3x/#general")
+    redactor.add_url("slack://TokenA1x/TokenB2x/TokenC3x/#general")
     assert redactor("posting to TokenB2x failed") == "posting to *** failed"
 
 

@@ -1,6 +1,5 @@
 """The plan exported as CSV and Excel: seed 002's columns plus Status and RAG, and a file that loads
 back to the same plan (texts, notes, merges, alignments, actions with When, Who and done day, measures)."""
-import copy
 import csv
 import datetime as dt
 import io
