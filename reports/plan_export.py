@@ -33,7 +33,7 @@ _WIDTHS = {  # characters, for the Excel sheet
     RAG: 60,
 }
 # Light fills a board secretary knows from RAG tables; the cell always says the status in words too.
-_FILLS = {
+RAG_FILLS = {
     Rag.OVERDUE: "FFC7CE",
     Rag.AT_RISK: "FFEB9C",
     Rag.NO_UPDATE: "D9D9D9",
@@ -127,7 +127,7 @@ def plan_xlsx(
         cells.append([int(values[0]) if values[0].isdigit() else values[0], *values[1:]])
         verdict = verdicts.get(rec.number)
         if verdict is not None:
-            fills[(row_number, len(header) - 1)] = _FILLS[verdict.rag]
+            fills[(row_number, len(header) - 1)] = RAG_FILLS[verdict.rag]
     widths = [_WIDTHS.get(name.split(" (")[0], 20) for name in header]
     when = stamp or (dt.datetime.combine(judged.as_of, dt.time()) if judged else _EPOCH)
     return workbook_bytes(

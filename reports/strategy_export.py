@@ -11,6 +11,7 @@ from governance_model.rag import Rag
 from governance_model.reason_words import short_day
 from governance_model.strategy import Facet
 from governance_model.strategy_account import Rollup, ServingAction, StrategyAccount, roll_up
+from reports.plan_export import RAG_FILLS  # the light fills a board secretary knows from RAG tables
 from reports.strategy import meeting_heading, update_words
 from reports.xlsx_sheet import Sheet, workbook_bytes
 
@@ -21,14 +22,6 @@ HEADER = [
 ITS_RAG, ACTION_RAG = HEADER.index("Its RAG"), HEADER.index("Action RAG")
 SHEET_TITLE = "Strategy"
 _WIDTHS = [10, 16, 40, 22, 36, 30, 6, 4, 50, 8, 18, 22, 50, 40]
-_FILLS = {  # light fills as in the plan export; the cell always says the status in words too
-    Rag.OVERDUE: "FFC7CE",
-    Rag.AT_RISK: "FFEB9C",
-    Rag.NO_UPDATE: "D9D9D9",
-    Rag.ON_TRACK: "C6EFCE",
-    Rag.ON_HOLD: "D9D9D9",
-    Rag.COMPLETE: "BDD7EE",
-}
 
 
 def _action_cells(action: ServingAction | None) -> list[str]:
@@ -86,9 +79,9 @@ def strategy_xlsx(account: StrategyAccount, *, stamp: dt.datetime | None = None)
     for number, (row, its, action) in enumerate(_rows(account), start=1):
         cells.append([int(v) if i == HEADER.index("#") and v.isdigit() else v for i, v in enumerate(row)])
         if its is not None:
-            fills[(number, ITS_RAG)] = _FILLS[its]
+            fills[(number, ITS_RAG)] = RAG_FILLS[its]
         if action is not None:
-            fills[(number, ACTION_RAG)] = _FILLS[action]
+            fills[(number, ACTION_RAG)] = RAG_FILLS[action]
     return workbook_bytes(
         Sheet(SHEET_TITLE, cells, _WIDTHS, fills),
         title=account.title,

@@ -14,7 +14,7 @@ from governance_model.importing import read_plan_csv, read_plan_file, read_plan_
 from governance_model.model import Action, ActionPlan, Measure, Recommendation
 from governance_model.rag import judge_plan
 from governance_model.when import read_when
-from reports.plan_export import _FILLS, plan_csv, plan_table, plan_xlsx
+from reports.plan_export import RAG_FILLS, plan_csv, plan_table, plan_xlsx
 from tests.data import SEED_002
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,7 +237,7 @@ def test_the_workbook_is_one_readable_sheet_and_the_same_bytes_every_time(monkey
     rag_column = len(SEED_COLUMNS) + 2
     for row in range(2, sheet.max_row + 1):
         rag = judged.recommendation(str(sheet.cell(row=row, column=1).value)).rag
-        assert sheet.cell(row=row, column=rag_column).fill.fgColor.rgb[-6:] == _FILLS[rag]
+        assert sheet.cell(row=row, column=rag_column).fill.fgColor.rgb[-6:] == RAG_FILLS[rag]
         assert sheet.cell(row=row, column=2).fill.fill_type is None
     # Printed landscape, one page wide, the header on every page.
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
