@@ -145,6 +145,12 @@ class PlanRag:
         return next(a for a in self.recommendation(number).actions if a.position == position)
 
 
+def counts_for(update: ProgressUpdate, number: str, position: int) -> bool:
+    """Whether `update` counts for action `position` of recommendation `number`: it names the action,
+    or names its recommendation without naming an action (the rule in the module docstring)."""
+    return update.recommendation_number == number and (update.action_position is None or update.action_position == position)
+
+
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
@@ -215,11 +221,7 @@ class _Judge:
     def action(self, rec: Recommendation, action: Action) -> ActionRag:
         owner = action.owner or rec.owner
         done_on = self.plan.completed_on(rec.number, action)
-        updates = [
-            u.recorded_on
-            for u in self.updates
-            if u.recommendation_number == rec.number and (u.action_position is None or u.action_position == action.position)
-        ]
+        updates = [u.recorded_on for u in self.updates if counts_for(u, rec.number, action.position)]
         last_update = max(updates, default=None)
 
         def judged(rag: Rag, reason: str, deadline: dt.date | None = None, done: dt.date | None = None) -> ActionRag:

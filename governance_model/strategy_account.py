@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from governance_model.errors import ModelError
 from governance_model.model import ActionPlan, Body, Condition, Document, ProgressUpdate, Recommendation
 from governance_model.publication import EXEMPT_ITEM, Publication
-from governance_model.rag import ActionRag, PlanRag, Rag, judge_plan
+from governance_model.rag import ActionRag, PlanRag, Rag, counts_for, judge_plan
 from governance_model.strategy import Facet, MeetingQuestion, StrategyLink, follow_up_plan_key
 from governance_model.working_days import WorkingCalendar
 
@@ -185,13 +185,7 @@ def roll_up(actions: Sequence[ServingAction], nothing: str = "no action serves i
 
 def latest_update_for(plan: ActionPlan, number: str, position: int, as_of: dt.date) -> ProgressUpdate | None:
     """The latest update recorded by `as_of` that counts for the action (rag.py's rule)."""
-    counting = [
-        u
-        for u in plan.updates
-        if u.recorded_on <= as_of
-        and u.recommendation_number == number
-        and (u.action_position is None or u.action_position == position)
-    ]
+    counting = [u for u in plan.updates if u.recorded_on <= as_of and counts_for(u, number, position)]
     return max(counting, key=lambda u: u.recorded_on, default=None)
 
 
