@@ -541,10 +541,11 @@ def public_report(
         return RequestedReport(kind, key, as_of, plan_source(plan, conditions, framework), report)
     if kind == "strategy":
         with uow:
-            document = uow.documents.get(key)
+            documents = uow.documents.list()
+            document = next((d for d in documents if d.key == key), None)
             if document is None or document.exempt or document.framework is None:
                 return None
-            parts = (document, uow.plans.list(), uow.questions.list(about=key), uow.bodies.list(), uow.documents.list(), uow.conditions.list())
+            parts = (document, uow.plans.list(), uow.questions.list(about=key), uow.bodies.list(), documents, uow.conditions.list())
         source = _digest("strategy", strategy_reports.strategy_sources(*parts))
         return RequestedReport(kind, key, as_of, source, strategy_reports.strategy_account(*parts, as_of))
     return None
